@@ -1,0 +1,47 @@
+# Roeptoeter: two commands do everything — `make run` and `make test`.
+# The environment is a project-local .venv with the pinned dependencies of requirements.lock.
+.DEFAULT_GOAL := help
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+YEARS ?= 2013 2014 2015
+JOBS ?=
+
+.PHONY: help setup run test lab lint lock bench bench-profiles clean
+
+help: ## List the targets
+	@echo "Roeptoeter — make targets:"
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-15s %s\n", $$1, $$2}'
+
+$(STAMP): requirements.lock pyproject.toml
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	@$(BIN)/python -m pip install --quiet --disable-pip-version-check "uv==0.13.8"
+	$(BIN)/uv pip sync --quiet --python $(BIN)/python requirements.lock
+	$(BIN)/uv pip install --quiet --python $(BIN)/python --no-deps -e .
+	@touch $(STAMP)
+
+setup: $(STAMP) ## Create .venv (when missing or older than the lock) and install the pinned environment
+
+run: $(STAMP) ## Run the whole collection on the demo data for 2013, 2014 and 2015
+	$(BIN)/roeptoeter run --years $(YEARS) $(if $(JOBS),--jobs $(JOBS),)
+
+test: $(STAMP) ## Run the whole test suite
+	$(BIN)/python -m pytest
+
+lab: $(STAMP) ## Open JupyterLab on the notebooks, in the project's environment
+	$(BIN)/jupyter lab --notebook-dir=. notebooks/
+
+lint: $(STAMP) ## ruff over src/ and tests/
+	$(BIN)/ruff check src tests
+
+lock: ## Regenerate requirements.lock from pyproject.toml (needs network to PyPI)
+	@test -x $(BIN)/uv || { $(PYTHON) -m venv $(VENV) && $(BIN)/python -m pip install --quiet "uv==0.13.8"; }
+	$(BIN)/uv pip compile pyproject.toml --extra dev --python-version 3.11 --no-header --output-file requirements.lock
+
+bench: $(STAMP) ## Benchmarks that print figures (interaction and response time at scale, runner overhead)
+	$(BIN)/python -m helpers.bench all
+
+clean: ## Remove outputs and the environment (raw data stays)
+	rm -rf outputs/20* outputs/index.html $(VENV)

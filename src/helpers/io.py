@@ -1,0 +1,116 @@
+"""Reading and writing the tidy tables, with schema checks and atomic writes.
+
+Tidy tables live in ``<year dir>/data/<name>.parquet``. Writes go to a temporary file that is renamed
+into place, so a failed write never leaves half a table; reads validate against the schema and report
+the first broken rule with file, row and column.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import pandas as pd
+import pandera.pandas as pa
+
+from helpers.errors import DataError
+from helpers.schemas import schema
+
+
+def validate(df: pd.DataFrame, name: str, *, file: str | os.PathLike[str]) -> pd.DataFrame:
+    """Check ``df`` against the schema of table ``name`` and return it with the schema's dtypes.
+
+    Raises
+    ------
+    DataError
+        On the first failure: the file, the 1-based row (position in ``df``), the column and the rule.
+    """
+    try:
+        return schema(name).validate(df.reset_index(drop=True), lazy=True)
+    except pa.errors.SchemaErrors as exc:
+        raise _first_failure(exc, file) from None
+
+
+def _first_failure(exc: pa.errors.SchemaErrors, file: str | os.PathLike[str]) -> DataError:
+    cases = exc.failure_cases
+    row = cases.iloc[0]
+    index = row.get("index")
+    pos = None if pd.isna(index) else int(index) + 1
+    column = row.get("column")
+    column = None if pd.isna(column) else str(column)
+    check = str(row.get("check"))
+    value = row.get("failure_case")
+    if check == "column_in_schema":
+        rule = f"unexpected column {value!r} (not in the {exc.schema.name} schema)"
+        column = str(value)
+    elif check == "column_in_dataframe":
+        rule = f"missing column {value!r} (required by the {exc.schema.name} schema)"
+        column = str(value)
+    elif "coerce" in check or "dtype" in check:
+        rule = f"value {value!r} does not have the required type ({check})"
+    elif check in ("field_uniqueness", "multiple_fields_uniqueness"):
+        rule = f"duplicate value {value!r}; ids must be unique"
+    elif check == "not_nullable":
+        rule = "empty value where one is required"
+    else:
+        rule = f"value {value!r} breaks the rule {check}"
+    return DataError(str(file), rule, row=pos, column=column)
+
+
+@contextmanager
+def atomic_path(path: Path) -> Iterator[Path]:
+    """Yield a temporary path beside ``path``; rename it onto ``path`` only if the block succeeds."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    os.close(fd)
+    tmp_path = Path(tmp)
+    try:
+        yield tmp_path
+        os.replace(tmp_path, path)
+    finally:
+        if tmp_path.exists():
+            tmp_path.unlink()
+
+
+def table_path(folder: Path, name: str) -> Path:
+    """Where tidy table ``name`` lives in a year folder."""
+    return Path(folder) / "data" / f"{name}.parquet"
+
+
+def write_table(df: pd.DataFrame, name: str, folder: Path) -> Path:
+    """Validate ``df`` as table ``name`` and write it atomically to ``<folder>/data/<name>.parquet``."""
+    path = table_path(folder, name)
+    clean = validate(df, name, file=path)
+    with atomic_path(path) as tmp:
+        clean.to_parquet(tmp, index=False)
+    return path
+
+
+def read_table(name: str, folder: Path) -> pd.DataFrame:
+    """Read tidy table ``name`` from a year folder and validate it.
+
+    Raises
+    ------
+    DataError
+        When the file is missing (with a hint to run the collection notebook first) or breaks the
+        schema.
+    """
+    path = table_path(folder, name)
+    if not path.is_file():
+        raise DataError(
+            str(path), f"table {name!r} is missing; run the data-collection notebook (01_collect) first"
+        )
+    return validate(pd.read_parquet(path), name, file=path)
+
+
+def sha256(path: Path, chunk: int = 1 << 20) -> str:
+    """SHA-256 of a file's bytes, as hex."""
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        while block := fh.read(chunk):
+            h.update(block)
+    return h.hexdigest()
