@@ -94,8 +94,23 @@ def _valid_mask(reg: pd.DataFrame, year: int) -> pd.Series:
 def codes(year: int, folder: Path | None = None) -> frozenset[str]:
     """The gemeente codes in the register of ``year``."""
     _check_year(year)
-    reg = _read(folder or reference_dir())[0]
+    return _codes(folder or reference_dir(), int(year))
+
+
+@lru_cache(maxsize=64)
+def _codes(folder: Path, year: int) -> frozenset[str]:
+    reg = _read(folder)[0]
     return frozenset(reg.loc[_valid_mask(reg, year), "gm_code"])
+
+
+@lru_cache(maxsize=4)
+def _steps(folder: Path) -> dict[str, tuple[pd.Timestamp, str, str]]:
+    """old_code -> (date, new_code, kind): one step of the successor chain."""
+    suc = _read(folder)[1]
+    return {
+        r.old_code: (r.date, r.new_code, r.kind)
+        for r in suc.sort_values("date").itertuples(index=False)
+    }
 
 
 def successor(code: str, year: int, folder: Path | None = None) -> str:
@@ -110,37 +125,35 @@ def successor(code: str, year: int, folder: Path | None = None) -> str:
         If ``code`` is not in the register, began after 1 January of ``year``, or ended before 2012
         (the successor table starts in 2012).
     """
+    return _chain(code, year, folder)[0]
+
+
+def _chain(code: str, year: int, folder: Path | None) -> tuple[str, bool]:
+    """(successor code in ``year``, whether the chain passes through a split)."""
     _check_year(year)
-    reg, suc, _ = _read(folder or reference_dir())
-    valid = codes(year, folder)
-    known = set(reg["gm_code"])
-    if code not in known:
+    folder = folder or reference_dir()
+    valid = _codes(folder, int(year))
+    if code not in _known(folder):
         raise KeyError(f"{code} is not a CBS municipality code in the register")
-    day = _jan1(year)
-    current, seen = code, set()
+    steps, day = _steps(folder), _jan1(year)
+    current, split = code, False
     while current not in valid:
-        seen.add(current)
-        step = suc.loc[(suc["old_code"] == current) & (suc["date"] <= day)]
-        if step.empty:
+        step = steps.get(current)
+        if step is None or step[0] > day:
             raise KeyError(f"{code} has no successor in the register of {year}")
-        current = step["new_code"].iloc[0]
-        if current in seen:  # pragma: no cover - the table has no cycles
-            raise KeyError(f"cycle in the successor table at {current}")
-    return current
+        split = split or step[2] == "split"
+        current = step[1]
+    return current, split
+
+
+@lru_cache(maxsize=4)
+def _known(folder: Path) -> frozenset[str]:
+    return frozenset(_read(folder)[0]["gm_code"])
 
 
 def chain_has_split(code: str, year: int, folder: Path | None = None) -> bool:
     """Whether mapping ``code`` onto the register of ``year`` passes through a split (lossy)."""
-    _, suc, _ = _read(folder or reference_dir())
-    day, current, valid = _jan1(year), code, codes(year, folder)
-    while current not in valid:
-        step = suc.loc[(suc["old_code"] == current) & (suc["date"] <= day)]
-        if step.empty:
-            return False
-        if (step["kind"] == "split").any():
-            return True
-        current = step["new_code"].iloc[0]
-    return False
+    return _chain(code, year, folder)[1]
 
 
 def size_class(population: pd.Series) -> pd.Series:
@@ -280,7 +293,7 @@ def harmonize(
         raise ValueError(f"how must be 'sum' or 'mean', not {sorted(bad)}")
     cache: dict[str, tuple[str, bool]] = {}
     for code in frame[code_col].unique():
-        cache[code] = (successor(code, to_year, folder), chain_has_split(code, to_year, folder))
+        cache[code] = _chain(code, to_year, folder)
     work = frame.copy()
     work["_to"] = work[code_col].map(lambda c: cache[c][0])
     work["_split"] = work[code_col].map(lambda c: cache[c][1])
