@@ -1,0 +1,34 @@
+"""The data dictionary (data/README.md) lists exactly the columns of every tidy table's schema."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from helpers.schemas import SCHEMA_LOCATIONS, schema
+
+README = Path(__file__).resolve().parents[1] / "data" / "README.md"
+
+
+def _documented() -> dict[str, list[str]]:
+    tables: dict[str, list[str]] = {}
+    current = None
+    for line in README.read_text(encoding="utf-8").splitlines():
+        head = re.match(r"^## (\w+)\s*$", line)
+        if head:
+            current = head.group(1)
+            tables[current] = []
+            continue
+        cell = re.match(r"^\| ([a-z_0-9]+) \|", line)
+        if current and cell and cell.group(1) != "column":
+            tables[current].append(cell.group(1))
+    return tables
+
+
+@pytest.mark.parametrize("name", sorted(SCHEMA_LOCATIONS))
+def test_dictionary_matches_schema(name):
+    documented = _documented()
+    assert name in documented, f"data/README.md has no section '## {name}'"
+    assert documented[name] == list(schema(name).columns), name
