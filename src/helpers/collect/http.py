@@ -1,0 +1,377 @@
+"""Shared pieces of the API collectors (Mastodon, Bluesky) and their importers.
+
+* :class:`RawStore` keeps raw responses *as received* (the response body bytes) under
+  ``data/raw/<year>/<source>/``. Every file is written to a temporary name and renamed into place,
+  so a file that exists is complete; an existing file is never rewritten. A small JSON state file
+  (``index.json``, also written atomically) holds what a collector needs to resume: the pagination
+  cursors of the pages it already has.
+* :func:`secret` reads a credential from the environment; credentials are never parameters and
+  never stored.
+* :func:`retry_delay` and :func:`with_retries`: the backoff policy for HTTP 429 (rate limit), 5xx.
+* :func:`window_bounds`, :func:`strip_html`, :func:`first_reply` and :class:`Skips`: small pieces
+  both importers use to build the tidy ``posts`` and ``citizen_messages`` tables.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import email.utils
+import json
+import os
+import re
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, TypeVar
+
+import pandas as pd
+
+from helpers.errors import DataError
+from helpers.io import atomic_path
+
+T = TypeVar("T")
+
+#: Time zone of the observation window: the study's days are Dutch calendar days.
+WINDOW_TZ = "Europe/Amsterdam"
+#: Longest single wait for a rate limit or a retry, in seconds.
+MAX_WAIT = 300.0
+ON_BAD = ("error", "skip")
+
+
+def secret(name: str) -> str | None:
+    """The credential in environment variable ``name``, or ``None`` when it is unset or empty.
+
+    Credentials come from the environment only: collectors take no token parameter, and nothing a
+    collector writes (raw files, state file, tidy tables) contains one.
+    """
+    value = os.environ.get(name, "").strip()
+    return value or None
+
+
+# -------------------------------------------------------------------------------------------------
+# Raw storage with resume state
+
+
+def safe_name(text: str) -> str:
+    """A file-system-safe folder/file name for a handle or id (keeps ``A-Za-z0-9._@-``)."""
+    name = re.sub(r"[^A-Za-z0-9._@-]", "_", text.strip().lstrip("@"))
+    if not name or name in (".", ".."):
+        raise ValueError(f"cannot make a file name from {text!r}")
+    return name
+
+
+@dataclass
+class RawStore:
+    """Raw responses of one account under ``folder``, plus the collector's resume state.
+
+    Attributes
+    ----------
+    folder : Path
+        ``<dest>/<account>/``; created on the first write.
+    written : int
+        Raw files written by this instance (a rerun that finds everything stored writes none).
+    """
+
+    folder: Path
+    written: int = 0
+    _state: dict[str, Any] | None = field(default=None, repr=False)
+
+    @property
+    def index_path(self) -> Path:
+        return self.folder / "index.json"
+
+    def state(self) -> dict[str, Any]:
+        """The resume state (``{}`` for a new account); read once, then kept in memory."""
+        if self._state is None:
+            path = self.index_path
+            self._state = json.loads(path.read_text("utf-8")) if path.is_file() else {}
+        return self._state
+
+    def save_state(self) -> None:
+        """Write the resume state atomically (temporary file renamed into place)."""
+        with atomic_path(self.index_path) as tmp:
+            tmp.write_text(json.dumps(self.state(), indent=1, sort_keys=True) + "\n", "utf-8")
+
+    def has(self, relative: str) -> bool:
+        """Whether raw file ``relative`` is stored (a stored file is always complete)."""
+        return (self.folder / relative).is_file()
+
+    def read(self, relative: str) -> bytes:
+        return (self.folder / relative).read_bytes()
+
+    def put(self, relative: str, body: bytes) -> str:
+        """Store ``body`` as received under ``relative`` and return the name actually used.
+
+        An existing file is never rewritten: if ``relative`` is taken (a response stored just
+        before an interruption, before the state file recorded it), the body goes to
+        ``<stem>.<n><suffix>``.
+        """
+        target = self.folder / relative
+        n = 1
+        while target.exists():
+            n += 1
+            p = self.folder / relative
+            target = p.with_name(f"{p.stem}.{n}{p.suffix}")
+        with atomic_path(target) as tmp:
+            tmp.write_bytes(body)
+        self.written += 1
+        return target.relative_to(self.folder).as_posix()
+
+
+# -------------------------------------------------------------------------------------------------
+# Backoff
+
+
+def retry_delay(
+    headers: Mapping[str, str] | None, attempt: int, *, now: float, base: float = 1.0
+) -> float:
+    """Seconds to wait before retry number ``attempt`` (1-based) of a failed request.
+
+    The server's word wins: ``Retry-After`` (seconds or an HTTP date), else a rate-limit reset time
+    (``X-RateLimit-Reset`` as Mastodon sends it, ISO 8601 or epoch seconds; ``RateLimit-Reset`` as
+    Bluesky sends it, epoch seconds). Without either: exponential backoff ``base * 2**(attempt-1)``.
+    Never negative, never above :data:`MAX_WAIT`.
+
+    Parameters
+    ----------
+    headers : mapping or None
+        Response headers (case-insensitive lookup is done here).
+    attempt : int
+        1 for the first retry.
+    now : float
+        Current time, epoch seconds.
+    """
+    h = {str(k).lower(): str(v) for k, v in (headers or {}).items()}
+    wait: float | None = None
+    if "retry-after" in h:
+        value = h["retry-after"].strip()
+        try:
+            wait = float(value)
+        except ValueError:
+            try:
+                wait = email.utils.parsedate_to_datetime(value).timestamp() - now
+            except (TypeError, ValueError):
+                wait = None
+    if wait is None:
+        for key in ("x-ratelimit-reset", "ratelimit-reset"):
+            if key in h:
+                value = h[key].strip()
+                try:
+                    reset = float(value)
+                    # Bluesky sends epoch seconds; small numbers are seconds from now (IETF draft).
+                    wait = reset - now if reset > 1e9 else reset
+                except ValueError:
+                    try:
+                        wait = dt.datetime.fromisoformat(value.replace("Z", "+00:00")).timestamp()
+                        wait -= now
+                    except ValueError:
+                        continue
+                break
+    if wait is None:
+        wait = base * 2 ** (attempt - 1)
+    return float(min(max(wait, 0.0), MAX_WAIT))
+
+
+def with_retries(
+    call: Callable[[], T],
+    classify: Callable[[BaseException], tuple[bool, Mapping[str, str] | None]],
+    *,
+    sleep: Callable[[float], None],
+    clock: Callable[[], float],
+    max_attempts: int = 5,
+) -> T:
+    """Run ``call``; on a retryable failure wait per :func:`retry_delay` and try again.
+
+    ``classify(exc)`` says whether an exception is retryable (rate limit, 5xx, network) and gives
+    the response headers if there was a response. After ``max_attempts`` attempts the last
+    exception is raised.
+    """
+    attempt = 0
+    while True:
+        attempt += 1
+        try:
+            return call()
+        except Exception as exc:  # classify decides
+            retryable, headers = classify(exc)
+            if not retryable or attempt >= max_attempts:
+                raise
+            sleep(retry_delay(headers, attempt, now=clock()))
+
+
+# -------------------------------------------------------------------------------------------------
+# Pieces of the importers
+
+
+def window_bounds(window: tuple[dt.date, dt.date]) -> tuple[pd.Timestamp, pd.Timestamp]:
+    """The window's first and last day (inclusive, Dutch calendar days) as UTC ``[start, end)``.
+
+    >>> window_bounds((dt.date(2014, 4, 1), dt.date(2014, 6, 30)))[0]
+    Timestamp('2014-03-31 22:00:00+0000', tz='UTC')
+    """
+    first, last = (pd.Timestamp(d) for d in window)
+    if last < first:
+        raise ValueError(f"window {window!r}: the last day is before the first")
+    start = first.tz_localize(WINDOW_TZ).tz_convert("UTC")
+    end = (last + pd.Timedelta(days=1)).tz_localize(WINDOW_TZ).tz_convert("UTC")
+    return start, end
+
+
+def strip_html(html: str) -> str:
+    """Plain text of a Mastodon status body (HTML): tags removed, ``<br>``/``<p>`` as spaces."""
+    from bs4 import BeautifulSoup
+
+    soup = BeautifulSoup(html or "", "html.parser")
+    for br in soup.find_all("br"):
+        br.replace_with("\n")
+    for p in soup.find_all("p"):
+        p.append("\n")
+    # Inline markup (the spans of an @mention) joins without spaces: "@<span>utrecht</span>".
+    return re.sub(r"\s+", " ", soup.get_text("")).strip()
+
+
+def loose_time(value: Any) -> pd.Timestamp | None:
+    """A timestamp for paging decisions only: UTC, a zone-less value read as UTC, ``None`` if bad.
+
+    The importers check timestamps strictly (:func:`parse_time`); a collector must not stop on one.
+    """
+    try:
+        ts = pd.Timestamp(str(value))
+    except (TypeError, ValueError):
+        return None
+    if pd.isna(ts):
+        return None
+    return ts.tz_localize("UTC") if ts.tzinfo is None else ts.tz_convert("UTC")
+
+
+def parse_time(value: Any, *, file: str, column: str, row: int | None = None) -> pd.Timestamp:
+    """An ISO 8601 timestamp with a time zone, as UTC; no zone or a bad value is a DataError."""
+    try:
+        ts = pd.Timestamp(str(value))
+    except (TypeError, ValueError):
+        raise DataError(
+            file, f"{value!r} is not an ISO 8601 timestamp", row=row, column=column
+        ) from None
+    if ts.tzinfo is None:
+        raise DataError(
+            file,
+            f"timestamp {value!r} has no time zone (required: Z or +hh:mm)",
+            row=row,
+            column=column,
+        )
+    return ts.tz_convert("UTC")
+
+
+@dataclass
+class Skips:
+    """Bad input found while importing: raised (``on_bad="error"``) or counted (``"skip"``).
+
+    Items outside the observation window are always counted (never raised): API pages straddle the
+    window's edges, so such items are expected, but they are reported, not silently dropped.
+    """
+
+    on_bad: str = "error"
+    rows: list[dict[str, Any]] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        if self.on_bad not in ON_BAD:
+            raise ValueError(f"on_bad={self.on_bad!r}; use one of {ON_BAD}")
+
+    def bad(self, error: DataError) -> None:
+        """Raise ``error`` or count it, per ``on_bad``."""
+        if self.on_bad == "error":
+            raise error
+        self.count(error.file, error.rule, row=error.row, column=error.column)
+
+    def count(
+        self, file: str, rule: str, *, row: int | None = None, column: str | None = None
+    ) -> None:
+        self.rows.append({"file": str(file), "row": row, "column": column, "rule": rule})
+
+    def frame(self) -> pd.DataFrame:
+        """One row per skip: file, row (1-based item number or empty), column, rule."""
+        cols = ["file", "row", "column", "rule"]
+        df = pd.DataFrame(self.rows, columns=cols)
+        df["row"] = df["row"].astype("Int64")
+        return df
+
+
+def first_reply(
+    msg_id: str,
+    msg_at: pd.Timestamp,
+    parents: Mapping[str, str | None],
+    own_replies: Iterable[tuple[str, pd.Timestamp]],
+) -> tuple[str | None, pd.Timestamp | None]:
+    """The organisation's first reply below message ``msg_id`` in its thread.
+
+    A reply counts when ``msg_id`` is among its ancestors (it answers the message directly or
+    further down the same branch) and it was made after the message. Returns ``(id, time)`` or
+    ``(None, None)``.
+
+    Parameters
+    ----------
+    parents : mapping
+        Post id -> id of the post it replies to (``None`` for a thread root), over all posts seen.
+    own_replies : iterable of (id, time)
+        The organisation's replies.
+    """
+    best: tuple[str | None, pd.Timestamp | None] = (None, None)
+    for rid, rat in own_replies:
+        if rat <= msg_at or (best[1] is not None and rat >= best[1]):
+            continue
+        node, seen = parents.get(rid), set()
+        while node is not None and node not in seen:
+            if node == msg_id:
+                best = (rid, rat)
+                break
+            seen.add(node)
+            node = parents.get(node)
+    return best
+
+
+def load_json_file(path: Path, skips: Skips) -> Any | None:
+    """Parse a raw JSON response; bad UTF-8 or truncated JSON goes to ``skips`` (or raises)."""
+    try:
+        return json.loads(path.read_bytes().decode("utf-8"))
+    except UnicodeDecodeError as exc:
+        skips.bad(
+            DataError(str(path), f"not UTF-8 (byte {exc.start}); raw responses are UTF-8 JSON")
+        )
+    except json.JSONDecodeError as exc:
+        skips.bad(DataError(str(path), f"invalid or truncated JSON: {exc.msg}", row=exc.lineno))
+    return None
+
+
+POST_COLUMNS = [
+    "post_id",
+    "platform",
+    "gm_code",
+    "account_id",
+    "created_at",
+    "kind",
+    "in_reply_to_id",
+    "conversation_id",
+    "reply_to",
+]
+MSG_COLUMNS = [
+    "msg_id",
+    "platform",
+    "gm_code",
+    "created_at",
+    "addressed",
+    "is_question",
+    "theme",
+    "first_reply_post_id",
+    "first_reply_at",
+]
+
+
+def tidy_frame(rows: list[dict[str, Any]], columns: list[str]) -> pd.DataFrame:
+    """Rows as a table in ``columns`` order, sorted by time then id, UTC timestamps."""
+    df = pd.DataFrame(rows, columns=columns)
+    for col in ("created_at", "first_reply_at"):
+        if col in df:
+            df[col] = pd.to_datetime(df[col], utc=True)
+    if "first_reply_post_id" in df:
+        df["first_reply_post_id"] = df["first_reply_post_id"].astype(object)
+    id_col = columns[0]
+    return df.sort_values(["created_at", id_col], kind="stable").reset_index(drop=True)
