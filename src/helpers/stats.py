@@ -71,3 +71,223 @@ def p_adjust(pvalues: np.ndarray | pd.Series, method: str = "holm") -> np.ndarra
     if ok.any():
         out[ok] = multipletests(p[ok], method=method)[1]
     return out
+
+
+# --- contingency tables ----------------------------------------------------------------------------
+
+
+def chi2_table(table: np.ndarray | pd.DataFrame) -> dict[str, float]:
+    """Pearson chi-square test of independence on an r x c table of counts, without any zero shift.
+
+    statsmodels' ``Table`` adds 0.5 to every cell when one cell is zero (``shift_zeros=True`` by
+    default); this passes ``shift_zeros=False`` and applies no Yates correction, so the statistic
+    equals ``scipy.stats.chi2_contingency(table, correction=False)``. Rows or columns that sum to zero
+    are dropped first (they carry no information and would give zero expected counts).
+
+    Returns
+    -------
+    dict
+        ``chi2`` (statistic), ``dof``, ``p`` (p-value), ``n`` (total count), ``min_expected`` (the
+        smallest expected count under independence), ``cramers_v`` (uncorrected).
+    """
+    from statsmodels.stats.contingency_tables import Table
+
+    tab = _clean_table(table)
+    res = Table(tab, shift_zeros=False).test_nominal_association()
+    expected = np.outer(tab.sum(1), tab.sum(0)) / tab.sum()
+    return {
+        "chi2": float(res.statistic),
+        "dof": int(res.df),
+        "p": float(res.pvalue),
+        "n": int(tab.sum()),
+        "min_expected": float(expected.min()),
+        "cramers_v": cramers_v(tab),
+    }
+
+
+def _clean_table(table: np.ndarray | pd.DataFrame) -> np.ndarray:
+    tab = np.asarray(table, dtype=float)
+    if tab.ndim != 2:
+        raise ValueError("a contingency table must be two-dimensional")
+    tab = tab[tab.sum(1) > 0][:, tab.sum(0) > 0]
+    if tab.shape[0] < 2 or tab.shape[1] < 2:
+        raise ValueError("a contingency table needs at least two non-empty rows and columns")
+    return tab
+
+
+def cramers_v(table: np.ndarray | pd.DataFrame) -> float:
+    """Cramér's V = sqrt(chi2 / (n * (min(r, c) - 1))) from the *uncorrected* chi-square (0-1).
+
+    ``[[9, 1], [6, 4]]`` gives 0.3464 (pingouin reports 0.2309 there because it applies Yates'
+    correction to 2 x 2 tables first).
+    """
+    from scipy.stats.contingency import association
+
+    return float(association(_clean_table(table).astype(int), method="cramer", correction=False))
+
+
+def independence_test(
+    table: np.ndarray | pd.DataFrame,
+    *,
+    min_expected: float = 5.0,
+    n_resamples: int = 9999,
+    seed: int = 0,
+) -> dict[str, float | str]:
+    """Test of independence that falls back to an exact or permutation test for small tables.
+
+    The chi-square approximation needs every expected count to be at least ``min_expected`` (5).
+    Below that: Fisher's exact test for a 2 x 2 table, otherwise a permutation test of the chi-square
+    statistic (``n_resamples`` random permutations of the column labels, seeded; p-value
+    ``(1 + #{chi2_perm >= chi2_obs}) / (1 + n_resamples)``).
+
+    Returns
+    -------
+    dict
+        Everything :func:`chi2_table` returns plus ``method`` (``"chi2"``, ``"fisher"`` or
+        ``"permutation"``) and ``p`` replaced by that method's p-value (``p_chi2`` keeps the
+        asymptotic one).
+    """
+    from scipy.stats import fisher_exact
+
+    tab = _clean_table(table)
+    out: dict[str, float | str] = dict(chi2_table(tab))
+    out["p_chi2"] = out["p"]
+    if out["min_expected"] >= min_expected:
+        out["method"] = "chi2"
+    elif tab.shape == (2, 2):
+        out["method"] = "fisher"
+        out["p"] = float(fisher_exact(tab.astype(int)).pvalue)
+    else:
+        out["method"] = "permutation"
+        out["p"] = permutation_chi2_p(tab, n_resamples=n_resamples, seed=seed)
+    return out
+
+
+def _chi2_stat(rows: np.ndarray, cols: np.ndarray, r: int, c: int) -> float:
+    obs = np.bincount(rows * c + cols, minlength=r * c).reshape(r, c).astype(float)
+    exp = np.outer(obs.sum(1), obs.sum(0)) / obs.sum()
+    return float(((obs - exp) ** 2 / exp).sum())
+
+
+def permutation_chi2_p(
+    table: np.ndarray | pd.DataFrame, *, n_resamples: int = 9999, seed: int = 0
+) -> float:
+    """Permutation p-value of the chi-square statistic for an r x c table (margins kept fixed)."""
+    tab = _clean_table(table).astype(int)
+    r, c = tab.shape
+    rows = np.repeat(np.repeat(np.arange(r), c), tab.ravel())
+    cols = np.repeat(np.tile(np.arange(c), r), tab.ravel())
+    observed = _chi2_stat(rows, cols, r, c)
+    rng = np.random.default_rng(seed)
+    hits = sum(
+        _chi2_stat(rows, rng.permutation(cols), r, c) >= observed - 1e-12
+        for _ in range(n_resamples)
+    )
+    return (1 + hits) / (1 + n_resamples)
+
+
+# --- reliability -------------------------------------------------------------------------------------
+
+
+def cronbach_alpha(items: pd.DataFrame | np.ndarray, ci: float = 0.95) -> dict[str, float]:
+    """Cronbach's alpha of items that are meant to form one scale, with Feldt's confidence interval.
+
+    alpha = k / (k - 1) * (1 - sum of item variances / variance of the sum score), on respondents who
+    answered every item (listwise deletion). The interval follows Feldt (1965), as pingouin does:
+    ``1 - (1 - alpha) * F`` with the F quantiles of (n - 1, (n - 1)(k - 1)) degrees of freedom.
+
+    Parameters
+    ----------
+    items : DataFrame or array, respondents x items
+        Numeric answers; missing values (NaN/NA) drop the respondent.
+    ci : float
+        Confidence level of the interval.
+
+    Returns
+    -------
+    dict
+        ``alpha``, ``ci_low``, ``ci_high``, ``n`` (respondents used), ``k`` (items).
+        pingouin's example data (15 x 10) gives alpha = 0.5917188485995826.
+    """
+    from scipy.stats import f
+
+    data = pd.DataFrame(items).astype("Float64").dropna().to_numpy(dtype=float)
+    n, k = data.shape
+    if k < 2 or n < 2:
+        raise ValueError("Cronbach's alpha needs at least two items and two complete respondents")
+    cov = np.cov(data, rowvar=False, ddof=1)
+    alpha = k / (k - 1) * (1 - np.trace(cov) / cov.sum())
+    df1, df2 = n - 1, (n - 1) * (k - 1)
+    low = 1 - (1 - alpha) * f.isf((1 - ci) / 2, df1, df2)
+    high = 1 - (1 - alpha) * f.isf(1 - (1 - ci) / 2, df1, df2)
+    return {"alpha": float(alpha), "ci_low": float(low), "ci_high": float(high), "n": n, "k": k}
+
+
+# --- effect sizes for rank tests ---------------------------------------------------------------------
+
+
+def epsilon_squared(h: float, n: int) -> float:
+    """Effect size of a Kruskal-Wallis test: epsilon-squared = H / (n - 1), n = all observations."""
+    return float(h) / (int(n) - 1)
+
+
+def kruskal_epsilon(*groups: np.ndarray) -> dict[str, float]:
+    """Kruskal-Wallis H test of independent groups with epsilon-squared (see :func:`epsilon_squared`)."""
+    from scipy.stats import kruskal
+
+    clean = [np.asarray(g, dtype=float)[~np.isnan(np.asarray(g, dtype=float))] for g in groups]
+    res = kruskal(*clean)
+    n = sum(len(g) for g in clean)
+    return {"h": float(res.statistic), "p": float(res.pvalue), "n": n,
+            "epsilon_squared": epsilon_squared(res.statistic, n)}
+
+
+def rank_biserial(x: np.ndarray, y: np.ndarray) -> float:
+    """Rank-biserial correlation of two independent samples (Mann-Whitney effect size), -1 to 1.
+
+    r = P(x > y) - P(x < y) = 2 * U_x / (n_x * n_y) - 1, ties counting half; positive when ``x``
+    tends to be larger.
+    """
+    from scipy.stats import mannwhitneyu
+
+    x, y = np.asarray(x, dtype=float), np.asarray(y, dtype=float)
+    x, y = x[~np.isnan(x)], y[~np.isnan(y)]
+    u = mannwhitneyu(x, y, alternative="two-sided").statistic
+    return float(2 * u / (len(x) * len(y)) - 1)
+
+
+def matched_rank_biserial(x: np.ndarray, y: np.ndarray) -> float:
+    """Matched-pairs rank-biserial correlation (effect size of the Wilcoxon signed-rank test), -1 to 1.
+
+    Differences d = x - y; zero differences dropped (Wilcoxon's convention); ranks of |d| (average
+    ranks for ties); r = (sum of ranks of positive d - sum of ranks of negative d) / sum of all ranks.
+    Positive when ``x`` tends to be larger. NaN when every difference is zero.
+    """
+    from scipy.stats import rankdata
+
+    d = np.asarray(x, dtype=float) - np.asarray(y, dtype=float)
+    d = d[~np.isnan(d) & (d != 0)]
+    if d.size == 0:
+        return float("nan")
+    ranks = rankdata(np.abs(d))
+    return float((ranks[d > 0].sum() - ranks[d < 0].sum()) / ranks.sum())
+
+
+def kendalls_w(data: np.ndarray | pd.DataFrame) -> dict[str, float]:
+    """Friedman test with Kendall's coefficient of concordance W (respondents x conditions).
+
+    Rows with any missing value are dropped. W = chi2_F / (n (k - 1)) from scipy's tie-corrected
+    Friedman statistic; 0 = no agreement on the ordering of conditions, 1 = perfect agreement.
+
+    Returns
+    -------
+    dict
+        ``chi2`` (Friedman statistic), ``dof`` (k - 1), ``p``, ``n`` (complete rows), ``k``, ``w``.
+    """
+    from scipy.stats import friedmanchisquare
+
+    arr = pd.DataFrame(data).astype("Float64").dropna().to_numpy(dtype=float)
+    n, k = arr.shape
+    res = friedmanchisquare(*arr.T)
+    return {"chi2": float(res.statistic), "dof": k - 1, "p": float(res.pvalue), "n": n, "k": k,
+            "w": float(res.statistic / (n * (k - 1)))}
