@@ -1,42 +1,184 @@
 """Figures: one seaborn theme, a colour-blind-safe palette, and deterministic PNG/SVG output.
 
-Every figure made from demo data carries a visible "demo data (synthetic)" mark.
+Every figure function returns a matplotlib :class:`~matplotlib.figure.Figure` and saves nothing:
+notebooks call ``run.save_figure(fig, name)``, which writes PNG and SVG byte-identical from run to
+run and stamps a visible "demo data (synthetic)" mark on every figure made from demo data.
+
+Titles are passed in by the caller and should state the finding ("Utrecht replies most: 85% of
+its posts"), not the topic. Axis labels carry units. ``lang`` (``"en"`` or ``"nl"``) picks the
+language of the labels a function makes itself; :func:`label` translates known keys (platforms,
+measures, size classes, survey groups, units) and returns anything else unchanged.
 """
 
 from __future__ import annotations
 
+import os
+import sys
+import textwrap
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 
 import matplotlib
 
-matplotlib.use("Agg")  # no display needed; JupyterLab still shows figures inline via the backend
+if "ipykernel" not in sys.modules and "MPLBACKEND" not in os.environ:
+    # Scripts and tests need no display; inside a Jupyter kernel the inline backend stays in
+    # charge, so figures show under their cell.
+    matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+import pandas as pd  # noqa: E402
 import seaborn as sns  # noqa: E402
+from matplotlib.colors import to_hex, to_rgb  # noqa: E402
+from matplotlib.figure import Figure  # noqa: E402
+from matplotlib.ticker import MaxNLocator, PercentFormatter  # noqa: E402
 
 #: Okabe-Ito: distinguishable with every common form of colour blindness.
 PALETTE = ["#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#F0E442", "#000000"]
+#: Colour of ordinary bars, of highlighted bars, of interval whiskers and of neutral answers.
+BASE, ACCENT, WHISKER, NEUTRAL = PALETTE[0], PALETTE[3], "#333333", "#BBBBBB"
 DEMO_MARK = {"en": "DEMO DATA (synthetic)", "nl": "DEMODATA (synthetisch)"}
+#: Matplotlib ``gid`` of the demo mark: the SVG holds ``id="demo-mark"`` and the mark's text.
+DEMO_GID = "demo-mark"
+SVG_HASHSALT = "roeptoeter"
+LANGS = ("en", "nl")
+
+#: Known label keys in English and Dutch (platforms, measures, size classes, groups, units, axes).
+LABELS: dict[str, dict[str, str]] = {
+    # platforms
+    "twitter": {"en": "Twitter", "nl": "Twitter"},
+    "facebook": {"en": "Facebook", "nl": "Facebook"},
+    "instagram": {"en": "Instagram", "nl": "Instagram"},
+    "linkedin": {"en": "LinkedIn", "nl": "LinkedIn"},
+    "youtube": {"en": "YouTube", "nl": "YouTube"},
+    "mastodon": {"en": "Mastodon", "nl": "Mastodon"},
+    "bluesky": {"en": "Bluesky", "nl": "Bluesky"},
+    "website": {"en": "Website", "nl": "Website"},
+    "platform": {"en": "Platform", "nl": "Platform"},
+    # presence measures
+    "has_account": {"en": "Has an account", "nl": "Heeft een account"},
+    "has_corporate": {"en": "Has a corporate account", "nl": "Heeft een corporate account"},
+    "active": {"en": "Active (posted in window)", "nl": "Actief (postte in periode)"},
+    "measure": {"en": "Measure", "nl": "Maat"},
+    # size classes (inhabitants on 1 January)
+    "S": {"en": "Small (< 50,000)", "nl": "Klein (< 50.000)"},
+    "M": {"en": "Medium (50,000-99,999)", "nl": "Middel (50.000-99.999)"},
+    "L": {"en": "Large (>= 100,000)", "nl": "Groot (>= 100.000)"},
+    "size_class": {"en": "Size class", "nl": "Grootteklasse"},
+    # survey groups (Dutch terms kept: griffie = council clerk's office, KCC = contact centre)
+    "college": {"en": "Executive (college)", "nl": "College van B&W"},
+    "raad": {"en": "Council (raad)", "nl": "Gemeenteraad"},
+    "griffie": {"en": "Council clerk (griffie)", "nl": "Griffie"},
+    "directie": {"en": "Directors (directie)", "nl": "Directie"},
+    "middenmanagement": {"en": "Middle management", "nl": "Middenmanagement"},
+    "communicatie": {"en": "Communications", "nl": "Communicatie"},
+    "kcc": {"en": "Contact centre (KCC)", "nl": "Klantcontactcentrum (KCC)"},
+    "vakafdelingen": {"en": "Policy departments", "nl": "Vakafdelingen"},
+    "group": {"en": "Group", "nl": "Groep"},
+    # survey reasons
+    "fear_of_workload": {"en": "Fear of workload", "nl": "Angst voor werkdruk"},
+    "lack_of_affinity": {"en": "Lack of affinity", "nl": "Gebrek aan affiniteit"},
+    # policy themes of citizen messages (schemas.THEMES)
+    "afval": {"en": "Waste", "nl": "Afval"},
+    "verkeer": {"en": "Traffic and roads", "nl": "Verkeer"},
+    "zorg": {"en": "Care and youth", "nl": "Zorg"},
+    "werk_inkomen": {"en": "Work and income", "nl": "Werk en inkomen"},
+    "veiligheid": {"en": "Public safety", "nl": "Veiligheid"},
+    "evenementen": {"en": "Events and permits", "nl": "Evenementen"},
+    "belastingen": {"en": "Local taxes", "nl": "Belastingen"},
+    "overig": {"en": "Other", "nl": "Overig"},
+    "theme": {"en": "Theme", "nl": "Thema"},
+    # units and axes
+    "year": {"en": "Year", "nl": "Jaar"},
+    "proportion": {"en": "Share (%)", "nl": "Aandeel (%)"},
+    "share": {"en": "Share (%)", "nl": "Aandeel (%)"},
+    "percent": {"en": "Percent (%)", "nl": "Procent (%)"},
+    "hours": {"en": "Hours", "nl": "Uren"},
+    "business_hours": {"en": "Business hours", "nl": "Kantooruren"},
+    "municipalities": {"en": "Municipalities", "nl": "Gemeenten"},
+    "municipality": {"en": "Municipality", "nl": "Gemeente"},
+    "count": {"en": "Count", "nl": "Aantal"},
+    "frequency": {"en": "Number of cases (count)", "nl": "Aantal gevallen"},
+    "share_municipalities": {
+        "en": "Share of municipalities (%)",
+        "nl": "Aandeel gemeenten (%)",
+    },
+    "share_unanswered": {"en": "Share still unanswered", "nl": "Aandeel nog onbeantwoord"},
+    "share_valid_answers": {
+        "en": "Share of valid answers (%)",
+        "nl": "Aandeel geldige antwoorden (%)",
+    },
+    "interaction_share": {"en": "Interaction share (%)", "nl": "Interactieaandeel (%)"},
+    "response_time": {"en": "Response time (hours)", "nl": "Reactietijd (uren)"},
+    "all": {"en": "All municipalities", "nl": "Alle gemeenten"},
+    "reference": {"en": "Reference", "nl": "Referentie"},
+    "published": {"en": "Published", "nl": "Gepubliceerd"},
+    "computed": {"en": "Computed", "nl": "Berekend"},
+}
+#: English label text -> key, so that English phrases passed in by callers translate too.
+_BY_ENGLISH = {v["en"].lower(): k for k, v in LABELS.items()}
 
 
+# --- theme, labels, saving ------------------------------------------------------------------------
 def set_theme() -> None:
     """Apply the collection's one theme (seaborn whitegrid, Okabe-Ito, fixed SVG hash salt)."""
     sns.set_theme(style="whitegrid", palette=PALETTE, context="notebook")
-    plt.rcParams["svg.hashsalt"] = "roeptoeter"
+    plt.rcParams["svg.hashsalt"] = SVG_HASHSALT
     plt.rcParams["figure.dpi"] = 100
     plt.rcParams["savefig.dpi"] = 100
     plt.rcParams["figure.figsize"] = (8, 4.5)
 
 
-def mark_demo(fig: plt.Figure, lang: str = "en") -> None:
-    """Stamp the demo-data mark on a figure (bottom right, red, always visible)."""
+def label(key: object, lang: str = "en") -> str:
+    """The ``lang`` label of a known key (``"twitter"``, ``"S"``, ``"middenmanagement"``...).
+
+    Keys are matched exactly, then case-insensitively, then as the English label text (so
+    ``label("Share still unanswered", "nl")`` gives the Dutch phrase). Unknown keys come back
+    unchanged (as ``str``).
+    """
+    _check_lang(lang)
+    text = str(key)
+    entry = LABELS.get(text) or LABELS.get(text.lower())
+    if entry is None and text.lower() in _BY_ENGLISH:
+        entry = LABELS[_BY_ENGLISH[text.lower()]]
+    return entry[lang] if entry else text
+
+
+#: :func:`label` under a name that function parameters called ``label`` do not shadow.
+_tr = label
+
+
+def mark_demo(fig: Figure, lang: str = "en") -> None:
+    """Stamp the demo-data mark on a figure (bottom right, red, bold); idempotent."""
+    if any(t.get_gid() == DEMO_GID for t in fig.texts):
+        return
     fig.text(
-        0.995, 0.005, DEMO_MARK[lang], ha="right", va="bottom", fontsize=9, color="#D55E00",
+        0.995,
+        0.005,
+        DEMO_MARK[lang],
+        ha="right",
+        va="bottom",
+        fontsize=9,
+        color="#D55E00",
         fontweight="bold",
+        gid=DEMO_GID,
     )
 
 
-def save_figure(fig: plt.Figure, stem: Path, *, demo: bool, lang: str = "en") -> list[Path]:
+def save_figure(fig: Figure, stem: Path, *, demo: bool, lang: str = "en") -> list[Path]:
     """Save ``fig`` as ``<stem>.png`` and ``<stem>.svg``, byte-identical from run to run.
+
+    The PNG carries no software tag, the SVG no date and a fixed hash salt for its element ids.
+
+    Parameters
+    ----------
+    fig : Figure
+        The figure to save.
+    stem : Path
+        Path without suffix (``figures/presence_by_platform``); parents are created.
+    demo : bool
+        True when the figure shows demo data: the demo mark is stamped on first.
+    lang : str
+        Language of the demo mark.
 
     Returns
     -------
@@ -45,9 +187,545 @@ def save_figure(fig: plt.Figure, stem: Path, *, demo: bool, lang: str = "en") ->
     """
     if demo:
         mark_demo(fig, lang)
+    stem = Path(stem)
     stem.parent.mkdir(parents=True, exist_ok=True)
     png, svg = stem.with_suffix(".png"), stem.with_suffix(".svg")
     fig.savefig(png, metadata={"Software": None}, bbox_inches="tight")
-    with plt.rc_context({"svg.hashsalt": "roeptoeter"}):
+    with plt.rc_context({"svg.hashsalt": SVG_HASHSALT}):
         fig.savefig(svg, metadata={"Date": None, "Creator": None}, bbox_inches="tight")
     return [png, svg]
+
+
+# --- small internals ------------------------------------------------------------------------------
+def _check_lang(lang: str) -> None:
+    if lang not in LANGS:
+        raise ValueError(f"lang must be 'en' or 'nl', not {lang!r}")
+
+
+def _need(df: pd.DataFrame, columns: Iterable[str | None], what: str) -> None:
+    missing = [c for c in columns if c is not None and c not in df.columns]
+    if missing:
+        raise KeyError(f"{what}: column(s) {missing} not in the data (have {list(df.columns)})")
+
+
+def _errors(value: np.ndarray, low: np.ndarray, high: np.ndarray) -> np.ndarray:
+    """Whisker lengths below and above ``value`` (2 x n, never negative; 0 where unknown)."""
+    below = np.nan_to_num(value - low, nan=0.0)
+    above = np.nan_to_num(high - value, nan=0.0)
+    return np.vstack([np.clip(below, 0, None), np.clip(above, 0, None)])
+
+
+def _floats(series: pd.Series) -> np.ndarray:
+    return pd.to_numeric(series, errors="coerce").to_numpy(dtype=float, na_value=np.nan)
+
+
+def _percent_axis(axis: matplotlib.axis.Axis) -> None:
+    axis.set_major_formatter(PercentFormatter(xmax=1.0, decimals=0))
+
+
+def _blend(colour: str, towards: str, t: float) -> str:
+    a, b = np.array(to_rgb(colour)), np.array(to_rgb(towards))
+    return to_hex(a + (b - a) * t)
+
+
+def _ramp(strong: str, k: int) -> list[str]:
+    """``k`` shades from ``strong`` (first) to a light tint (last)."""
+    if k <= 1:
+        return [strong]
+    return [_blend(strong, "#FFFFFF", 0.6 * i / (k - 1)) for i in range(k)]
+
+
+def _legend_below(
+    fig: Figure,
+    ax: plt.Axes,
+    *,
+    handles: list | None = None,
+    labels: list[str] | None = None,
+    title: str | None = None,
+) -> None:
+    """Put the legend in a strip below the axes (reserved with ``tight_layout``), never on data."""
+    if handles is None or labels is None:
+        handles, labels = ax.get_legend_handles_labels()
+    rows = -(-len(labels) // 5)
+    strip = 0.2 + 0.2 * rows + (0.2 if title else 0.0)  # inches
+    fig.tight_layout(rect=(0, strip / fig.get_figheight(), 1, 1))
+    fig.legend(
+        handles,
+        labels,
+        title=title,
+        loc="lower center",
+        bbox_to_anchor=(0.5, 0.02),
+        ncol=min(len(labels), 5),
+        frameon=False,
+        fontsize=8,
+        title_fontsize=9,
+    )
+
+
+def _finish(fig: Figure, ax: plt.Axes, title: str, xlabel: str, ylabel: str) -> Figure:
+    ax.set_title(title, loc="left", fontsize=12, fontweight="bold")
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel(ylabel)
+    fig.tight_layout()
+    return fig
+
+
+# --- figure kinds ---------------------------------------------------------------------------------
+def ranked_bars(
+    df: pd.DataFrame,
+    *,
+    label: str,
+    value: str,
+    low: str | None = None,
+    high: str | None = None,
+    title: str,
+    xlabel: str,
+    highlight: Sequence[str] | None = None,
+    top: int | None = None,
+    n: str | None = None,
+    lang: str = "en",
+    percent: bool = False,
+    ylabel: str = "",
+    ascending: bool = False,
+) -> Figure:
+    """Horizontal bars sorted by value (largest on top) with interval whiskers.
+
+    Parameters
+    ----------
+    df : DataFrame
+        One row per item.
+    label, value : str
+        Columns with the item label (municipality name...) and the value.
+    low, high : str, optional
+        Columns with the interval bounds (same unit as ``value``), drawn as whiskers.
+    title, xlabel : str
+        The finding, and the value axis label with its unit.
+    highlight : list of str, optional
+        Labels drawn in the accent colour (e.g. the municipality of a profile).
+    top : int, optional
+        Keep only the ``top`` largest values.
+    n : str, optional
+        Column with the base of each value, printed as ``n=…`` at the bar end.
+    percent : bool
+        Format the value axis as a percentage of 1 (for proportions).
+    ylabel : str
+        Optional label of the item axis (empty by default: the items speak for themselves).
+    ascending : bool
+        Smallest value on top (and ``top`` keeps the smallest), e.g. for response times.
+
+    Returns
+    -------
+    Figure
+        One axes with one bar per (kept) row.
+    """
+    _check_lang(lang)
+    _need(df, [label, value, low, high, n], "ranked_bars")
+    data = df.sort_values(value, ascending=ascending, kind="mergesort", na_position="last")
+    if top is not None:
+        data = data.head(int(top))
+    data = data.iloc[::-1]  # barh draws from the bottom up: largest last = on top
+    values = _floats(data[value])
+    names = [_tr(x, lang) for x in data[label]]
+    keep = {str(h) for h in (highlight or [])}
+    colours = [ACCENT if str(x) in keep else BASE for x in data[label]]
+    fig, ax = plt.subplots(figsize=(8, max(2.5, 0.32 * len(data) + 1.4)))
+    pos = np.arange(len(data))
+    ax.barh(pos, np.nan_to_num(values), color=colours, height=0.7)
+    ends = np.nan_to_num(values)
+    if low is not None and high is not None:
+        lo, hi = _floats(data[low]), _floats(data[high])
+        ax.errorbar(
+            values,
+            pos,
+            xerr=_errors(values, lo, hi),
+            fmt="none",
+            ecolor=WHISKER,
+            elinewidth=1.2,
+            capsize=3,
+        )
+        ends = np.fmax(ends, np.nan_to_num(hi))
+    ax.set_yticks(pos, names)
+    if n is not None:
+        span = float(np.nanmax(ends)) if len(ends) and np.nanmax(ends) > 0 else 1.0
+        for y, x, base in zip(pos, ends, data[n], strict=True):
+            text = "" if pd.isna(base) else f"n={int(base)}"
+            ax.text(x + 0.01 * span, y, text, va="center", ha="left", fontsize=8, color="#555555")
+        ax.set_xlim(right=span * 1.12)
+    if percent:
+        _percent_axis(ax.xaxis)
+    ax.grid(axis="y", visible=False)
+    return _finish(fig, ax, title, xlabel, ylabel)
+
+
+def likert_diverging(
+    shares: pd.DataFrame,
+    *,
+    title: str,
+    neutral: str | None,
+    negative: Sequence[str],
+    positive: Sequence[str],
+    n: pd.Series | None = None,
+    lang: str = "en",
+    xlabel: str | None = None,
+) -> Figure:
+    """Diverging stacked bars of ordered answers, centred on the middle of the neutral category.
+
+    Parameters
+    ----------
+    shares : DataFrame
+        Index = items (groups, statements), in the order to show from top to bottom; columns =
+        answer categories; values = shares (0-1) of the valid answers of each item.
+    neutral : str or None
+        The middle category (half drawn left, half right of zero), or None for an even scale.
+    negative, positive : list of str
+        Categories left and right of the centre, each listed from the most extreme to the mildest
+        (``["strongly disagree", "disagree"]``, ``["strongly agree", "agree"]``).
+    n : Series, optional
+        Base (number of valid answers) per item, printed at the right.
+    xlabel : str, optional
+        Axis label; default "Share of valid answers (%)".
+
+    Returns
+    -------
+    Figure
+        One bar segment per item and category; x axis in percent, negative to the left.
+    """
+    _check_lang(lang)
+    categories = list(negative) + ([neutral] if neutral is not None else []) + list(positive)
+    missing = [c for c in categories if c not in shares.columns]
+    if missing:
+        raise KeyError(f"likert_diverging: categories {missing} not in shares columns")
+    data = shares[categories].apply(pd.to_numeric, errors="coerce").fillna(0.0)
+    neg_colours = _ramp(PALETTE[3], len(negative))  # vermillion -> light
+    pos_colours = _ramp(PALETTE[0], len(positive))  # blue -> light
+    # Left to right: strongest ... mildest negative, neutral, mildest ... strongest positive.
+    order = list(negative) + ([neutral] if neutral is not None else []) + list(positive)[::-1]
+    colours = dict(zip(negative, neg_colours, strict=True))
+    colours.update(dict(zip(positive, pos_colours, strict=True)))
+    if neutral is not None:
+        colours[neutral] = NEUTRAL
+    items = list(data.index)
+    pos = np.arange(len(items))[::-1]  # first item on top
+    left = -data[list(negative)].sum(axis=1).to_numpy()
+    if neutral is not None:
+        left = left - data[neutral].to_numpy() / 2
+    fig, ax = plt.subplots(figsize=(9, max(2.8, 0.42 * len(items) + 1.8)))
+    start = left.copy()
+    for cat in order:
+        width = data[cat].to_numpy()
+        ax.barh(
+            pos,
+            width,
+            left=start,
+            color=colours[cat],
+            height=0.7,
+            label=label(cat, lang),
+            edgecolor="white",
+            linewidth=0.5,
+        )
+        start = start + width
+    ax.axvline(0, color="#555555", linewidth=1)
+    reach = float(max(np.abs(left).max(initial=0.0), (left + data.sum(axis=1).to_numpy()).max(initial=0.0)))
+    reach = max(reach, 0.1) * 1.08
+    ax.set_xlim(-reach, reach * (1.18 if n is not None else 1.0))
+    ax.xaxis.set_major_formatter(matplotlib.ticker.FuncFormatter(lambda v, _p: f"{abs(v) * 100:.0f}%"))
+    ax.set_yticks(pos, [label(i, lang) for i in items])
+    if n is not None:
+        bases = pd.Series(n).reindex(items)
+        for y, base in zip(pos, bases, strict=True):
+            text = "" if pd.isna(base) else f"n={int(base)}"
+            ax.text(reach * 1.02, y, text, va="center", ha="left", fontsize=8, color="#555555")
+    handles, labels_ = ax.get_legend_handles_labels()
+    wanted = [label(c, lang) for c in order]
+    by_label = dict(zip(labels_, handles, strict=True))
+    ax.grid(axis="y", visible=False)
+    _finish(fig, ax, title, xlabel or label("share_valid_answers", lang), "")
+    _legend_below(fig, ax, handles=[by_label[w] for w in wanted], labels=wanted)
+    return fig
+
+
+def km_curves(
+    curves: Mapping[str, pd.DataFrame],
+    *,
+    title: str,
+    xlabel: str,
+    ylabel: str = "Share still unanswered",
+    lang: str = "en",
+) -> Figure:
+    """Kaplan-Meier step curves of the share of questions still unanswered, with interval bands.
+
+    Parameters
+    ----------
+    curves : dict of label -> DataFrame
+        Each frame has ``time`` (in the unit named by ``xlabel``), ``surv`` (0-1) and optionally
+        ``low``/``high`` (pointwise interval of ``surv``).
+    xlabel : str
+        Time axis label with its unit ("Hours since the question (clock time)").
+    ylabel : str
+        Survival axis label; translated when it is a known phrase.
+
+    Returns
+    -------
+    Figure
+        One step line per curve, a shaded band where ``low``/``high`` are given; y in percent.
+    """
+    _check_lang(lang)
+    fig, ax = plt.subplots(figsize=(8, 4.5))
+    for i, (name, frame) in enumerate(curves.items()):
+        _need(frame, ["time", "surv"], f"km_curves[{name!r}]")
+        data = frame.sort_values("time", kind="mergesort")
+        t, s = _floats(data["time"]), _floats(data["surv"])
+        colour = PALETTE[i % len(PALETTE)]
+        ax.step(t, s, where="post", color=colour, linewidth=1.8, label=label(name, lang))
+        if "low" in data.columns and "high" in data.columns:
+            ax.fill_between(
+                t,
+                _floats(data["low"]),
+                _floats(data["high"]),
+                step="post",
+                color=colour,
+                alpha=0.18,
+                linewidth=0,
+            )
+    ax.set_ylim(0, 1.02)
+    ax.set_xlim(left=0)
+    _percent_axis(ax.yaxis)
+    if len(curves) > 1:
+        ax.legend(frameon=False)
+    return _finish(fig, ax, title, xlabel, label(ylabel, lang))
+
+
+def distribution(
+    values: Sequence[float] | pd.Series | np.ndarray,
+    *,
+    title: str,
+    xlabel: str,
+    bins: int | Sequence[float] = 20,
+    ref: float | None = None,
+    ref_label: str | None = None,
+    lang: str = "en",
+    ylabel: str | None = None,
+) -> Figure:
+    """Histogram of values (missing values left out), with an optional vertical reference line.
+
+    Parameters
+    ----------
+    values : array-like
+        The values (e.g. one interaction share per municipality).
+    xlabel : str
+        Value axis label with its unit.
+    bins : int or edges
+        Histogram bins.
+    ref, ref_label : float and str, optional
+        Position and legend text of a reference line (e.g. the published figure).
+    ylabel : str, optional
+        Count axis label; default "Number of cases (count)".
+
+    Returns
+    -------
+    Figure
+        One axes with the histogram bars (and one vertical line when ``ref`` is given).
+    """
+    _check_lang(lang)
+    data = np.asarray(pd.to_numeric(pd.Series(values), errors="coerce"), dtype=float)
+    data = data[~np.isnan(data)]
+    fig, ax = plt.subplots(figsize=(8, 4.2))
+    ax.hist(data, bins=bins, color=BASE, edgecolor="white")
+    if ref is not None:
+        ax.axvline(
+            ref,
+            color=ACCENT,
+            linewidth=2,
+            linestyle="--",
+            label=ref_label if ref_label else label("reference", lang),
+        )
+        ax.legend(frameon=False)
+    ax.yaxis.set_major_locator(MaxNLocator(integer=True))
+    return _finish(fig, ax, title, xlabel, label(ylabel or "frequency", lang))
+
+
+def grouped_bars(
+    df: pd.DataFrame,
+    *,
+    x: str,
+    y: str,
+    hue: str | None = None,
+    low: str | None = None,
+    high: str | None = None,
+    title: str,
+    xlabel: str,
+    ylabel: str,
+    lang: str = "en",
+    percent: bool = False,
+) -> Figure:
+    """Vertical bars, grouped by ``hue`` within each ``x``, with interval whiskers.
+
+    Parameters
+    ----------
+    df : DataFrame
+        One row per (x, hue) combination.
+    x, y : str
+        Category column and value column.
+    hue : str, optional
+        Second category: bars side by side within each x, one colour each, with a legend.
+    low, high : str, optional
+        Interval bounds (same unit as ``y``), drawn as whiskers.
+    percent : bool
+        Format the value axis as a percentage of 1 (for proportions).
+
+    Returns
+    -------
+    Figure
+        One bar per row; categories keep their order of first appearance (or categorical order).
+    """
+    _check_lang(lang)
+    _need(df, [x, y, hue, low, high], "grouped_bars")
+    xs = _levels(df[x])
+    hues = _levels(df[hue]) if hue is not None else [None]
+    width = 0.8 / len(hues)
+    fig_width = min(11.0, max(6.0, 0.9 * len(xs) * len(hues) ** 0.5 + 2))
+    fig, ax = plt.subplots(figsize=(fig_width, 4.5))
+    for j, h in enumerate(hues):
+        part = df if h is None else df[df[hue] == h]
+        idx = [xs.index(v) for v in part[x]]
+        pos = np.array(idx, dtype=float) - 0.4 + width * (j + 0.5)
+        vals = _floats(part[y])
+        ax.bar(
+            pos,
+            np.nan_to_num(vals),
+            width=width * 0.95,
+            color=PALETTE[j % len(PALETTE)],
+            label=None if h is None else label(h, lang),
+        )
+        if low is not None and high is not None:
+            ax.errorbar(
+                pos,
+                vals,
+                yerr=_errors(vals, _floats(part[low]), _floats(part[high])),
+                fmt="none",
+                ecolor=WHISKER,
+                elinewidth=1.2,
+                capsize=3,
+            )
+    # Wrap category labels to the width of their slot (about 11 characters per inch at 10 pt).
+    per_slot = max(6, int((fig_width - 1.5) / max(1, len(xs)) * 11))
+    ax.set_xticks(np.arange(len(xs)), [_wrap(label(v, lang), per_slot) for v in xs])
+    if percent:
+        _percent_axis(ax.yaxis)
+    ax.grid(axis="x", visible=False)
+    _finish(fig, ax, title, xlabel, ylabel)
+    if hue is not None:
+        _legend_below(fig, ax, title=label(hue, lang))
+    return fig
+
+
+def presence_bars(df: pd.DataFrame, *, title: str, lang: str = "en") -> Figure:
+    """Share of municipalities present per platform, by measure, with Wilson whiskers.
+
+    Parameters
+    ----------
+    df : DataFrame
+        Columns ``platform``, ``measure`` (``has_account``, ``has_corporate``, ``active``),
+        ``share``, ``ci_low``, ``ci_high`` (proportions 0-1).
+
+    Returns
+    -------
+    Figure
+        Grouped bars (platform on x, one colour per measure), y axis in percent 0-100%.
+    """
+    _need(df, ["platform", "measure", "share", "ci_low", "ci_high"], "presence_bars")
+    fig = grouped_bars(
+        df,
+        x="platform",
+        y="share",
+        hue="measure",
+        low="ci_low",
+        high="ci_high",
+        title=title,
+        xlabel=label("platform", lang),
+        ylabel=label("share_municipalities", lang),
+        lang=lang,
+        percent=True,
+    )
+    fig.axes[0].set_ylim(0, 1.05)
+    return fig
+
+
+def line_trend(
+    df: pd.DataFrame,
+    *,
+    x: str,
+    y: str,
+    hue: str | None = None,
+    low: str | None = None,
+    high: str | None = None,
+    title: str,
+    xlabel: str,
+    ylabel: str,
+    lang: str = "en",
+    percent: bool = False,
+) -> Figure:
+    """Lines over years (one per ``hue``) with markers and interval bands.
+
+    Parameters
+    ----------
+    df : DataFrame
+        One row per (x, hue); ``x`` is usually the study year.
+    low, high : str, optional
+        Interval bounds drawn as a shaded band (and whiskers, so a single year still shows it).
+    percent : bool
+        Format the value axis as a percentage of 1 (for proportions).
+
+    Returns
+    -------
+    Figure
+        One line per hue level; integer year ticks.
+    """
+    _check_lang(lang)
+    _need(df, [x, y, hue, low, high], "line_trend")
+    hues = _levels(df[hue]) if hue is not None else [None]
+    fig, ax = plt.subplots(figsize=(8, 4.5))
+    for j, h in enumerate(hues):
+        part = (df if h is None else df[df[hue] == h]).sort_values(x, kind="mergesort")
+        xv, yv = _floats(part[x]), _floats(part[y])
+        colour = PALETTE[j % len(PALETTE)]
+        ax.plot(
+            xv,
+            yv,
+            marker="o",
+            color=colour,
+            linewidth=2,
+            label=label(y, lang) if h is None else label(h, lang),
+        )
+        if low is not None and high is not None:
+            lo, hi = _floats(part[low]), _floats(part[high])
+            ax.fill_between(xv, lo, hi, color=colour, alpha=0.18, linewidth=0)
+            ax.errorbar(
+                xv,
+                yv,
+                yerr=_errors(yv, lo, hi),
+                fmt="none",
+                ecolor=colour,
+                elinewidth=1,
+                capsize=3,
+            )
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+    if percent:
+        _percent_axis(ax.yaxis)
+    _finish(fig, ax, title, xlabel, ylabel)
+    if hue is not None:
+        _legend_below(fig, ax, title=label(hue, lang))
+    return fig
+
+
+def _wrap(text: str, width: int) -> str:
+    """``text`` broken into lines of at most ``width`` characters (words kept whole)."""
+    return textwrap.fill(text, width=width, break_long_words=False) if len(text) > width else text
+
+
+def _levels(series: pd.Series) -> list:
+    """Distinct values in categorical order (if categorical) or order of first appearance."""
+    if isinstance(series.dtype, pd.CategoricalDtype):
+        present = set(series.dropna())
+        return [c for c in series.cat.categories if c in present]
+    return list(pd.unique(series.dropna()))

@@ -1,0 +1,910 @@
+"""Reports: the replication table, the per-year HTML report, stand-alone pages and the index.
+
+* :func:`replication_table` puts every published figure of a year (``data/reference/published.yaml``)
+  beside the value this run recorded under the same name, with the difference and a verdict.
+* :func:`finalize_year` is called by the batch runner once every notebook of a year succeeded: it
+  writes ``tables/replication.csv`` (unless the report notebook already did) and turns the executed
+  ``notebooks/08_report.ipynb`` into ``report.html`` (code hidden, figures embedded, no external
+  files or scripts needed).
+* :func:`write_page` builds a small stand-alone HTML page from headings, text, tables and figures
+  (the trends page).
+* :func:`write_index` writes ``outputs/index.html``: every year that has a manifest, with its status
+  and run date, plus the trends page and profile indexes where present.
+
+Everything made from demo data carries a visible banner.
+"""
+
+from __future__ import annotations
+
+import base64
+import contextlib
+import html
+import json
+import math
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import yaml
+
+from helpers import io
+from helpers.errors import DataError
+from helpers.paths import reference_dir
+
+PUBLISHED = "published.yaml"
+KINDS = ("number", "code", "flag", "rank")
+REPLICATION_COLUMNS = [
+    "source",
+    "year",
+    "figure",
+    "published",
+    "computed",
+    "difference",
+    "unit",
+    "tolerance",
+    "within_tolerance",
+]
+REPORT_NOTEBOOK = "08_report"
+DEMO_TEXT = "DEMO DATA (synthetic)"
+_TRUE = {"true", "1", "yes", "ja"}
+_FALSE = {"false", "0", "no", "nee", ""}
+_STYLE = """
+body{font-family:system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;max-width:1000px;margin:2em auto;
+padding:0 1em;color:#222;line-height:1.45}
+h1{font-size:1.6em;margin-bottom:.2em}h2{margin-top:1.6em;border-bottom:1px solid #ddd}
+table{border-collapse:collapse;margin:.8em 0;font-size:.92em}
+th,td{border:1px solid #ccc;padding:3px 8px;text-align:left}th{background:#f3f3f3}
+figure{margin:1.2em 0}figure img{max-width:100%;height:auto}figcaption{color:#555;font-size:.9em}
+.demo{background:#D55E00;color:#fff;padding:8px 12px;font-weight:bold}
+.demo-mark{background:#D55E00;color:#fff;padding:1px 5px;font-size:.8em;font-weight:bold;border-radius:3px}
+.note{background:#fff6e5;border-left:4px solid #E69F00;padding:6px 10px}
+.ok{color:#009E73;font-weight:bold}.failed{color:#D55E00;font-weight:bold}
+""".strip()
+
+
+# --- published figures ----------------------------------------------------------------------------
+def load_published(path: Path | None = None) -> pd.DataFrame:
+    """The published figures: ``source, year, figure, published, unit, tolerance, kind``.
+
+    Raises
+    ------
+    DataError
+        When an entry lacks a field, has an unknown ``kind`` or a non-numeric tolerance (the row is the
+        1-based position in the ``figures`` list).
+    """
+    path = Path(path) if path is not None else reference_dir() / PUBLISHED
+    doc = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    entries = doc.get("figures")
+    if not isinstance(entries, list):
+        raise DataError(str(path), "must hold a list under 'figures'", column="figures")
+    need = ("source", "year", "figure", "published", "unit", "tolerance", "kind")
+    for i, entry in enumerate(entries, start=1):
+        for key in need:
+            if not isinstance(entry, dict) or key not in entry:
+                raise DataError(str(path), f"every figure needs '{key}'", row=i, column=key)
+        if entry["kind"] not in KINDS:
+            raise DataError(str(path), f"kind must be one of {', '.join(KINDS)}", row=i, column="kind")
+        if not isinstance(entry["tolerance"], int | float) or isinstance(entry["tolerance"], bool):
+            raise DataError(str(path), "tolerance must be a number", row=i, column="tolerance")
+    return pd.DataFrame(entries, columns=list(need))
+
+
+def _text(value: Any) -> str | None:
+    """A value as table text: numbers with 6 significant digits, booleans lower-case."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return None
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int | float):
+        return f"{value:.6g}"
+    if isinstance(value, list | tuple | set):
+        return ";".join(str(v) for v in value)
+    return str(value)
+
+
+def _number(value: Any) -> float | None:
+    if value is None or isinstance(value, bool):
+        return None
+    try:
+        out = float(value)
+    except (TypeError, ValueError):
+        return None
+    return None if math.isnan(out) else out
+
+
+def _flag(value: Any) -> bool | None:
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, int | float) and not (isinstance(value, float) and math.isnan(value)):
+        return bool(value)
+    if isinstance(value, str):
+        v = value.strip().lower()
+        if v in _TRUE:
+            return True
+        if v in _FALSE:
+            return False
+    return None
+
+
+def _items(value: Any) -> frozenset[str]:
+    """A rank figure as a set: ``"a;b"``, ``["a", "b"]`` or a JSON list give {"a", "b"}."""
+    if isinstance(value, str) and value.strip().startswith("["):
+        with contextlib.suppress(ValueError):
+            value = json.loads(value)
+    if isinstance(value, list | tuple | set | frozenset):
+        parts = [str(v) for v in value]
+    else:
+        parts = str(value).split(";")
+    return frozenset(p.strip().lower() for p in parts if p.strip())
+
+
+def compare(kind: str, published: Any, computed: Any, tolerance: float) -> tuple[float, bool]:
+    """``(difference, within_tolerance)`` of one published figure and this run's value.
+
+    ``number``: difference = computed - published, within when ``|difference| <= tolerance``;
+    ``code``: equal gemeente codes (case-insensitive); ``flag``: the computed truth value equals the
+    published one; ``rank``: the same set of items (order inside the set does not matter). The
+    difference is NaN for every kind but ``number``; a missing value is never within tolerance.
+    """
+    nan = float("nan")
+    if computed is None or (isinstance(computed, float) and math.isnan(computed)):
+        return nan, False
+    if kind == "number":
+        c, p = _number(computed), _number(published)
+        if c is None or p is None:
+            return nan, False
+        diff = c - p
+        return diff, abs(diff) <= tolerance + 1e-9
+    if kind == "code":
+        return nan, str(computed).strip().upper() == str(published).strip().upper()
+    if kind == "flag":
+        c = _flag(computed)
+        return nan, c is not None and c == _flag(published)
+    if kind == "rank":
+        return nan, _items(computed) == _items(published)
+    raise ValueError(f"unknown kind {kind!r}")
+
+
+def replication_table(year: int, records: pd.DataFrame, published_path: Path | None = None) -> pd.DataFrame:
+    """Every published figure of ``year`` beside this run's recorded value.
+
+    Parameters
+    ----------
+    year : int
+        The study year; only published figures of that year are listed (none for other years).
+    records : DataFrame
+        The year's records (:func:`helpers.read_records`): ``name`` and ``value`` at least. A figure's
+        id is the record name; when a name was recorded twice the last one counts.
+    published_path : Path, optional
+        Another ``published.yaml`` (tests).
+
+    Returns
+    -------
+    DataFrame
+        ``source, year, figure, published, computed, difference, unit, tolerance,
+        within_tolerance``: ``published``/``computed`` as text (numbers to 6 significant digits,
+        ``computed`` empty when nothing was recorded), ``difference`` = computed - published for
+        numbers (NaN otherwise), ``within_tolerance`` bool (False when the record is missing).
+    """
+    published = load_published(published_path)
+    published = published[published["year"] == int(year)]
+    values: dict[str, Any] = {}
+    if len(records):
+        for name, value in zip(records["name"], records["value"], strict=True):
+            values[str(name)] = value
+    rows = []
+    for entry in published.itertuples(index=False):
+        computed = values.get(entry.figure)
+        diff, ok = compare(entry.kind, entry.published, computed, float(entry.tolerance))
+        rows.append(
+            {
+                "source": entry.source,
+                "year": int(entry.year),
+                "figure": entry.figure,
+                "published": _text(entry.published),
+                "computed": _text(computed),
+                "difference": diff,
+                "unit": entry.unit,
+                "tolerance": float(entry.tolerance),
+                "within_tolerance": bool(ok),
+            }
+        )
+    out = pd.DataFrame(rows, columns=REPLICATION_COLUMNS)
+    return out.astype(
+        {
+            "source": "str",
+            "year": "int64",
+            "figure": "str",
+            "published": "str",
+            "computed": "str",
+            "difference": "float64",
+            "unit": "str",
+            "tolerance": "float64",
+            "within_tolerance": "bool",
+        }
+    )
+
+
+def write_replication(folder: Path, table: pd.DataFrame) -> list[Path]:
+    """Write ``tables/replication.csv`` and ``.parquet`` the way ``Run.save_table`` does."""
+    base = Path(folder) / "tables" / "replication"
+    base.parent.mkdir(parents=True, exist_ok=True)
+    csv, parquet = base.with_suffix(".csv"), base.with_suffix(".parquet")
+    with io.atomic_path(csv) as tmp:
+        table.to_csv(tmp, index=False, lineterminator="\n", float_format="%.6g")
+    with io.atomic_path(parquet) as tmp:
+        table.to_parquet(tmp, index=False)
+    return [csv, parquet]
+
+
+def _write_text(path: Path, text: str) -> Path:
+    """Write ``text`` to ``path`` atomically, readable by everyone (pages are meant to be shared)."""
+    path = Path(path)
+    with io.atomic_path(path) as tmp:
+        tmp.write_text(text, encoding="utf-8")
+        tmp.chmod(0o644)
+    return path
+
+
+# --- provenance -----------------------------------------------------------------------------------
+def read_json(path: Path) -> dict[str, Any]:
+    """A JSON object from ``path``, or ``{}`` when the file is missing or unreadable."""
+    try:
+        data = json.loads(Path(path).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+def is_demo(folder: Path) -> bool:
+    """True when a year folder was built from demo data (its ``data/provenance.json`` or manifest)."""
+    folder = Path(folder)
+    provenance = read_json(folder / "data" / "provenance.json")
+    if "demo" in provenance:
+        return bool(provenance["demo"])
+    manifest = read_json(folder / "manifest.json")
+    if "demo" in manifest:
+        return bool(manifest["demo"])
+    return bool(manifest.get("provenance", {}).get("demo", False))
+
+
+def run_date(manifest: Mapping[str, Any]) -> str:
+    """When a year's run finished: the latest notebook ``end`` time of the manifest (ISO, UTC).
+
+    Falls back to a top-level ``finished``/``end``/``date``; empty when the manifest has none.
+    """
+    ends = [
+        str(info.get("end"))
+        for info in (manifest.get("notebooks") or {}).values()
+        if isinstance(info, Mapping) and info.get("end")
+    ]
+    if ends:
+        return max(ends)
+    for key in ("finished", "end", "date", "run_date"):
+        if manifest.get(key):
+            return str(manifest[key])
+    return ""
+
+
+def demo_banner(lang: str = "en", seed: Any = None) -> str:
+    """The HTML banner every page made from demo data starts with."""
+    if lang == "nl":
+        text = "DEMODATA (synthetisch): gegenereerd, gekalibreerd op de gepubliceerde cijfers; "
+        text += "geen echte metingen van enige gemeente."
+    else:
+        text = f"{DEMO_TEXT}: generated, calibrated to the published figures; "
+        text += "not real measurements of any municipality."
+    if seed is not None:
+        text += f" Seed {seed}."
+    style = (
+        "background:#D55E00;color:#fff;padding:8px 12px;font-weight:bold;margin:0 0 1em 0;"
+        "font-family:system-ui,sans-serif"
+    )
+    return f'<div class="demo" id="demo-banner" style="{style}">{html.escape(text)}</div>'
+
+
+# --- HTML pages -----------------------------------------------------------------------------------
+def png_data_uri(path: Path) -> str:
+    """A PNG file as a ``data:`` URI, so a page needs no other file."""
+    return "data:image/png;base64," + base64.b64encode(Path(path).read_bytes()).decode("ascii")
+
+
+def _block(block: Any) -> str:
+    """One page block as HTML (see :func:`render_page`)."""
+    if isinstance(block, pd.DataFrame):
+        return block.to_html(index=False, na_rep="", border=0, escape=True)
+    if isinstance(block, Path):
+        return _figure(block, block.stem.replace("_", " "))
+    if isinstance(block, str):
+        return f"<p>{html.escape(block)}</p>"
+    if isinstance(block, tuple) and len(block) == 2:
+        kind, content = block
+        if kind in ("h1", "h2", "h3"):
+            return f"<{kind}>{html.escape(str(content))}</{kind}>"
+        if kind == "p":
+            return f"<p>{html.escape(str(content))}</p>"
+        if kind == "note":
+            return f'<p class="note">{html.escape(str(content))}</p>'
+        if kind == "html":
+            return str(content)
+        if kind == "list":
+            items = "".join(f"<li>{html.escape(str(c))}</li>" for c in content)
+            return f"<ul>{items}</ul>"
+        if kind == "figure":
+            path, caption = content
+            return _figure(Path(path), caption)
+    raise TypeError(f"cannot render page block {block!r}")
+
+
+def _figure(path: Path, caption: str) -> str:
+    alt = html.escape(caption, quote=True)
+    return (
+        f'<figure><img src="{png_data_uri(path)}" alt="{alt}">'
+        f"<figcaption>{html.escape(caption)}</figcaption></figure>"
+    )
+
+
+def render_page(title: str, blocks: Iterable[Any], *, demo: bool, lang: str = "en") -> str:
+    """A stand-alone HTML page (inline CSS, figures as data URIs, no scripts).
+
+    ``blocks`` are rendered in order: a DataFrame becomes a table, a ``Path`` to a PNG an embedded
+    figure, a ``str`` a paragraph; tuples ``("h2", text)``, ``("p", text)``, ``("note", text)``,
+    ``("list", [texts])``, ``("figure", (png_path, caption))`` and ``("html", raw_html)``. With
+    ``demo`` the page opens with the demo-data banner.
+    """
+    body = [demo_banner(lang)] if demo else []
+    body.append(f"<h1>{html.escape(title)}</h1>")
+    body.extend(_block(b) for b in blocks)
+    return (
+        f'<!DOCTYPE html>\n<html lang="{lang}">\n<head>\n<meta charset="utf-8">\n'
+        f"<title>{html.escape(title)}</title>\n<style>{_STYLE}</style>\n</head>\n<body>\n"
+        + "\n".join(body)
+        + "\n</body>\n</html>\n"
+    )
+
+
+def write_page(path: Path, title: str, blocks: Sequence[Any], *, demo: bool, lang: str = "en") -> Path:
+    """Write :func:`render_page` to ``path`` atomically; returns ``path``."""
+    return _write_text(Path(path), render_page(title, blocks, demo=demo, lang=lang))
+
+
+_EXTERNAL_SCRIPT = re.compile(r'<script[^>]*\ssrc="https?://[^"]*"[^>]*>\s*</script>\s*', re.I)
+
+
+def notebook_html(notebook: Path, *, title: str, demo: bool, lang: str = "en", seed: Any = None) -> str:
+    """An executed notebook as a stand-alone HTML report with the code hidden.
+
+    Uses nbconvert's ``HTMLExporter(exclude_input=True)``; image outputs are embedded by nbconvert as
+    base64, markdown images too (``embed_images``). Scripts loaded from CDNs (require.js, MathJax)
+    are removed so the page needs no network. With ``demo`` the demo banner opens the page.
+    """
+    import nbformat
+    from nbconvert import HTMLExporter
+
+    nb = nbformat.read(Path(notebook), as_version=4)
+    exporter = HTMLExporter(
+        exclude_input=True,
+        exclude_input_prompt=True,
+        exclude_output_prompt=True,
+        embed_images=True,
+    )
+    body, _ = exporter.from_notebook_node(nb, resources={"metadata": {"name": title}})
+    body = _EXTERNAL_SCRIPT.sub("", body)
+    if demo:
+        body = re.sub(
+            r"(<body[^>]*>)",
+            lambda m: m.group(1) + "\n" + demo_banner(lang, seed),
+            body,
+            count=1,
+        )
+    return body
+
+
+def finalize_year(folder: Path, year: int) -> None:
+    """Add the year's report pages to a finished year folder (called by the batch runner).
+
+    Writes ``tables/replication.csv`` (and ``.parquet``) unless the report notebook already saved
+    it, and ``report.html`` from the executed ``notebooks/08_report.ipynb``: code hidden, figures
+    embedded, demo banner when the data is synthetic. Both files are written atomically.
+
+    Raises
+    ------
+    FileNotFoundError
+        When the executed report notebook is missing.
+    """
+    from helpers.context import read_records
+
+    folder = Path(folder)
+    if not (folder / "tables" / "replication.csv").is_file():
+        write_replication(folder, replication_table(int(year), read_records(folder)))
+    notebook = folder / "notebooks" / f"{REPORT_NOTEBOOK}.ipynb"
+    if not notebook.is_file():
+        raise FileNotFoundError(
+            f"{notebook}: the executed report notebook is missing; run {REPORT_NOTEBOOK} first"
+        )
+    lang = _notebook_lang(folder)
+    seed = read_json(folder / "data" / "provenance.json").get("seed")
+    title = f"Roeptoeter {int(year)} report"
+    page = notebook_html(notebook, title=title, demo=is_demo(folder), lang=lang, seed=seed)
+    _write_text(folder / "report.html", page)
+
+
+def _notebook_lang(folder: Path) -> str:
+    """The ``lang`` parameter the report notebook ran with (manifest), default ``en``."""
+    params = read_json(folder / "manifest.json").get("parameters", {})
+    lang = (params.get(REPORT_NOTEBOOK) or {}).get("lang", "en")
+    return lang if lang in ("en", "nl") else "en"
+
+
+# --- index ----------------------------------------------------------------------------------------
+def _year_folders(outputs: Path) -> list[Path]:
+    return sorted(
+        (p for p in outputs.iterdir() if p.is_dir() and p.name.isdigit()),
+        key=lambda p: int(p.name),
+        reverse=True,
+    )
+
+
+def write_index(outputs: Path) -> Path:
+    """Write ``outputs/index.html`` linking every year folder that has a ``manifest.json``.
+
+    Each year shows its status and run date (from the manifest), a demo-data mark where its data
+    is synthetic, a link to ``<year>/report.html`` (when present) and to ``<year>/profiles/
+    index.html`` (when present); ``trends/report.html`` is linked when present. Links are relative,
+    so the folder can be moved or served. Written atomically.
+
+    Returns
+    -------
+    Path
+        The index file.
+    """
+    outputs = Path(outputs)
+    outputs.mkdir(parents=True, exist_ok=True)
+    rows = []
+    any_demo = False
+    for folder in _year_folders(outputs):
+        manifest = read_json(folder / "manifest.json")
+        if not (folder / "manifest.json").is_file():
+            continue
+        year = folder.name
+        status = str(manifest.get("status", "unknown"))
+        demo = is_demo(folder)
+        any_demo = any_demo or demo
+        links = []
+        if (folder / "report.html").is_file():
+            links.append(f'<a href="{year}/report.html">report</a>')
+        if (folder / "profiles" / "index.html").is_file():
+            links.append(f'<a href="{year}/profiles/index.html">municipality profiles</a>')
+        css = "ok" if status == "ok" else "failed"
+        mark = f' <span class="demo-mark">{DEMO_TEXT}</span>' if demo else ""
+        rows.append(
+            f"<tr><td>{html.escape(year)}{mark}</td>"
+            f'<td class="{css}">{html.escape(status)}</td>'
+            f"<td>{html.escape(run_date(manifest))}</td>"
+            f"<td>{' · '.join(links) or 'no report'}</td></tr>"
+        )
+    parts = []
+    if any_demo:
+        parts.append(
+            '<p class="note">Years marked ' + DEMO_TEXT + " were built from the synthetic demo "
+            "dataset, not from real measurements.</p>"
+        )
+    if rows:
+        parts.append(
+            "<table><thead><tr><th>Year</th><th>Status</th><th>Run finished (UTC)</th>"
+            "<th>Pages</th></tr></thead><tbody>" + "".join(rows) + "</tbody></table>"
+        )
+    else:
+        parts.append("<p>No year has been run yet: <code>make run</code> runs the default year.</p>")
+    if (outputs / "trends" / "report.html").is_file():
+        parts.append('<h2>Across years</h2><p><a href="trends/report.html">Trends</a></p>')
+    page = render_page("Roeptoeter results", [("h2", "Years")] + [("html", p) for p in parts], demo=False)
+    return _write_text(outputs / "index.html", page)
+
+
+# --- the report notebook's pieces -----------------------------------------------------------------
+#: Headline findings in report order: record name -> description (en, nl).
+HEADLINES: dict[str, tuple[str, str]] = {
+    "n_municipalities": ("Municipalities in the study", "Gemeenten in het onderzoek"),
+    "twitter_accounts": ("Municipalities with a Twitter account", "Gemeenten met een Twitteraccount"),
+    "twitter_active_share": ("Share active on Twitter", "Aandeel actief op Twitter"),
+    "facebook_share": ("Share on Facebook", "Aandeel op Facebook"),
+    "facebook_corporate_share": (
+        "Share with a corporate Facebook page",
+        "Aandeel met een corporate Facebookpagina",
+    ),
+    "top_interaction_gm_code": ("Most interactive municipality", "Meest interactieve gemeente"),
+    "top_interaction_share": (
+        "Its interaction share (replies / own posts)",
+        "Haar interactieaandeel (antwoorden / eigen berichten)",
+    ),
+    "response_mean_hours": (
+        "Mean response time to questions",
+        "Gemiddelde reactietijd op vragen",
+    ),
+    "answered_within_2h_share": ("Questions answered within 2 hours", "Vragen binnen 2 uur beantwoord"),
+    "weekend_raises_mean": ("Weekends raise the mean response time", "Weekenden verhogen het gemiddelde"),
+    "fastest_1_gm_code": ("Fastest municipality", "Snelste gemeente"),
+    "fastest_2_gm_code": ("Second fastest", "Op één na snelste"),
+    "monitoring_insufficient_majority": (
+        "Most do not monitor indirect messages",
+        "De meeste monitoren indirecte berichten niet",
+    ),
+    "survey_respondents": ("Municipalities answering the survey", "Gemeenten die de enquête invulden"),
+    "ownership_fully_communications_share": (
+        "Responsibility fully with communications",
+        "Verantwoordelijkheid geheel bij communicatie",
+    ),
+    "least_enthusiastic_groups": ("Least enthusiastic groups", "Minst enthousiaste groepen"),
+    "most_enthusiastic_groups": ("Most enthusiastic groups", "Meest enthousiaste groepen"),
+    "top_reasons": ("Main reasons for reluctance", "Belangrijkste redenen voor terughoudendheid"),
+    "websites_audited": ("Websites audited", "Websites onderzocht"),
+    "work_income_info_in_order_share": (
+        "Work & income information in order",
+        "Informatie werk & inkomen op orde",
+    ),
+    "few_eservices": ("Too few e-services", "Te weinig e-diensten"),
+}
+
+
+def describe(name: str, lang: str = "en") -> str:
+    """The finding a record name stands for (:data:`HEADLINES`), or the name itself."""
+    en_nl = HEADLINES.get(str(name))
+    return str(name) if en_nl is None else en_nl[0 if lang == "en" else 1]
+
+
+def format_value(value: Any, unit: str, lang: str = "en") -> str:
+    """A recorded value for people: proportions as percentages, hours with ``h``, flags yes/no."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "–"
+    unit = str(unit or "")
+    number = _number(value)
+    if unit in ("proportion", "share") and number is not None:
+        return f"{number * 100:.1f}%"
+    if unit in ("hours", "business hours", "business_hours") and number is not None:
+        return f"{number:.1f} h"
+    if unit == "flag":
+        flag = _flag(value)
+        if flag is None:
+            return str(value)
+        return ("yes" if flag else "no") if lang == "en" else ("ja" if flag else "nee")
+    if number is not None and not isinstance(value, str):
+        return f"{number:,.0f}" if float(number).is_integer() else f"{number:.3g}"
+    return str(value).replace(";", ", ")
+
+
+def headline_table(records: pd.DataFrame, lang: str = "en") -> pd.DataFrame:
+    """The year's key numbers, in :data:`HEADLINES` order, for people to read.
+
+    Returns
+    -------
+    DataFrame
+        ``finding`` (in ``lang``), ``value`` (formatted with its unit), ``unit``, ``basis`` (the
+        record's note: base, method, caveat) and ``record`` (the record name); only records present.
+    """
+    latest = {str(r.name): r for r in records.itertuples(index=False)} if len(records) else {}
+    rows = []
+    for name, (en, nl) in HEADLINES.items():
+        r = latest.get(name)
+        if r is None:
+            continue
+        rows.append(
+            {
+                "finding": en if lang == "en" else nl,
+                "value": format_value(r.value, r.unit, lang),
+                "unit": r.unit,
+                "basis": r.note or "",
+                "record": name,
+            }
+        )
+    return pd.DataFrame(rows, columns=["finding", "value", "unit", "basis", "record"])
+
+
+def figure_files(folder: Path) -> list[tuple[Path, str]]:
+    """The PNG figures a year's notebooks saved (``figures/*.png``), sorted, with a caption each.
+
+    The caption is the file name in words (``presence_by_platform`` -> "Presence by platform").
+    """
+    out = []
+    for path in sorted((Path(folder) / "figures").glob("*.png")):
+        words = path.stem.replace("_", " ").replace("-", " ").strip()
+        out.append((path, words[:1].upper() + words[1:]))
+    return out
+
+
+def provenance_table(
+    provenance: Mapping[str, Any], manifest: Mapping[str, Any] | None = None
+) -> pd.DataFrame:
+    """Where the year's data came from, as ``item``/``value`` rows.
+
+    Data (demo or real), seed, sources, observation window, number of input files with SHA-256,
+    skipped records and (from the manifest, when present) git commit and run status.
+    """
+    manifest = manifest or {}
+    demo = bool(provenance.get("demo", manifest.get("demo", False)))
+    window = provenance.get("window")
+    if isinstance(window, list | tuple) and len(window) == 2:
+        window = f"{window[0]} – {window[1]}"
+    elif isinstance(window, Mapping):
+        window = f"{window.get('start')} – {window.get('end')}"
+    inputs = provenance.get("inputs") or manifest.get("inputs") or {}
+    rows = [
+        ("data", "DEMO DATA (synthetic)" if demo else "real sources"),
+        ("seed", provenance.get("seed") if demo else "–"),
+        ("sources", ", ".join(map(str, provenance.get("sources", []))) or "–"),
+        ("observation window", window or "–"),
+        ("input files (SHA-256 recorded)", len(inputs)),
+        ("skipped records", provenance.get("skips", "–")),
+    ]
+    git = manifest.get("git") or {}
+    if git:
+        commit = str(git.get("commit") or "")[:12]
+        dirty = " (uncommitted changes)" if git.get("dirty") else ""
+        rows.append(("git commit", commit + dirty))
+    if manifest.get("status"):
+        rows.append(("run status", manifest["status"]))
+    return pd.DataFrame([(k, "" if v is None else str(v)) for k, v in rows], columns=["item", "value"])
+
+
+def show_table(df: pd.DataFrame) -> Any:
+    """A DataFrame for a notebook output: plain HTML without index, deterministic (no random ids)."""
+    from IPython.display import HTML
+
+    return HTML(df.to_html(index=False, na_rep="", border=0, escape=True))
+
+
+# --- trends across years --------------------------------------------------------------------------
+#: Recorded numbers followed across years: name -> unit group (for one figure per group).
+TREND_NUMBERS: dict[str, str] = {
+    "facebook_share": "proportion",
+    "facebook_corporate_share": "proportion",
+    "twitter_active_share": "proportion",
+    "top_interaction_share": "proportion",
+    "answered_within_2h_share": "proportion",
+    "ownership_fully_communications_share": "proportion",
+    "work_income_info_in_order_share": "proportion",
+    "response_mean_hours": "hours",
+    "n_municipalities": "municipalities",
+    "twitter_accounts": "municipalities",
+    "survey_respondents": "municipalities",
+    "websites_audited": "municipalities",
+}
+
+
+def run_years(outputs: Path) -> list[int]:
+    """Years under ``outputs`` that have a ``manifest.json`` (the runner wrote it), ascending."""
+    outputs = Path(outputs)
+    if not outputs.is_dir():
+        return []
+    return sorted(int(p.name) for p in _year_folders(outputs) if (p / "manifest.json").is_file())
+
+
+def choose_years(years: str | int | Sequence[int], to_year: int, outputs: Path) -> list[int]:
+    """The years a trends run covers: ``years`` (``""`` = all run years) up to ``to_year``.
+
+    Parameters
+    ----------
+    years : str, int or list of int
+        ``""`` for every year with a manifest; otherwise years separated by commas or spaces.
+    to_year : int
+        Last year (0 = the latest run year); also the register everything is harmonized onto.
+
+    Raises
+    ------
+    ParameterError
+        When no year qualifies, or a named year has no ``outputs/<year>/manifest.json``.
+    """
+    from helpers.errors import ParameterError
+
+    available = run_years(outputs)
+    if isinstance(years, str):
+        wanted = [int(y) for y in re.split(r"[,\s]+", years.strip()) if y]
+    elif isinstance(years, int):
+        wanted = [years] if years else []
+    else:
+        wanted = [int(y) for y in years]
+    missing = sorted(set(wanted) - set(available))
+    if missing:
+        raise ParameterError(
+            f"years={years!r}: no outputs/<year>/manifest.json for {missing}; run those years first "
+            f"(available: {available or 'none'})"
+        )
+    chosen = sorted(set(wanted or available))
+    if to_year:
+        chosen = [y for y in chosen if y <= int(to_year)]
+    if not chosen:
+        raise ParameterError(
+            f"no year to show (years={years!r}, to_year={to_year}): no year under {outputs} has a "
+            "manifest.json up to that year; run a year first (make run)"
+        )
+    return chosen
+
+
+def year_records(folder: Path) -> pd.DataFrame:
+    """A year's records: ``tables/records.csv`` (the runner's table) or else ``records/*.json``."""
+    from helpers.context import read_records
+
+    folder = Path(folder)
+    table = folder / "tables" / "records.csv"
+    if table.is_file():
+        return pd.read_csv(table, dtype={"value": object}, keep_default_na=False)
+    return read_records(folder)
+
+
+def records_over_years(outputs: Path, years: Iterable[int]) -> pd.DataFrame:
+    """Every record of ``years``: ``year``, ``notebook``, ``name``, ``value``, ``unit``, ``note``."""
+    frames = []
+    for year in years:
+        rec = year_records(Path(outputs) / str(year))
+        frames.append(rec.assign(year=int(year)))
+    cols = ["year", "notebook", "name", "value", "unit", "note"]
+    if not frames:
+        return pd.DataFrame(columns=cols)
+    return pd.concat(frames, ignore_index=True)[cols]
+
+
+def numeric_trends(records: pd.DataFrame, names: Mapping[str, str] | None = None) -> pd.DataFrame:
+    """The numeric records named in ``names`` (default :data:`TREND_NUMBERS`) by year.
+
+    Returns
+    -------
+    DataFrame
+        ``year``, ``name``, ``value`` (float), ``group`` (unit group), sorted by name and year;
+        records that are missing or not numbers are left out.
+    """
+    names = dict(TREND_NUMBERS if names is None else names)
+    rows = []
+    for r in records.itertuples(index=False):
+        if r.name in names:
+            value = _number(r.value)
+            if value is not None:
+                rows.append({"year": int(r.year), "name": r.name, "value": value, "group": names[r.name]})
+    out = pd.DataFrame(rows, columns=["year", "name", "value", "group"])
+    out = out.drop_duplicates(["year", "name"], keep="last")
+    return out.sort_values(["name", "year"], kind="stable").reset_index(drop=True)
+
+
+def presence_by_municipality(folder: Path) -> pd.DataFrame:
+    """Per municipality of a year folder: 1 where it has an account on a platform, else 0.
+
+    The municipalities are those of the year's ``data/municipalities`` table (the ones studied);
+    the accounts come from ``data/accounts``.
+
+    Returns
+    -------
+    DataFrame
+        ``gm_code`` and one 0/1 column per platform seen in any account (sorted).
+    """
+    from helpers import io as hio
+
+    munis = hio.read_table("municipalities", Path(folder))[["gm_code"]]
+    accounts = hio.read_table("accounts", Path(folder))
+    has = (
+        accounts.drop_duplicates(["gm_code", "platform"])
+        .assign(present=1)
+        .pivot(index="gm_code", columns="platform", values="present")
+    )
+    out = munis.set_index("gm_code").join(has).fillna(0).astype(int)
+    out = out[sorted(out.columns)]
+    out.columns.name = None
+    return out.reset_index()
+
+
+def harmonized_presence(
+    outputs: Path, years: Iterable[int], to_year: int, folder: Path | None = None
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Presence per platform of every year, on the register of ``to_year``.
+
+    Each year's municipalities are mapped onto ``to_year``'s register with
+    :func:`helpers.register.harmonize` (summing predecessors), so a merged municipality counts as
+    present when any of its predecessors had an account; a value whose predecessor chain passes
+    through a split is flagged, not divided.
+
+    Returns
+    -------
+    (shares, changes)
+        ``shares``: ``year``, ``platform``, ``count``, ``n`` (municipalities on the ``to_year``
+        register that the year covers), ``share``, ``ci_low``, ``ci_high`` (Wilson 95%).
+        ``changes``: per year the harmonized municipalities that combine several predecessors or
+        include a split: ``year``, ``gm_code``, ``predecessors``, ``n_predecessors``, ``split``.
+    """
+    from helpers import register, stats
+
+    shares, changes = [], []
+    for year in years:
+        pres = presence_by_municipality(Path(outputs) / str(year))
+        platforms = [c for c in pres.columns if c != "gm_code"]
+        h = register.harmonize(pres, int(to_year), how="sum", folder=folder)
+        if platforms:
+            present = (h[platforms] > 0).sum()
+            table = stats.proportion_table(present, pd.Series(len(h), index=present.index))
+            table.index.name = "platform"
+            shares.append(table.reset_index().assign(year=int(year)))
+        moved = h[(h["n_predecessors"] > 1) | h["split"]]
+        changes.append(moved[["gm_code", "predecessors", "n_predecessors", "split"]].assign(year=int(year)))
+    share_cols = ["year", "platform", "count", "n", "share", "ci_low", "ci_high"]
+    change_cols = ["year", "gm_code", "predecessors", "n_predecessors", "split"]
+    s = pd.concat(shares, ignore_index=True)[share_cols] if shares else pd.DataFrame(columns=share_cols)
+    c = pd.concat(changes, ignore_index=True)[change_cols] if changes else pd.DataFrame(columns=change_cols)
+    return s, c
+
+
+def merger_notes(changes: pd.DataFrame, to_year: int) -> list[str]:
+    """One sentence per year in which municipalities merged (or split) before ``to_year``."""
+    notes = []
+    for year, part in changes.groupby("year", sort=True):
+        merged = part[part["n_predecessors"] > 1]
+        if len(merged):
+            examples = "; ".join(
+                f"{r.predecessors.replace(';', ' + ')} → {r.gm_code}"
+                for r in merged.head(5).itertuples(index=False)
+            )
+            more = f" and {len(merged) - 5} more" if len(merged) > 5 else ""
+            notes.append(
+                f"{year}: {int(merged['n_predecessors'].sum())} municipalities of {year} merged "
+                f"into {len(merged)} of the {to_year} register ({examples}{more}); their values "
+                "are summed (present = any predecessor present)."
+            )
+        split = part[part["split"]]
+        if len(split):
+            notes.append(
+                f"{year}: {len(split)} municipalities of the {to_year} register include part of a "
+                f"municipality that was split ({', '.join(split['gm_code'])}); flagged, not divided."
+            )
+    return notes
+
+
+def fastest_over_years(records: pd.DataFrame, to_year: int, folder: Path | None = None) -> pd.DataFrame:
+    """The fastest responders (records ``fastest_1_gm_code``, ``fastest_2_gm_code``) by year.
+
+    Returns
+    -------
+    DataFrame
+        ``year``, ``rank``, ``gm_code`` (as recorded), ``gm_code_now`` (its municipality on the
+        ``to_year`` register) and ``name`` (register name in ``to_year``); empty when no year
+        recorded a ranking.
+    """
+    from helpers import register
+
+    names = register.municipalities(int(to_year), folder).set_index("gm_code")["name"]
+    rows = []
+    for r in records.itertuples(index=False):
+        m = re.fullmatch(r"fastest_(\d+)_gm_code", str(r.name))
+        if not m or _text(r.value) in (None, ""):
+            continue
+        code = str(r.value)
+        try:
+            now = register.successor(code, int(to_year), folder)
+        except (KeyError, ValueError):
+            now = ""
+        rows.append(
+            {
+                "year": int(r.year),
+                "rank": int(m.group(1)),
+                "gm_code": code,
+                "gm_code_now": now,
+                "name": names.get(now, ""),
+            }
+        )
+    out = pd.DataFrame(rows, columns=["year", "rank", "gm_code", "gm_code_now", "name"])
+    return out.sort_values(["year", "rank"], kind="stable").reset_index(drop=True)
+
+
+def trends_provenance(outputs: Path, years: Iterable[int]) -> dict[str, Any]:
+    """Provenance of a trends run: demo when any year's data is demo, the years and their sources."""
+    per_year = {str(y): read_json(Path(outputs) / str(y) / "data" / "provenance.json") for y in years}
+    return {
+        "demo": any(is_demo(Path(outputs) / y) for y in per_year),
+        "years": [int(y) for y in per_year],
+        "sources": sorted({str(s) for p in per_year.values() for s in p.get("sources", [])}),
+        "seed": sorted({p.get("seed") for p in per_year.values() if p.get("seed") is not None}),
+        "inputs": {},
+    }
+
+
+def write_provenance(out: Path, provenance: Mapping[str, Any]) -> Path:
+    """Write ``<out>/data/provenance.json`` (so ``Run.demo`` and the banner see the demo flag)."""
+    text = json.dumps(dict(provenance), indent=1, sort_keys=True) + "\n"
+    return _write_text(Path(out) / "data" / "provenance.json", text)

@@ -1,0 +1,181 @@
+"""Browser check: a year's report.html and outputs/index.html open in headless Chromium.
+
+Builds a small outputs tree (one year with a report rendered by ``finalize_year`` from a hand-built
+executed notebook with an embedded PNG, a trends page, and ``index.html`` by ``write_index``), serves
+it on a loopback HTTP server and checks in Chromium that the titles are right, that every image
+loaded (``naturalWidth > 0``) and that every link of the index resolves (HTTP 200).
+
+Needs Debian's ``chromium`` and ``chromium-driver`` (``.ci/run`` installs them); skips with the
+reason when they are absent.
+"""
+
+from __future__ import annotations
+
+import base64
+import functools
+import http.server
+import json
+import shutil
+import threading
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from helpers import report
+
+BROWSERS = ("chromium", "chromium-browser", "google-chrome")
+DRIVERS = ("chromedriver",)
+
+
+def _find(names: tuple[str, ...], extra: tuple[str, ...] = ()) -> str | None:
+    for name in names:
+        found = shutil.which(name)
+        if found:
+            return found
+    return next((p for p in extra if Path(p).is_file()), None)
+
+
+CHROMIUM = _find(BROWSERS, ("/usr/bin/chromium", "/usr/lib/chromium/chromium"))
+DRIVER = _find(DRIVERS, ("/usr/bin/chromedriver", "/usr/lib/chromium/chromedriver"))
+
+pytestmark = pytest.mark.skipif(
+    CHROMIUM is None or DRIVER is None,
+    reason=(
+        "headless browser check needs Chromium and chromedriver "
+        f"(found browser={CHROMIUM}, driver={DRIVER}); on Debian/Ubuntu: "
+        "apt-get install chromium chromium-driver"
+    ),
+)
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: object) -> None:  # noqa: A002 - stdlib signature
+        pass
+
+
+def _year(folder: Path) -> None:
+    """A finished demo year: figure, provenance, manifest and an executed report notebook."""
+    import matplotlib.pyplot as plt
+    import nbformat
+    from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
+
+    from helpers import viz
+
+    fig = viz.distribution([1, 2, 2, 3], title="A figure", xlabel="Value (h)")
+    png, _ = viz.save_figure(fig, folder / "figures" / "fig", demo=True)
+    plt.close(fig)
+    (folder / "data").mkdir()
+    (folder / "data" / "provenance.json").write_text(json.dumps({"demo": True, "seed": 1}))
+    (folder / "manifest.json").write_text(
+        json.dumps({"status": "ok", "notebooks": {"08_report": {"end": "2026-11-26T21:00:00Z"}}})
+    )
+    data = {"image/png": base64.b64encode(png.read_bytes()).decode("ascii"), "text/plain": "<Fig>"}
+    nb = new_notebook(
+        cells=[
+            new_markdown_cell("# Findings"),
+            new_code_cell("show()", outputs=[new_output("display_data", data=data)]),
+        ]
+    )
+    (folder / "notebooks").mkdir()
+    nbformat.write(nb, folder / "notebooks" / "08_report.ipynb")
+
+
+@pytest.fixture(scope="module")
+def outputs(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("browser") / "outputs"
+    _year(out / "2014")
+    report.finalize_year(out / "2014", 2014)
+    report.write_page(
+        out / "trends" / "report.html",
+        "Roeptoeter trends 2014-2014",
+        [("note", "Only 2014 has been run."), ("figure", (out / "2014/figures/fig.png", "A figure"))],
+        demo=True,
+    )
+    report.write_index(out)
+    return out
+
+
+@pytest.fixture(scope="module")
+def server(outputs: Path) -> Iterator[str]:
+    handler = functools.partial(_QuietHandler, directory=str(outputs))
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{httpd.server_address[1]}"
+    finally:
+        httpd.shutdown()
+        httpd.server_close()
+        thread.join(timeout=5)
+
+
+@pytest.fixture(scope="module")
+def browser(tmp_path_factory: pytest.TempPathFactory) -> Iterator[object]:
+    """One headless Chromium for the module, with a fresh profile folder."""
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+
+    options = webdriver.ChromeOptions()
+    options.binary_location = CHROMIUM
+    for arg in (
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--disable-dev-shm-usage",
+        f"--user-data-dir={tmp_path_factory.mktemp('chromium-profile')}",
+    ):
+        options.add_argument(arg)
+    driver = webdriver.Chrome(service=Service(executable_path=DRIVER), options=options)
+    driver.set_page_load_timeout(30)
+    try:
+        yield driver
+    finally:
+        driver.quit()
+
+
+def _images(driver) -> list[dict]:
+    driver.execute_script("return document.readyState")  # page loaded by driver.get
+    return driver.execute_script(
+        "return Array.from(document.images).map(i => ({src: i.src.slice(0, 40),"
+        " complete: i.complete, width: i.naturalWidth}));"
+    )
+
+
+def test_report_opens_with_title_and_loaded_figures(server, browser):
+    browser.get(f"{server}/2014/report.html")
+    assert browser.title == "Roeptoeter 2014 report"
+    images = _images(browser)
+    assert len(images) == 1
+    assert all(i["complete"] and i["width"] > 0 for i in images), images
+    assert browser.find_element("id", "demo-banner").is_displayed()
+
+
+def test_report_opens_from_file_without_a_server(outputs, browser):
+    browser.get((outputs / "2014" / "report.html").as_uri())
+    assert browser.title == "Roeptoeter 2014 report"
+    assert all(i["width"] > 0 for i in _images(browser))
+
+
+def test_index_links_resolve(server, browser):
+    browser.get(f"{server}/index.html")
+    assert browser.title == "Roeptoeter results"
+    links = browser.execute_script(
+        "return Array.from(document.querySelectorAll('a[href]')).map(a => a.href);"
+    )
+    assert sorted(link.removeprefix(server) for link in links) == [
+        "/2014/report.html",
+        "/trends/report.html",
+    ]
+    for link in links:
+        with urllib.request.urlopen(link, timeout=10) as response:  # noqa: S310 - loopback only
+            assert response.status == 200, link
+        browser.get(link)
+        assert browser.title.startswith("Roeptoeter"), link
+        assert all(i["complete"] and i["width"] > 0 for i in _images(browser)), link

@@ -1,0 +1,430 @@
+"""Tests of helpers.report: replication table, year report, index page and the trends helpers."""
+
+from __future__ import annotations
+
+import base64
+import io as stdio
+import json
+from pathlib import Path
+
+import matplotlib.pyplot as plt
+import nbformat
+import pandas as pd
+import pytest
+from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
+
+from helpers import io, register, report
+from helpers.errors import DataError, ParameterError
+
+PUBLISHED = """
+figures:
+  - {source: S, year: 2014, figure: count, published: 390, unit: municipalities, tolerance: 0, kind: number}
+  - {source: S, year: 2014, figure: share, published: 0.75, unit: proportion, tolerance: 0.03, kind: number}
+  - {source: S, year: 2014, figure: code, published: GM0344, unit: gm_code, tolerance: 0, kind: code}
+  - {source: S, year: 2014, figure: flag, published: true, unit: flag, tolerance: 0, kind: flag}
+  - {source: S, year: 2014, figure: groups, published: "directie;middenmanagement", unit: g,
+     tolerance: 0, kind: rank}
+  - {source: S, year: 2014, figure: missing, published: 12, unit: hours, tolerance: 3, kind: number}
+  - {source: S, year: 2013, figure: count, published: 408, unit: municipalities, tolerance: 0, kind: number}
+"""
+
+
+def _records(values: dict) -> pd.DataFrame:
+    rows = [{"notebook": "nb", "name": k, "value": v, "unit": "", "note": ""} for k, v in values.items()]
+    return pd.DataFrame(rows, columns=["notebook", "name", "value", "unit", "note"])
+
+
+@pytest.fixture
+def published(tmp_path) -> Path:
+    path = tmp_path / "published.yaml"
+    path.write_text(PUBLISHED, encoding="utf-8")
+    return path
+
+
+# --- replication ----------------------------------------------------------------------------------
+def test_replication_within_tolerance_for_every_kind(published):
+    records = _records(
+        {
+            "count": 390,
+            "share": 0.78,  # difference 0.03 = tolerance: within
+            "code": "gm0344",
+            "flag": True,
+            "groups": "middenmanagement;directie",  # order does not matter
+        }
+    )
+    rep = report.replication_table(2014, records, published)
+    assert list(rep.columns) == report.REPLICATION_COLUMNS
+    assert list(rep["figure"]) == ["count", "share", "code", "flag", "groups", "missing"]
+    assert set(rep["year"]) == {2014}
+    got = dict(zip(rep["figure"], rep["within_tolerance"], strict=True))
+    assert got == {
+        "count": True,
+        "share": True,
+        "code": True,
+        "flag": True,
+        "groups": True,
+        "missing": False,
+    }
+    share = rep.set_index("figure").loc["share"]
+    assert share["difference"] == pytest.approx(0.03)
+    assert share["published"] == "0.75" and share["computed"] == "0.78"
+    assert share["tolerance"] == pytest.approx(0.03)
+    missing = rep.set_index("figure").loc["missing"]
+    assert pd.isna(missing["computed"]) and pd.isna(missing["difference"])
+    assert pd.isna(rep.set_index("figure").loc["code", "difference"])
+
+
+def test_replication_outside_tolerance_for_every_kind(published):
+    records = _records(
+        {
+            "count": 389,
+            "share": 0.7899,
+            "code": "GM0363",
+            "flag": False,
+            "groups": "directie;raad",
+        }
+    )
+    rep = replication = report.replication_table(2014, records, published)
+    assert not replication["within_tolerance"].any()
+    assert rep.set_index("figure").loc["count", "difference"] == pytest.approx(-1)
+    assert rep.set_index("figure").loc["share", "difference"] == pytest.approx(0.0399)
+
+
+def test_replication_reads_text_values_from_records_csv(published):
+    # tables/records.csv gives every value as text
+    records = _records(
+        {
+            "count": "390",
+            "share": "0.76",
+            "code": "GM0344",
+            "flag": "True",
+            "groups": '["directie", "middenmanagement"]',
+        }
+    )
+    rep = report.replication_table(2014, records, published)
+    assert rep["within_tolerance"].tolist() == [True, True, True, True, True, False]
+
+
+def test_replication_year_without_published_figures_is_empty(published):
+    assert report.replication_table(2020, _records({"count": 1}), published).empty
+    rep13 = report.replication_table(2013, _records({}), published)
+    assert rep13["figure"].tolist() == ["count"] and not rep13["within_tolerance"].iloc[0]
+
+
+def test_shipped_published_yaml_has_the_2014_figures():
+    rep = report.replication_table(2014, _records({"twitter_accounts": 390}))
+    assert len(rep) == 18
+    assert rep.set_index("figure").loc["twitter_accounts", "within_tolerance"]
+
+
+def test_bad_published_entry_names_row_and_column(tmp_path):
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(
+        "figures:\n  - {source: S, year: 2014, figure: a, published: 1, unit: u, tolerance: 0,"
+        " kind: number}\n  - {source: S, year: 2014, figure: b, published: 1, unit: u,"
+        " tolerance: 0, kind: guess}\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(DataError) as err:
+        report.replication_table(2014, _records({}), bad)
+    assert err.value.row == 2 and err.value.column == "kind"
+
+
+def test_compare_flag_and_missing():
+    assert report.compare("flag", True, "ja", 0)[1]
+    assert not report.compare("flag", True, "maybe", 0)[1]
+    assert not report.compare("number", 24, None, 3)[1]
+    assert report.compare("number", 24, 21, 3) == (-3, True)
+
+
+# --- headline formatting --------------------------------------------------------------------------
+def test_headline_table_formats_units_in_order():
+    records = pd.DataFrame(
+        [
+            {
+                "notebook": "b",
+                "name": "response_mean_hours",
+                "value": 24.04,
+                "unit": "hours",
+                "note": "clock time",
+            },
+            {
+                "notebook": "a",
+                "name": "facebook_share",
+                "value": 0.7512,
+                "unit": "proportion",
+                "note": "base 403",
+            },
+            {"notebook": "a", "name": "other", "value": 1, "unit": "x", "note": ""},
+        ]
+    )
+    table = report.headline_table(records)
+    assert table["record"].tolist() == ["facebook_share", "response_mean_hours"]
+    assert table["value"].tolist() == ["75.1%", "24.0 h"]
+    assert table["basis"].tolist() == ["base 403", "clock time"]
+    assert report.headline_table(records, "nl")["finding"].iloc[0] == "Aandeel op Facebook"
+    assert report.format_value(True, "flag", "nl") == "ja"
+    assert report.format_value(1234, "municipalities") == "1,234"
+    assert report.format_value("a;b", "groups") == "a, b"
+
+
+# --- finalize_year --------------------------------------------------------------------------------
+def _png() -> str:
+    fig, ax = plt.subplots(figsize=(2, 1))
+    ax.plot([0, 1], [0, 1])
+    buf = stdio.BytesIO()
+    fig.savefig(buf, format="png", metadata={"Software": None})
+    plt.close(fig)
+    return base64.b64encode(buf.getvalue()).decode("ascii")
+
+
+def make_year(folder: Path, *, demo: bool = True, year: int = 2014) -> Path:
+    """A finished year folder: records, provenance, manifest and an executed 08_report notebook."""
+    (folder / "records").mkdir(parents=True)
+    (folder / "records" / "presence.json").write_text(
+        json.dumps(
+            [
+                {
+                    "notebook": "presence",
+                    "name": "twitter_accounts",
+                    "value": 390,
+                    "unit": "municipalities",
+                    "note": "",
+                }
+            ]
+        ),
+        encoding="utf-8",
+    )
+    (folder / "data").mkdir()
+    (folder / "data" / "provenance.json").write_text(json.dumps({"demo": demo, "seed": 7}), encoding="utf-8")
+    (folder / "manifest.json").write_text(
+        json.dumps(
+            {
+                "status": "ok",
+                "year": year,
+                "notebooks": {
+                    "01_collect": {"end": "2026-11-26T21:00:00+00:00"},
+                    "08_report": {"end": "2026-11-26T21:05:00+00:00"},
+                },
+            }
+        ),
+        encoding="utf-8",
+    )
+    nb = new_notebook(
+        cells=[
+            new_markdown_cell("# Findings of the year"),
+            new_code_cell(
+                "SECRET_CODE_LINE = 1\ndisplay(fig)",
+                outputs=[
+                    new_output("display_data", data={"image/png": _png(), "text/plain": "<Fig>"}),
+                    new_output("stream", name="stdout", text="390 municipalities\n"),
+                ],
+                execution_count=1,
+            ),
+        ]
+    )
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    (folder / "notebooks").mkdir()
+    nbformat.write(nb, folder / "notebooks" / "08_report.ipynb")
+    return folder
+
+
+def test_finalize_year_writes_report_without_code_and_replication(tmp_path):
+    folder = make_year(tmp_path / "2014")
+    report.finalize_year(folder, 2014)
+    html = (folder / "report.html").read_text(encoding="utf-8")
+    assert "<title>Roeptoeter 2014 report</title>" in html
+    assert "SECRET_CODE_LINE" not in html  # code hidden
+    assert "390 municipalities" in html and "Findings of the year" in html
+    assert html.count('src="data:image/png;base64,') == 1
+    assert 'src="http' not in html  # no CDN scripts: opens offline
+    assert html.index('id="demo-banner"') < html.index("Findings of the year")
+    assert "Seed 7." in html
+    rep = pd.read_csv(folder / "tables" / "replication.csv")
+    assert len(rep) == 18
+    assert rep.set_index("figure").loc["twitter_accounts", "within_tolerance"]
+    first = (folder / "report.html").read_bytes()
+    report.finalize_year(folder, 2014)
+    assert (folder / "report.html").read_bytes() == first  # deterministic
+
+
+def test_finalize_year_keeps_the_notebooks_replication_and_real_data_has_no_banner(tmp_path):
+    folder = make_year(tmp_path / "2014", demo=False)
+    (folder / "tables").mkdir()
+    (folder / "tables" / "replication.csv").write_text("kept\n", encoding="utf-8")
+    report.finalize_year(folder, 2014)
+    assert (folder / "tables" / "replication.csv").read_text(encoding="utf-8") == "kept\n"
+    assert 'id="demo-banner"' not in (folder / "report.html").read_text(encoding="utf-8")
+
+
+def test_finalize_year_without_report_notebook_says_so(tmp_path):
+    folder = make_year(tmp_path / "2014")
+    (folder / "notebooks" / "08_report.ipynb").unlink()
+    with pytest.raises(FileNotFoundError, match="08_report"):
+        report.finalize_year(folder, 2014)
+
+
+# --- index ----------------------------------------------------------------------------------------
+def test_write_index_lists_years_with_manifest(tmp_path):
+    out = tmp_path / "outputs"
+    report.finalize_year(make_year(out / "2014"), 2014)
+    make_year(out / "2013", demo=False, year=2013)
+    (out / "2013" / "manifest.json").write_text(
+        json.dumps({"status": "failed", "notebooks": {}}), encoding="utf-8"
+    )
+    (out / "2015").mkdir()  # no manifest: not run
+    (out / "2014" / "profiles").mkdir()
+    (out / "2014" / "profiles" / "index.html").write_text("<html></html>", encoding="utf-8")
+    (out / "trends").mkdir()
+    (out / "trends" / "report.html").write_text("<html></html>", encoding="utf-8")
+    path = report.write_index(out)
+    html = path.read_text(encoding="utf-8")
+    assert path == out / "index.html"
+    assert 'href="2014/report.html"' in html
+    assert 'href="2014/profiles/index.html"' in html
+    assert 'href="trends/report.html"' in html
+    assert "2015" not in html
+    assert "2026-11-26T21:05:00+00:00" in html  # run date = latest notebook end
+    assert ">failed<" in html and ">ok<" in html
+    assert html.index(">2014") < html.index(">2013")  # latest first
+    row13 = html[html.index(">2013") : html.index("</tr>", html.index(">2013"))]
+    assert "DEMO" not in row13 and "no report" in row13
+    row14 = html[html.index(">2014") : html.index("</tr>", html.index(">2014"))]
+    assert report.DEMO_TEXT in row14
+
+
+def test_write_index_with_nothing_run(tmp_path):
+    html = report.write_index(tmp_path / "outputs").read_text(encoding="utf-8")
+    assert "No year has been run yet" in html
+
+
+# --- stand-alone pages ----------------------------------------------------------------------------
+def test_render_page_blocks(tmp_path):
+    png = tmp_path / "fig.png"
+    png.write_bytes(base64.b64decode(_png()))
+    page = report.render_page(
+        "T <1>",
+        [
+            ("h2", "A & B"),
+            "plain <text>",
+            pd.DataFrame({"x": [1]}),
+            ("figure", (png, "Cap")),
+            ("note", "merged"),
+            ("list", ["one"]),
+        ],
+        demo=True,
+    )
+    assert "<title>T &lt;1&gt;</title>" in page
+    assert "<h2>A &amp; B</h2>" in page and "<p>plain &lt;text&gt;</p>" in page
+    assert "<table" in page and "data:image/png;base64," in page and "<figcaption>Cap" in page
+    assert page.index("demo-banner") < page.index("<h1>")
+    with pytest.raises(TypeError):
+        report.render_page("t", [42], demo=False)
+
+
+# --- trends helpers -------------------------------------------------------------------------------
+def _year_tables(out: Path, year: int, codes: list[str], accounts: list[tuple[str, str]]) -> None:
+    folder = out / str(year)
+    munis = register.municipalities(year)
+    io.write_table(munis[munis["gm_code"].isin(codes)], "municipalities", folder)
+    acc = pd.DataFrame(
+        {
+            "year": year,
+            "gm_code": [c for c, _ in accounts],
+            "platform": [p for _, p in accounts],
+            "account_id": [f"{c}-{p}" for c, p in accounts],
+            "handle": [f"@{c}" for c, _ in accounts],
+            "kind": "corporate",
+            "first_seen": pd.NaT,
+        }
+    )
+    io.write_table(acc, "accounts", folder)
+    (folder / "manifest.json").write_text('{"status": "ok"}', encoding="utf-8")
+
+
+def test_harmonized_presence_merges_and_flags_splits(tmp_path):
+    out = tmp_path / "outputs"
+    # 2013: Anna Paulowna (GM0366) merged into Hollands Kroon (GM1911) in 2012, so use 2011 -> 2012;
+    # Boarnsterhim (GM0055) was split on 1 January 2014.
+    _year_tables(
+        out,
+        2011,
+        ["GM0366", "GM0412", "GM0344"],
+        [("GM0366", "twitter"), ("GM0344", "twitter"), ("GM0344", "facebook")],
+    )
+    _year_tables(out, 2012, ["GM1911", "GM0344"], [("GM1911", "twitter")])
+    shares, changes = report.harmonized_presence(out, [2011, 2012], 2012)
+    s = shares.set_index(["year", "platform"])
+    assert s.loc[(2011, "twitter"), "count"] == 2 and s.loc[(2011, "twitter"), "n"] == 2
+    assert s.loc[(2011, "facebook"), "share"] == pytest.approx(0.5)
+    assert s.loc[(2012, "twitter"), "share"] == pytest.approx(0.5)
+    assert s.loc[(2011, "facebook"), "ci_low"] == pytest.approx(0.094531, abs=1e-5)  # Wilson(1, 2)
+    assert changes.to_dict("records") == [
+        {
+            "year": 2011,
+            "gm_code": "GM1911",
+            "predecessors": "GM0366;GM0412",
+            "n_predecessors": 2,
+            "split": False,
+        }
+    ]
+    notes = report.merger_notes(changes, 2012)
+    assert notes == [
+        "2011: 2 municipalities of 2011 merged into 1 of the 2012 register (GM0366 + GM0412 → "
+        "GM1911); their values are summed (present = any predecessor present)."
+    ]
+    _year_tables(out, 2013, ["GM0055"], [("GM0055", "twitter")])
+    _, split = report.harmonized_presence(out, [2013], 2014)
+    assert split["split"].tolist() == [True]
+    assert "split" in report.merger_notes(split, 2014)[0]
+
+
+def test_choose_years_and_records_over_years(tmp_path):
+    out = tmp_path / "outputs"
+    for year in (2013, 2014):
+        (out / str(year) / "tables").mkdir(parents=True)
+        (out / str(year) / "manifest.json").write_text("{}", encoding="utf-8")
+    (out / "2015").mkdir()
+    pd.DataFrame(
+        {
+            "notebook": ["a", "a"],
+            "name": ["facebook_share", "fastest_1_gm_code"],
+            "value": ["0.6", "GM0717"],
+            "unit": ["proportion", "gm_code"],
+            "note": ["", ""],
+        }
+    ).to_csv(out / "2013" / "tables" / "records.csv", index=False)
+    (out / "2014" / "records").mkdir()
+    (out / "2014" / "records" / "a.json").write_text(
+        json.dumps(
+            [
+                {"notebook": "a", "name": "facebook_share", "value": 0.75, "unit": "proportion", "note": ""},
+                {
+                    "notebook": "a",
+                    "name": "fastest_1_gm_code",
+                    "value": "GM1924",
+                    "unit": "gm_code",
+                    "note": "",
+                },
+            ]
+        ),
+        encoding="utf-8",
+    )
+    assert report.choose_years("", 0, out) == [2013, 2014]
+    assert report.choose_years("2014", 0, out) == [2014]
+    assert report.choose_years("", 2013, out) == [2013]
+    with pytest.raises(ParameterError, match="2015"):
+        report.choose_years("2014, 2015", 0, out)
+    with pytest.raises(ParameterError, match="no year"):
+        report.choose_years("", 0, tmp_path / "empty")
+    records = report.records_over_years(out, [2013, 2014])
+    trend = report.numeric_trends(records)
+    assert trend[["year", "name", "value"]].values.tolist() == [
+        [2013, "facebook_share", 0.6],
+        [2014, "facebook_share", 0.75],
+    ]
+    fastest = report.fastest_over_years(records, 2014)
+    assert fastest[["year", "gm_code", "name"]].values.tolist() == [
+        [2013, "GM0717", "Veere"],
+        [2014, "GM1924", "Goeree-Overflakkee"],
+    ]
