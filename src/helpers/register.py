@@ -19,8 +19,8 @@ import pandas as pd
 
 from helpers.errors import DataError
 from helpers.paths import reference_dir
+from helpers.years import FIRST_YEAR, LAST_YEAR
 
-FIRST_YEAR, LAST_YEAR = 1990, 2026
 #: Size classes of the 2015 edition, by inhabitants on 1 January.
 SIZE_BOUNDS = {"S": (0, 50_000), "M": (50_000, 100_000), "L": (100_000, np.inf)}
 #: CBS's yearly lists use short names for these municipalities; the register keeps the suffix.

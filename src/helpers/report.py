@@ -407,12 +407,8 @@ def finalize_year(folder: Path, year: int) -> None:
 
     Writes ``tables/replication.csv`` (and ``.parquet``) unless the report notebook already saved
     it, and ``report.html`` from the executed ``notebooks/08_report.ipynb``: code hidden, figures
-    embedded, demo banner when the data is synthetic. Both files are written atomically.
-
-    Raises
-    ------
-    FileNotFoundError
-        When the executed report notebook is missing.
+    embedded, demo banner when the data is synthetic. Both files are written atomically. A run of a
+    subset of notebooks that never ran the report notebook gets no ``report.html``.
     """
     from helpers.context import read_records
 
@@ -421,9 +417,7 @@ def finalize_year(folder: Path, year: int) -> None:
         write_replication(folder, replication_table(int(year), read_records(folder)))
     notebook = folder / "notebooks" / f"{REPORT_NOTEBOOK}.ipynb"
     if not notebook.is_file():
-        raise FileNotFoundError(
-            f"{notebook}: the executed report notebook is missing; run {REPORT_NOTEBOOK} first"
-        )
+        return
     lang = _notebook_lang(folder)
     seed = read_json(folder / "data" / "provenance.json").get("seed")
     title = f"Roeptoeter {int(year)} report"

@@ -1,0 +1,157 @@
+"""Runner overhead: one year's collection through the batch runner versus the same code as scripts.
+
+Measures, for one year (wall-clock seconds):
+
+(a) the whole collection through the runner (``helpers.runner.run``, in this process, ``--force``)
+    with ``--jobs 1`` and ``--jobs 2``;
+(b) the same notebooks converted to scripts (nbconvert's ``--to script`` exporter, with the year and
+    a ``run_dir`` injected after the parameters cell) executed one after another in ONE new Python
+    process.
+
+Usage::
+
+    python benchmarks/runner_overhead.py [--year 2014] [--jobs 1 2] [--root PATH] [-p NAME=VALUE]
+                                         [--notebooks NAME ...] [--no-report-hooks]
+
+``--root`` points at another project root (e.g. a copy holding the toy notebooks of
+``tests/fixtures/runner``); papermill is imported before timing, so (a) measures kernels and
+execution, not the import. The runner replaces ``outputs/<year>/`` as a normal run would; the
+scripts write to a temporary folder that is deleted afterwards.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+DRIVER = """\
+import runpy
+import sys
+
+from IPython.display import display  # notebooks call display(); a plain script has no builtin
+
+for path in sys.argv[1:]:
+    runpy.run_path(path, init_globals={"display": display}, run_name="__main__")
+"""
+
+
+def to_script(
+    src: Path, dest: Path, year: int, run_dir: Path, overrides: dict | None = None
+) -> Path:
+    """Write ``src`` as a Python script with ``year``, ``run_dir`` and the checked ``-p`` values
+    injected after its parameters cell (as papermill would)."""
+    import nbformat
+    from nbconvert import PythonExporter
+
+    nb = nbformat.read(src, as_version=4)
+    from helpers.params import notebook_defaults
+
+    declared = notebook_defaults(src)
+    injected = []
+    if "year" in declared:
+        injected.append(f"year = {int(year)}")
+    if "run_dir" in declared:
+        injected.append(f"run_dir = {str(run_dir)!r}")
+    injected += [f"{k} = {v!r}" for k, v in (overrides or {}).items()]
+    index = next(
+        (i for i, c in enumerate(nb.cells) if "parameters" in c.metadata.get("tags", [])), -1
+    )
+    nb.cells.insert(index + 1, nbformat.v4.new_code_cell("\n".join(injected)))
+    body, _ = PythonExporter().from_notebook_node(nb)
+    dest.write_text(body, encoding="utf-8")
+    return dest
+
+
+def time_runner(
+    root: Path, year: int, jobs: int, notebooks: list[str] | None, hooks: bool, params: list[str]
+) -> tuple[float, int]:
+    """Wall seconds and exit code of one forced run of ``year`` through the runner."""
+    from helpers import runner
+
+    project = runner.Project.at(root)
+    t0 = time.perf_counter()
+    rc = runner.run(
+        [year], notebooks, params, jobs=jobs, force=True, quiet=True, project=project,
+        hooks=None if hooks else runner.Hooks(),
+    )
+    return time.perf_counter() - t0, rc
+
+
+def time_scripts(
+    root: Path, year: int, notebooks: list[str] | None, params: list[str]
+) -> tuple[float, int]:
+    """Wall seconds and exit code of the notebooks as scripts, in one Python process."""
+    from helpers import runner
+
+    project = runner.Project.at(root)
+    prepared = runner.prepare(project, [year], notebooks, params)
+    order = prepared.order
+    work = Path(tempfile.mkdtemp(prefix="roeptoeter-bench-"))
+    run_dir = Path(tempfile.mkdtemp(prefix=f".{year}.tmp-bench-", dir=project.outputs))
+    try:
+        scripts = [
+            to_script(project.notebook(n), work / f"{n}.py", year, run_dir, prepared.overrides[n])
+            for n in order
+        ]
+        (work / "driver.py").write_text(DRIVER, encoding="utf-8")
+        env = dict(os.environ, ROEPTOETER_ROOT=str(project.root), MPLBACKEND="Agg")
+        t0 = time.perf_counter()
+        proc = subprocess.run(
+            [sys.executable, str(work / "driver.py"), *map(str, scripts)],
+            cwd=project.root, env=env, capture_output=True, text=True,
+        )
+        took = time.perf_counter() - t0
+        if proc.returncode:
+            print(proc.stderr[-3000:], file=sys.stderr)
+        return took, proc.returncode
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+        shutil.rmtree(run_dir, ignore_errors=True)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the measurements and print the table; non-zero when a run failed."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--year", type=int, default=2014)
+    parser.add_argument("--jobs", type=int, nargs="+", default=[1, 2])
+    parser.add_argument("--root", type=Path, default=None, help="project root (default: this one)")
+    parser.add_argument("--notebooks", nargs="+", default=None)
+    parser.add_argument("-p", dest="params", action="append", default=[], metavar="NAME=VALUE",
+                        help="notebook parameter, as for roeptoeter run (repeatable)")
+    parser.add_argument("--no-report-hooks", action="store_true",
+                        help="skip helpers.report's pages (for toy notebooks without a report)")
+    args = parser.parse_args(argv)
+    from helpers.paths import project_root
+
+    root = (args.root or project_root()).resolve()
+    os.environ["ROEPTOETER_ROOT"] = str(root)  # this process and its kernels use that root
+    import jupyter_client  # noqa: F401  (imported before timing, like papermill)
+    import nbclient  # noqa: F401
+    import papermill  # noqa: F401
+
+    from helpers import runner
+
+    n = len(runner.plan(runner.load_pipeline(runner.Project.at(root).pipeline), args.notebooks))
+    rows = []
+    for jobs in args.jobs:
+        took, rc = time_runner(
+            root, args.year, jobs, args.notebooks, not args.no_report_hooks, args.params
+        )
+        rows.append((f"runner --jobs {jobs} --force", took, rc))
+    took, rc = time_scripts(root, args.year, args.notebooks, args.params)
+    rows.append(("scripts (nbconvert --to script), one process", took, rc))
+    print(f"\nrunner overhead: year {args.year}, {n} notebooks, {os.cpu_count()} cores, root {root}")
+    print(f"{'method':<48}{'wall s':>8}  status")
+    for name, took, rc in rows:
+        print(f"{name:<48}{took:>8.1f}  {'ok' if rc == 0 else f'exit {rc}'}")
+    return 0 if all(rc == 0 for _, _, rc in rows) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

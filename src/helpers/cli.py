@@ -1,0 +1,104 @@
+"""The ``roeptoeter`` command (also ``python -m helpers``).
+
+``roeptoeter run`` runs the collection for one or more years (see :mod:`helpers.runner`);
+``roeptoeter list`` shows the notebooks with their parameters and defaults.
+
+Exit codes: 0 success (or everything up to date), 1 a notebook failed, 2 bad input (unknown year,
+unknown notebook, malformed ``-p``, a parameter no notebook declares, missing input data, or any
+other :class:`~helpers.errors.DataError` / :class:`~helpers.errors.ParameterError`; one message
+names the problem and the fix, and nothing is written), 130 interrupted.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Sequence
+
+EXIT_OK, EXIT_FAILED, EXIT_BAD_INPUT = 0, 1, 2
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser of ``roeptoeter``."""
+    parser = argparse.ArgumentParser(
+        prog="roeptoeter",
+        description="Run the Roeptoeter notebook collection (results in outputs/<year>/).",
+    )
+    sub = parser.add_subparsers(dest="command", metavar="{run,list}")
+    run = sub.add_parser("run", help="run the notebooks for one or more years")
+    years = run.add_mutually_exclusive_group()
+    years.add_argument("--year", type=str, metavar="Y", help="one study year (default 2014)")
+    years.add_argument("--years", type=str, nargs="+", metavar="Y", help="several study years")
+    run.add_argument(
+        "--notebooks", nargs="+", metavar="NAME",
+        help="run only these notebooks and what they depend on (the year's other results stay)",
+    )
+    run.add_argument(
+        "-p", "--parameter", action="append", default=[], dest="params", metavar="NAME=VALUE",
+        help="set a notebook parameter (repeatable); checked against the notebooks' defaults",
+    )
+    run.add_argument(
+        "--jobs", type=int, default=None, metavar="N",
+        help=f"notebooks run in parallel (default and maximum: the cores, {os.cpu_count()})",
+    )
+    run.add_argument("--force", action="store_true", help="rerun years that are up to date")
+    run.add_argument("--quiet", action="store_true", help="print failures only")
+    sub.add_parser("list", help="list the notebooks with their dependencies and parameters")
+    return parser
+
+
+def _list() -> int:
+    from helpers.runner import describe
+
+    for item in describe():
+        deps = ", ".join(item["depends_on"]) or "-"
+        missing = "" if item["exists"] else "  (notebook file missing)"
+        print(f"{item['notebook']}  (after: {deps}){missing}")
+        for name, default in item["parameters"].items():
+            print(f"    {name} = {default!r}  ({type(default).__name__})")
+    return EXIT_OK
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point; returns the exit code (the console script passes it to ``sys.exit``)."""
+    parser = build_parser()
+    try:
+        args = parser.parse_args(list(argv) if argv is not None else None)
+    except SystemExit as exc:  # argparse already printed the usage message
+        return EXIT_OK if exc.code == 0 else EXIT_BAD_INPUT
+    if args.command is None:
+        parser.print_help()
+        return EXIT_OK
+    from helpers.errors import DataError, ParameterError
+
+    try:
+        if args.command == "list":
+            return _list()
+        from helpers import runner
+
+        if args.jobs is not None and args.jobs < 1:
+            raise ParameterError(f"--jobs {args.jobs}: give a number of workers of at least 1")
+        years = args.years if args.years else ([args.year] if args.year else None)
+        return runner.run(
+            years,
+            args.notebooks,
+            args.params,
+            jobs=args.jobs,
+            force=args.force,
+            quiet=args.quiet,
+        )
+    except (DataError, ParameterError) as exc:
+        print(f"roeptoeter: error: {exc}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except KeyboardInterrupt:
+        print(
+            "roeptoeter: interrupted; outputs/<year>/ folders are untouched, and the temporary "
+            "folders are removed at the start of the next run",
+            file=sys.stderr,
+        )
+        return 130
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())
