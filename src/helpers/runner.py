@@ -30,7 +30,6 @@ import os
 import re
 import shutil
 import sys
-import tempfile
 import threading
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
@@ -399,8 +398,9 @@ def clean_stale(outputs: Path) -> list[Path]:
 
 def new_tmp_dir(outputs: Path, year: int, copy_from: Path | None = None) -> Path:
     """Create ``outputs/.<year>.tmp-<random>/``, optionally as a copy of an existing year folder."""
-    outputs.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{year}{TMP_MARK}", dir=outputs))
+    from helpers.io import shared_tmp_dir
+
+    tmp = shared_tmp_dir(outputs, prefix=f".{year}{TMP_MARK}")
     if copy_from is not None and copy_from.is_dir():
         shutil.copytree(copy_from, tmp, dirs_exist_ok=True, symlinks=True)
     (tmp / "notebooks").mkdir(exist_ok=True)

@@ -17,13 +17,13 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import tempfile
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
 from helpers import register
+from helpers.io import shared_tmp_dir
 
 #: Municipalities that the published findings name; always in a demo sample when they exist that year.
 ANCHORS = ("GM0344", "GM1924", "GM0717")  # Utrecht, Goeree-Overflakkee, Veere
@@ -69,8 +69,7 @@ def generate(year: int, seed: int, dest: Path, *, sample: int = 0, scale: float 
     if done.is_file() and json.loads(done.read_text()) == meta:
         return dest
     munis = select_municipalities(year, seed, sample)
-    dest.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{dest.name}.", suffix=".tmp", dir=dest.parent))
+    tmp = shared_tmp_dir(dest.parent, prefix=f".{dest.name}.", suffix=".tmp")
     try:
         (tmp / "SYNTHETIC.txt").write_text(MARKER + "\n", encoding="utf-8")
         social.write_raw(munis, year, rng_for(seed, year, "social"), tmp, scale)
