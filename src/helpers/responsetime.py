@@ -1,0 +1,646 @@
+"""Response times to citizen questions: clock and business hours, censoring, Kaplan-Meier, rankings.
+
+A *question* is a citizen message addressed to the municipality (a direct mention or reply) that asks
+something (``addressed & is_question`` in the ``citizen_messages`` table). Its response time runs
+from ``created_at`` to the municipality's first reply in the same thread (``first_reply_at``).
+
+Censoring. Questions without a reply by the end of the observation window (the last day of the window
+at 23:59:59.999 Europe/Amsterdam) are *right-censored* at that instant: we know only that they waited
+at least that long. A reply stamped after the window end is treated the same way (it could not have
+been observed in the window). Censored questions are never dropped; the Kaplan-Meier estimator uses
+them, and the mean over answered questions is reported beside the answer rate, never instead of it.
+
+Business hours. Monday-Friday 08:30-17:00 Europe/Amsterdam, without the Dutch public holidays of the
+``holidays`` package (which lists Good Friday and Liberation Day in lustrum years as well). Business
+time is computed with a cumulative business-seconds function evaluated on arrays, so it is
+vectorised and correct across daylight-saving changes (each day's 08:30 and 17:00 are localised
+separately).
+
+Everything per municipality is vectorised (sorting, ``np.bincount``, ``np.add.reduceat`` and
+cython groupby reductions); :func:`km_by_group` agrees with statsmodels' ``SurvfuncRight`` (tested).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from typing import Any
+
+import holidays
+import numpy as np
+import pandas as pd
+from scipy.stats import norm
+from statsmodels.duration.survfunc import SurvfuncRight, survdiff
+
+from helpers.errors import DataError
+from helpers.stats import wilson_ci
+
+TZ = "Europe/Amsterdam"
+#: Business day in local time: 08:30 to 17:00 (8.5 hours).
+BUSINESS_OPEN = dt.time(8, 30)
+BUSINESS_CLOSE = dt.time(17, 0)
+NS_PER_HOUR = 3_600_000_000_000
+#: The eight time bands (hours) used for the 2015-style distribution. The 2015 edition reported eight
+#: bands without publishing their edges in the sources we have; these edges are our definition:
+#: < 1 h, 1-2 h, 2-4 h, 4-8 h, 8-24 h, 1-2 days, 2-7 days, > 7 days or never answered.
+BAND_EDGES = (0.0, 1.0, 2.0, 4.0, 8.0, 24.0, 48.0, 168.0, np.inf)
+BAND_LABELS = ("<1h", "1-2h", "2-4h", "4-8h", "8-24h", "1-2d", "2-7d", ">7d/unanswered")
+#: ``weekend_raises_mean`` is true when the mean over all answered questions exceeds the weekday-only
+#: mean by at least this fraction (10%).
+WEEKEND_MARGIN = 0.10
+#: Survival values within this distance below 1 - p count as equal to it when finding quantiles.
+QUANTILE_TOL = 1e-10
+
+
+# --------------------------------------------------------------------------------------------------
+# window
+# --------------------------------------------------------------------------------------------------
+def window_bounds(window: Any) -> tuple[pd.Timestamp, pd.Timestamp]:
+    """Start and end instant (UTC) of an observation window given by its inclusive local dates.
+
+    Parameters
+    ----------
+    window : dict, tuple or pandas.Timestamp pair
+        ``{"start": "2014-04-01", "end": "2014-06-30"}`` (as in ``provenance.json`` or
+        ``published.yaml``), a ``(start, end)`` pair of dates / strings / timestamps, or an object with
+        ``start`` and ``end`` attributes.
+
+    Returns
+    -------
+    (start, end) : tuple of UTC Timestamps
+        Start = first day 00:00 Europe/Amsterdam; end = last day 23:59:59.999 Europe/Amsterdam.
+        Timestamps that already carry a time of day and a timezone are used as they are.
+    """
+    if isinstance(window, dict):
+        start, end = window["start"], window["end"]
+    elif hasattr(window, "start") and hasattr(window, "end") and not isinstance(window, tuple):
+        start, end = window.start, window.end
+    else:
+        start, end = window
+    return _local_day_edge(start, first=True), _local_day_edge(end, first=False)
+
+
+def run_window(run: Any) -> tuple[pd.Timestamp, pd.Timestamp]:
+    """The observation window of a notebook's run, as UTC instants (see :func:`window_bounds`).
+
+    Taken from the ``window`` the collection wrote into ``provenance.json``; when that is missing,
+    from :func:`helpers.collect.window_for` (the edition's window in ``published.yaml``).
+    """
+    window = run.provenance.get("window")
+    if not window:
+        from helpers.collect import window_for
+
+        window = window_for(run.year)
+    return window_bounds(window)
+
+
+def _local_day_edge(value: Any, *, first: bool) -> pd.Timestamp:
+    ts = pd.Timestamp(value)
+    if ts.tzinfo is not None and (ts.hour, ts.minute, ts.second, ts.microsecond) != (0, 0, 0, 0):
+        return ts.tz_convert("UTC")
+    day = pd.Timestamp(ts.date())
+    edge = day if first else day + pd.Timedelta(days=1) - pd.Timedelta(milliseconds=1)
+    return edge.tz_localize(TZ).tz_convert("UTC")
+
+
+# --------------------------------------------------------------------------------------------------
+# business hours
+# --------------------------------------------------------------------------------------------------
+def _ns(values: Any) -> np.ndarray:
+    """Epoch nanoseconds (int64) of tz-aware or UTC datetimes; NaT becomes the int64 minimum."""
+    s = pd.Series(values) if not isinstance(values, pd.Series) else values
+    s = pd.to_datetime(s, utc=True)
+    return np.asarray(s.dt.as_unit("ns").array.asi8, dtype=np.int64)
+
+
+def business_calendar(
+    first_day: dt.date | str, last_day: dt.date | str, *, country: str = "NL"
+) -> pd.DataFrame:
+    """The business intervals of every working day from ``first_day`` to ``last_day`` (inclusive).
+
+    Returns
+    -------
+    DataFrame
+        One row per working day (Monday-Friday, not a public holiday of ``country``): ``date``,
+        ``open_ns`` and ``close_ns`` (epoch nanoseconds, UTC, of 08:30 and 17:00 local time) and
+        ``cum_before_ns`` (business nanoseconds of all earlier rows), sorted by date.
+    """
+    days = pd.date_range(pd.Timestamp(first_day), pd.Timestamp(last_day), freq="D")
+    years = range(days.min().year, days.max().year + 1) if len(days) else range(0)
+    hol = holidays.country_holidays(country, years=list(years))
+    hol_days = pd.DatetimeIndex(sorted(pd.Timestamp(d) for d in hol))
+    work = days[(days.day_of_week < 5) & ~days.isin(hol_days)]
+    open_at = (work + _td(BUSINESS_OPEN)).tz_localize(TZ).tz_convert("UTC")
+    close_at = (work + _td(BUSINESS_CLOSE)).tz_localize(TZ).tz_convert("UTC")
+    open_ns = np.asarray(open_at.as_unit("ns").asi8, dtype=np.int64)
+    close_ns = np.asarray(close_at.as_unit("ns").asi8, dtype=np.int64)
+    length = close_ns - open_ns
+    cum = np.concatenate([[0], np.cumsum(length)[:-1]]) if len(length) else length
+    return pd.DataFrame(
+        {"date": work.date, "open_ns": open_ns, "close_ns": close_ns, "cum_before_ns": cum}
+    )
+
+
+def _td(t: dt.time) -> pd.Timedelta:
+    return pd.Timedelta(hours=t.hour, minutes=t.minute)
+
+
+def cumulative_business_ns(t_ns: np.ndarray, calendar: pd.DataFrame) -> np.ndarray:
+    """Business nanoseconds from the calendar's first working day up to each instant ``t_ns``.
+
+    A step-and-ramp function: flat outside business intervals, slope 1 inside. Evaluated with one
+    ``np.searchsorted`` over the calendar, so it is vectorised over any number of instants.
+    """
+    open_ns = calendar["open_ns"].to_numpy()
+    close_ns = calendar["close_ns"].to_numpy()
+    cum = calendar["cum_before_ns"].to_numpy()
+    t = np.asarray(t_ns, dtype=np.int64)
+    k = np.searchsorted(open_ns, t, side="right") - 1
+    kk = np.clip(k, 0, max(len(open_ns) - 1, 0))
+    if len(open_ns) == 0:
+        return np.zeros(t.shape, dtype=np.int64)
+    inside = np.clip(t - open_ns[kk], 0, close_ns[kk] - open_ns[kk])
+    return np.where(k < 0, 0, cum[kk] + inside)
+
+
+def calendar_for(*instants: Any, country: str = "NL") -> pd.DataFrame:
+    """A :func:`business_calendar` that covers every instant given (with a day of margin each side)."""
+    lo, hi = None, None
+    for values in instants:
+        ns = _ns(values)
+        ns = ns[ns != np.iinfo(np.int64).min]
+        if len(ns):
+            lo = ns.min() if lo is None else min(lo, ns.min())
+            hi = ns.max() if hi is None else max(hi, ns.max())
+    if lo is None:
+        today = dt.date(2000, 1, 1)
+        return business_calendar(today, today, country=country)
+    first = pd.Timestamp(lo, tz="UTC").tz_convert(TZ).date() - dt.timedelta(days=1)
+    last = pd.Timestamp(hi, tz="UTC").tz_convert(TZ).date() + dt.timedelta(days=1)
+    return business_calendar(first, last, country=country)
+
+
+def business_hours(
+    start: Any, end: Any, calendar: pd.DataFrame | None = None, *, country: str = "NL"
+) -> np.ndarray:
+    """Business hours between ``start`` and ``end`` (element-wise, tz-aware datetimes).
+
+    Business time is Monday-Friday 08:30-17:00 Europe/Amsterdam, public holidays excluded. A question
+    on Friday 16:30 answered on Monday 09:30 takes 1.5 business hours.
+
+    Parameters
+    ----------
+    start, end : array-like of tz-aware datetimes
+        Same length; NaT gives NaN.
+    calendar : DataFrame, optional
+        From :func:`business_calendar`; built to cover the instants when omitted.
+
+    Returns
+    -------
+    ndarray of float
+        Business hours (>= 0 when end >= start).
+    """
+    s, e = _ns(start), _ns(end)
+    if calendar is None:
+        calendar = calendar_for(start, end, country=country)
+    nat = np.iinfo(np.int64).min
+    out = (cumulative_business_ns(e, calendar) - cumulative_business_ns(s, calendar)) / NS_PER_HOUR
+    return np.where((s == nat) | (e == nat), np.nan, out)
+
+
+def clock_hours(start: Any, end: Any) -> np.ndarray:
+    """Elapsed hours between tz-aware instants (UTC arithmetic, so daylight saving is handled)."""
+    s, e = _ns(start), _ns(end)
+    nat = np.iinfo(np.int64).min
+    return np.where((s == nat) | (e == nat), np.nan, (e - s) / NS_PER_HOUR)
+
+
+# --------------------------------------------------------------------------------------------------
+# questions with durations
+# --------------------------------------------------------------------------------------------------
+def questions(
+    messages: pd.DataFrame,
+    window: Any,
+    *,
+    platform: str | None = "twitter",
+    file: str = "citizen_messages",
+    calendar: pd.DataFrame | None = None,
+) -> pd.DataFrame:
+    """Citizen questions with their (possibly censored) response times.
+
+    Parameters
+    ----------
+    messages : DataFrame
+        The ``citizen_messages`` table.
+    window : see :func:`window_bounds`
+        The observation window; unanswered questions are censored at its end.
+    platform : str or None
+        Keep one platform (default Twitter, as in the published figures); ``None`` keeps all.
+
+    Returns
+    -------
+    DataFrame
+        One row per question: ``gm_code``, ``platform``, ``created_at``, ``answered`` (bool, a reply
+        within the window), ``clock_hours`` and ``business_hours`` (to the reply, or to the window end
+        when censored), ``weekend`` (asked on a Saturday or Sunday, local time).
+
+    Raises
+    ------
+    DataError
+        When a reply precedes its question, or a question lies after the window end.
+    """
+    m = messages
+    keep = m["addressed"].to_numpy(bool) & m["is_question"].to_numpy(bool)
+    if platform is not None:
+        keep &= (m["platform"] == platform).fillna(False).to_numpy(bool)
+    q = m.loc[keep, ["gm_code", "platform", "created_at", "first_reply_at"]]
+    _, end = window_bounds(window)
+    end_ns = end.as_unit("ns").value
+    created = _ns(q["created_at"])
+    reply = _ns(q["first_reply_at"])
+    nat = np.iinfo(np.int64).min
+    late = np.flatnonzero(created > end_ns)
+    if len(late):
+        raise DataError(file, f"question created after the window end {end.isoformat()}",
+                        row=int(q.index[late[0]]) + 1, column="created_at")
+    bad = np.flatnonzero((reply != nat) & (reply < created))
+    if len(bad):
+        raise DataError(file, "first_reply_at precedes the question's created_at",
+                        row=int(q.index[bad[0]]) + 1, column="first_reply_at")
+    answered = (reply != nat) & (reply <= end_ns)
+    stop = np.where(answered, reply, end_ns)
+    if calendar is None:
+        first = pd.Timestamp(created.min() if len(created) else end_ns, tz="UTC")
+        calendar = business_calendar(
+            first.tz_convert(TZ).date() - dt.timedelta(days=1),
+            end.tz_convert(TZ).date() + dt.timedelta(days=1),
+        )
+    biz = (cumulative_business_ns(stop, calendar) - cumulative_business_ns(created, calendar))
+    local = pd.to_datetime(q["created_at"], utc=True).dt.tz_convert(TZ)
+    return pd.DataFrame(
+        {
+            "gm_code": q["gm_code"].reset_index(drop=True),
+            "platform": q["platform"].reset_index(drop=True),
+            "created_at": q["created_at"].reset_index(drop=True),
+            "answered": answered,
+            "clock_hours": (stop - created) / NS_PER_HOUR,
+            "business_hours": biz / NS_PER_HOUR,
+            "weekend": (local.dt.day_of_week >= 5).to_numpy(bool),
+        }
+    )
+
+
+# --------------------------------------------------------------------------------------------------
+# Kaplan-Meier, vectorised over groups
+# --------------------------------------------------------------------------------------------------
+def km_by_group(group: Any, time: Any, event: Any) -> pd.DataFrame:
+    """Kaplan-Meier curves of many groups at once (equal to ``SurvfuncRight`` per group).
+
+    Parameters
+    ----------
+    group : array-like
+        Group label per observation (e.g. ``gm_code``).
+    time : array-like of float
+        Event or censoring time (hours).
+    event : array-like of bool
+        True when the event (a reply) was observed at ``time``; False when censored.
+
+    Returns
+    -------
+    DataFrame
+        One row per group and distinct *event* time, sorted: ``group``, ``time``, ``n_risk`` (at risk
+        just before), ``events``, ``surv`` (KM survival: share still unanswered), ``se`` (Greenwood
+        standard error of ``surv``, NaN where the risk set is exhausted) and ``n_total`` (the group's
+        size). Groups without any event have no rows.
+    """
+    codes, labels = pd.factorize(pd.Series(group), sort=True)
+    t = np.asarray(time, dtype=float)
+    e = np.asarray(event, dtype=bool)
+    # sort by (group, time): a stable sort on time, then a stable (radix) sort on the small codes
+    order = np.argsort(t, kind="stable")
+    small = codes.astype(np.int16 if len(labels) < 2**15 else np.int64)
+    order = order[np.argsort(small[order], kind="stable")]
+    g, t, e = codes[order], t[order], e[order].astype(np.int64)
+    n = len(g)
+    if n == 0:
+        return pd.DataFrame(columns=["group", "time", "n_risk", "events", "surv", "se", "n_total"])
+    new = np.ones(n, dtype=bool)
+    new[1:] = (g[1:] != g[:-1]) | (t[1:] != t[:-1])
+    idx = np.flatnonzero(new)
+    d = np.add.reduceat(e, idx)
+    size = np.bincount(g, minlength=len(labels))
+    gstart = np.concatenate([[0], np.cumsum(size)[:-1]])
+    gi = g[idx]
+    n_risk = size[gi] - (idx - gstart[gi])
+    keep = d > 0
+    gi, ti, d, n_risk = gi[keep], t[idx][keep], d[keep], n_risk[keep]
+    frac = 1.0 - d / n_risk
+    zero = frac < 1e-16
+    logs = np.log(np.where(zero, 1e-16, frac))
+    gkey = pd.Series(gi)
+    surv = np.exp(pd.Series(logs).groupby(gkey).cumsum().to_numpy())
+    surv[zero] = 0.0
+    denom = np.clip(n_risk * (n_risk - d), 1e-12, np.inf).astype(float)
+    term = d / denom
+    exhausted = n_risk == d
+    gw = pd.Series(np.where(exhausted, 0.0, term)).groupby(gkey).cumsum().to_numpy()
+    se = np.sqrt(gw) * surv
+    se[exhausted] = np.nan
+    return pd.DataFrame(
+        {
+            "group": labels.to_numpy()[gi],
+            "time": ti,
+            "n_risk": n_risk,
+            "events": d,
+            "surv": surv,
+            "se": se,
+            "n_total": size[gi],
+        }
+    )
+
+
+def km_quantiles(curves: pd.DataFrame, p: float = 0.5, alpha: float = 0.05) -> pd.DataFrame:
+    """KM quantile (default the median) per group with the Brookmeyer-Crowley interval.
+
+    Matches ``SurvfuncRight.quantile(p)`` (first event time where survival < 1 - p, up to a
+    floating-point tolerance of :data:`QUANTILE_TOL`) and
+    ``SurvfuncRight.quantile_ci(p, alpha)`` with its default complementary log-log transform
+    (limits are observed event times; an open upper limit is ``inf``).
+
+    Returns
+    -------
+    DataFrame indexed by group: ``median`` (or the ``p`` quantile), ``ci_low``, ``ci_high`` (hours;
+    NaN when not reached).
+    """
+    c = curves.reset_index(drop=True)
+    grp = c["group"]
+    # strict inequality as in SAS and statsmodels; the small tolerance keeps an exact 0.5 (e.g. 7 of
+    # 14 still waiting) from counting as below 0.5 through floating-point error in the product
+    est = c.loc[c["surv"] < 1 - p - QUANTILE_TOL].groupby(grp, sort=True)["time"].min()
+    s = c["surv"].to_numpy()
+    se = c["se"].to_numpy()
+    with np.errstate(divide="ignore", invalid="ignore"):
+        g = np.log(-np.log(s))
+        gprime = -1.0 / (s * np.log(s))
+        r = (g - np.log(-np.log(1 - p))) / (gprime * se)
+    z = norm.ppf(1 - alpha / 2)
+    ok = np.abs(r) <= z
+    pos = np.arange(len(c))
+    okpos = pd.Series(pos[ok], index=grp[ok].to_numpy())
+    first = okpos.groupby(level=0).min()
+    last = okpos.groupby(level=0).max()
+    group_last = pd.Series(pos, index=grp.to_numpy()).groupby(level=0).max()
+    times = c["time"].to_numpy()
+    low = pd.Series(times[first.to_numpy()], index=first.index)
+    nxt = last.to_numpy() + 1
+    open_end = last.to_numpy() == group_last.reindex(last.index).to_numpy()
+    high = pd.Series(
+        np.where(open_end, np.inf, times[np.minimum(nxt, len(times) - 1)]), index=last.index
+    )
+    groups = pd.Index(pd.unique(grp), name="group")
+    return pd.DataFrame(
+        {"median": est.reindex(groups), "ci_low": low.reindex(groups),
+         "ci_high": high.reindex(groups)}
+    )
+
+
+def km_at(curves: pd.DataFrame, hours: float) -> pd.Series:
+    """KM survival at ``hours`` per group (1.0 when no event happened by then)."""
+    upto = curves.loc[curves["time"] <= hours]
+    s = upto.groupby("group", sort=True)["surv"].min()
+    groups = pd.Index(pd.unique(curves["group"]), name="group")
+    return s.reindex(groups).fillna(1.0)
+
+
+def km_curve(time: Any, event: Any) -> pd.DataFrame:
+    """One KM curve for plotting: ``time`` (hours), ``surv``, ``low``, ``high`` (95% pointwise, from
+    ``SurvfuncRight.simultaneous_cb`` is not used; log-log pointwise band), starting at (0, 1)."""
+    sf = SurvfuncRight(np.asarray(time, float), np.asarray(event, float))
+    s, se = sf.surv_prob, sf.surv_prob_se
+    with np.errstate(divide="ignore", invalid="ignore"):
+        theta = norm.ppf(0.975) * se / (s * np.log(s))
+        low, high = s ** np.exp(-theta), s ** np.exp(theta)
+    low = np.where(np.isfinite(low), low, s)
+    high = np.where(np.isfinite(high), high, s)
+    return pd.DataFrame(
+        {
+            "time": np.concatenate([[0.0], sf.surv_times]),
+            "surv": np.concatenate([[1.0], s]),
+            "low": np.concatenate([[1.0], np.minimum(low, high)]),
+            "high": np.concatenate([[1.0], np.maximum(low, high)]),
+        }
+    )
+
+
+# --------------------------------------------------------------------------------------------------
+# summaries
+# --------------------------------------------------------------------------------------------------
+def summary(q: pd.DataFrame, *, hours: str = "clock_hours", alpha: float = 0.05) -> dict[str, Any]:
+    """The response-time summary of all questions in ``q`` (from :func:`questions`).
+
+    Returns
+    -------
+    dict
+        ``n_questions``, ``n_answered``, ``answer_rate`` (+ ``answer_rate_low``/``_high``, Wilson),
+        ``km_median_hours`` with ``km_median_low``/``_high`` (statsmodels ``quantile``/``quantile_ci``),
+        ``km_within_1h``/``2h``/``24h`` (KM share answered within, censoring-aware),
+        ``answered_within_1h``/``2h``/``24h`` (shares among answered questions),
+        ``mean_hours`` (mean over answered), ``weekday_mean_hours`` (answered questions asked
+        Monday-Friday), ``weekend_mean_hours``, ``weekend_raises_mean`` (mean >= (1 + 10%) x weekday
+        mean), ``logrank_chi2`` and ``logrank_p`` (weekday vs weekend questions, ``survdiff``),
+        ``weekday_km_median_hours``, ``weekend_km_median_hours``. Times in hours of kind ``hours``.
+    """
+    t = q[hours].to_numpy(float)
+    e = q["answered"].to_numpy(bool)
+    wk = q["weekend"].to_numpy(bool)
+    n, k = len(t), int(e.sum())
+    out: dict[str, Any] = {"n_questions": n, "n_answered": k}
+    lo, hi = wilson_ci(k, n, alpha)
+    out.update(answer_rate=k / n if n else np.nan, answer_rate_low=float(lo), answer_rate_high=float(hi))
+    if n and k:
+        sf = SurvfuncRight(t, e.astype(float))
+        out["km_median_hours"] = float(sf.quantile(0.5))
+        with np.errstate(all="ignore"):
+            ci = sf.quantile_ci(0.5, alpha=alpha)
+        out["km_median_low"], out["km_median_high"] = float(ci[0]), float(ci[1])
+        for h in (1, 2, 24):
+            done = sf.surv_times <= h
+            out[f"km_within_{h}h"] = float(1 - (sf.surv_prob[done][-1] if done.any() else 1.0))
+    else:
+        out.update(km_median_hours=np.nan, km_median_low=np.nan, km_median_high=np.nan,
+                   km_within_1h=np.nan, km_within_2h=np.nan, km_within_24h=np.nan)
+    ta = t[e]
+    for h in (1, 2, 24):
+        out[f"answered_within_{h}h"] = float(np.mean(ta <= h)) if k else np.nan
+    out["mean_hours"] = float(ta.mean()) if k else np.nan
+    out["weekday_mean_hours"] = float(t[e & ~wk].mean()) if (e & ~wk).any() else np.nan
+    out["weekend_mean_hours"] = float(t[e & wk].mean()) if (e & wk).any() else np.nan
+    out["weekend_raises_mean"] = bool(
+        out["mean_hours"] >= (1 + WEEKEND_MARGIN) * out["weekday_mean_hours"]
+    )
+    out.update(logrank(q, hours=hours))
+    return out
+
+
+def logrank(q: pd.DataFrame, *, hours: str = "clock_hours") -> dict[str, float]:
+    """Log-rank test of questions asked on weekdays against weekend questions.
+
+    Returns ``logrank_chi2`` (1 df), ``logrank_p``, and as effect sizes the KM medians of both groups
+    (``weekday_km_median_hours``, ``weekend_km_median_hours``) and ``weekend_median_ratio``.
+    """
+    wk = q["weekend"].to_numpy(bool)
+    t = q[hours].to_numpy(float)
+    e = q["answered"].to_numpy(float)
+    out = {"logrank_chi2": np.nan, "logrank_p": np.nan, "weekday_km_median_hours": np.nan,
+           "weekend_km_median_hours": np.nan, "weekend_median_ratio": np.nan}
+    if wk.all() or (~wk).all() or e.sum() == 0:
+        return out
+    chi2, p = survdiff(t, e, wk.astype(int))
+    out["logrank_chi2"], out["logrank_p"] = float(chi2), float(p)
+    for name, mask in (("weekday", ~wk), ("weekend", wk)):
+        if e[mask].sum():
+            out[f"{name}_km_median_hours"] = float(SurvfuncRight(t[mask], e[mask]).quantile(0.5))
+    out["weekend_median_ratio"] = out["weekend_km_median_hours"] / out["weekday_km_median_hours"]
+    return out
+
+
+def bands(q: pd.DataFrame, *, hours: str = "clock_hours",
+          edges: Sequence[float] = BAND_EDGES, labels: Sequence[str] = BAND_LABELS) -> pd.DataFrame:
+    """The eight time bands of the 2015 edition (edges: :data:`BAND_EDGES`).
+
+    Returns
+    -------
+    DataFrame, one row per band: ``band``, ``answered`` (count of answered questions in the band),
+    ``share_answered`` (of answered questions), ``km_share`` (KM probability that the reply falls in
+    the band, ``S(lower) - S(upper)``; the last band holds everything after 7 days, never answered
+    included), ``cum_km_share`` (KM share answered by the band's upper edge). Bands are
+    right-closed, ``(lower, upper]``, like "answered within 1 hour" (t <= 1).
+    """
+    t = q[hours].to_numpy(float)
+    e = q["answered"].to_numpy(bool)
+    edges = np.asarray(edges, float)
+    # right-closed bands (a, b], like "answered within 1 h" (t <= 1); t = 0 falls in the first band
+    which = np.digitize(t[e], edges[1:-1], right=True)
+    cnt = np.bincount(which, minlength=len(labels))
+    curve = km_by_group(np.zeros(len(t), dtype=int), t, e)
+    surv_at = np.array([km_at(curve, x).iloc[0] if len(curve) and np.isfinite(x)
+                        else (0.0 if not np.isfinite(x) else 1.0) for x in edges])
+    km_share = surv_at[:-1] - surv_at[1:]
+    km_share[-1] = surv_at[-2]
+    return pd.DataFrame(
+        {
+            "band": list(labels),
+            "answered": cnt.astype(int),
+            "share_answered": cnt / cnt.sum() if cnt.sum() else np.nan,
+            "km_share": km_share,
+            "cum_km_share": 1 - surv_at[1:],
+        }
+    )
+
+
+def by_municipality(
+    q: pd.DataFrame, *, hours: str = "clock_hours", alpha: float = 0.05
+) -> pd.DataFrame:
+    """Per municipality: questions, answer rate, KM median with interval, KM share within 2 h, mean.
+
+    Vectorised over municipalities (one sort, cython group reductions).
+
+    Returns
+    -------
+    DataFrame indexed by ``gm_code``: ``n_questions``, ``n_answered``, ``answer_rate``, ``km_median``,
+    ``ci_low``, ``ci_high`` (hours), ``km_within_2h``, ``mean_answered_hours``, and the mean of
+    the other time column when ``q`` has it (``mean_answered_business_hours`` or
+    ``mean_answered_clock_hours``).
+    """
+    gm = q["gm_code"].to_numpy()
+    t = q[hours].to_numpy(float)
+    e = q["answered"].to_numpy(bool)
+    codes, labels = pd.factorize(pd.Series(gm), sort=True)
+    nq = np.bincount(codes, minlength=len(labels))
+    na = np.bincount(codes, weights=e, minlength=len(labels))
+    sum_t = np.bincount(codes, weights=np.where(e, t, 0.0), minlength=len(labels))
+    curves = km_by_group(codes, t, e)
+    med = km_quantiles(curves, 0.5, alpha)
+    within2 = 1 - km_at(curves, 2.0)
+    idx = np.arange(len(labels))
+    out = pd.DataFrame(
+        {
+            "n_questions": nq,
+            "n_answered": na.astype(int),
+            "answer_rate": na / np.where(nq > 0, nq, 1),
+            "km_median": med["median"].reindex(idx).to_numpy(),
+            "ci_low": med["ci_low"].reindex(idx).to_numpy(),
+            "ci_high": med["ci_high"].reindex(idx).to_numpy(),
+            "km_within_2h": within2.reindex(idx).fillna(0.0).to_numpy(),
+            "mean_answered_hours": np.where(na > 0, sum_t / np.where(na > 0, na, 1), np.nan),
+        },
+        index=pd.Index(labels.to_numpy(), name="gm_code"),
+    )
+    other = "business_hours" if hours == "clock_hours" else "clock_hours"
+    if other in q.columns:
+        t2 = q[other].to_numpy(float)
+        s2 = np.bincount(codes, weights=np.where(e, t2, 0.0), minlength=len(labels))
+        out[f"mean_answered_{other}"] = np.where(na > 0, s2 / np.where(na > 0, na, 1), np.nan)
+    return out
+
+
+def fastest(per_muni: pd.DataFrame, *, min_questions: int = 20) -> pd.DataFrame:
+    """Rank municipalities with at least ``min_questions`` questions by KM median (fastest first).
+
+    Ties (and equal medians) are broken by the KM share answered within 2 hours (higher first), then
+    by code. Municipalities whose median is not reached (fewer than half answered) rank last.
+
+    Returns the rows of ``per_muni`` that qualify, with a ``rank`` column (1 = fastest).
+    """
+    ok = per_muni.loc[per_muni["n_questions"] >= min_questions].copy()
+    ok["_med"] = ok["km_median"].fillna(np.inf)
+    ok = ok.reset_index().sort_values(
+        ["_med", "km_within_2h", "gm_code"], ascending=[True, False, True]
+    )
+    ok["rank"] = np.arange(1, len(ok) + 1)
+    return ok.drop(columns="_med").set_index("gm_code")
+
+
+def rank_changes(this_year: pd.DataFrame, last_year: pd.DataFrame) -> pd.DataFrame:
+    """Ranks of the same municipalities in two years (outer join on gm_code; NaN = not ranked)."""
+    a = this_year[["rank"]].rename(columns={"rank": "rank_now"})
+    b = last_year[["rank"]].rename(columns={"rank": "rank_before"})
+    out = a.join(b, how="outer")
+    out["change"] = out["rank_before"] - out["rank_now"]
+    return out.sort_values("rank_now")
+
+
+def cox_size(q: pd.DataFrame, municipalities: pd.DataFrame, *, hours: str = "clock_hours"
+             ) -> pd.DataFrame:
+    """Cox proportional-hazards model (statsmodels ``PHReg``) of the reply hazard on log10 population
+    and weekend; clustered standard errors are not available in PHReg, so questions are treated as
+    independent (a caveat: they cluster within municipalities).
+
+    Returns a table: ``term``, ``hazard_ratio``, ``ci_low``, ``ci_high``, ``p``, ``note`` (why
+    the model could not be estimated, else empty).
+    """
+    from statsmodels.duration.hazard_regression import PHReg
+
+    pop = municipalities.set_index("gm_code")["population"].astype("Float64")
+    d = q.assign(log10_pop=q["gm_code"].map(pop).astype(float).pipe(np.log10))
+    d = d.dropna(subset=["log10_pop"])
+    exog = np.column_stack([d["log10_pop"].to_numpy(), d["weekend"].to_numpy(float)])
+    terms = ["log10_population", "weekend"]
+    try:
+        res = PHReg(d[hours].to_numpy(float), exog, status=d["answered"].to_numpy(float),
+                    ties="efron").fit()
+        ci = np.asarray(res.conf_int())
+    except (ValueError, np.linalg.LinAlgError) as exc:  # too few questions, no variation
+        nan = np.full(2, np.nan)
+        return pd.DataFrame({"term": terms, "hazard_ratio": nan, "ci_low": nan, "ci_high": nan,
+                             "p": nan, "note": f"not estimable: {exc}"})
+    return pd.DataFrame(
+        {
+            "term": terms,
+            "hazard_ratio": np.exp(res.params),
+            "ci_low": np.exp(ci[:, 0]),
+            "ci_high": np.exp(ci[:, 1]),
+            "p": res.pvalues,
+            "note": "",
+        }
+    )

@@ -1,0 +1,241 @@
+"""Response times: clock and business hours, censoring, Kaplan-Meier against statsmodels, rankings."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+from statsmodels.duration.survfunc import SurvfuncRight, survdiff
+
+from helpers import responsetime as rt
+from helpers.errors import DataError
+
+
+def local(*stamps: str) -> pd.Series:
+    return pd.Series([pd.Timestamp(s, tz=rt.TZ) for s in stamps]).dt.tz_convert("UTC")
+
+
+def test_friday_to_monday_is_65_clock_and_1_5_business_hours():
+    # Friday 4 April 2014 16:30 -> Monday 7 April 2014 09:30 (no holidays in between)
+    start, end = local("2014-04-04 16:30"), local("2014-04-07 09:30")
+    assert rt.clock_hours(start, end)[0] == pytest.approx(65.0)
+    assert rt.business_hours(start, end)[0] == pytest.approx(1.5)
+
+
+def test_dst_jump_is_one_clock_hour():
+    # Sunday 30 March 2014: clocks jump from 02:00 to 03:00 local time
+    start, end = local("2014-03-30 01:30"), local("2014-03-30 03:30")
+    assert rt.clock_hours(start, end)[0] == pytest.approx(1.0)
+    assert rt.business_hours(start, end)[0] == 0.0
+
+
+def test_business_hours_across_dst_change_on_a_working_week():
+    # Friday 28 March 2014 16:00 CET -> Monday 31 March 2014 09:00 CEST: 1 + 0.5 business hours,
+    # 64 clock hours (the weekend lost an hour)
+    start, end = local("2014-03-28 16:00"), local("2014-03-31 09:00")
+    assert rt.clock_hours(start, end)[0] == pytest.approx(64.0)
+    assert rt.business_hours(start, end)[0] == pytest.approx(1.5)
+
+
+def test_holiday_is_not_business_time():
+    # Hemelvaartsdag (Ascension Day) Thursday 29 May 2014 is a holiday:
+    # Wednesday 16:00 -> Friday 09:00 = 1 h (Wed) + 0 (Thu) + 0.5 h (Fri)
+    start, end = local("2014-05-28 16:00"), local("2014-05-30 09:00")
+    assert rt.business_hours(start, end)[0] == pytest.approx(1.5)
+    # the same span a week later (no holiday) has a full 8.5-hour Thursday in it
+    start, end = local("2014-06-04 16:00"), local("2014-06-06 09:00")
+    assert rt.business_hours(start, end)[0] == pytest.approx(10.0)
+
+
+def test_business_hours_inside_one_day_and_nat():
+    start = local("2014-04-02 07:00", "2014-04-02 10:00", "2014-04-02 10:00")
+    end = pd.concat([local("2014-04-02 18:00", "2014-04-02 10:45"), pd.Series([pd.NaT])])
+    end = pd.to_datetime(end, utc=True)
+    got = rt.business_hours(start, end)
+    assert got[0] == pytest.approx(8.5)
+    assert got[1] == pytest.approx(0.75)
+    assert np.isnan(got[2])
+
+
+def test_window_bounds_end_is_last_day_local_midnight_minus_1ms():
+    start, end = rt.window_bounds({"start": "2014-04-01", "end": "2014-06-30"})
+    assert start == pd.Timestamp("2014-03-31 22:00", tz="UTC")  # CEST = UTC+2
+    assert end == pd.Timestamp("2014-06-30 21:59:59.999", tz="UTC")
+    _, end13 = rt.window_bounds(("2013-10-01", "2013-10-31"))  # CET after 27 Oct
+    assert end13 == pd.Timestamp("2013-10-31 22:59:59.999", tz="UTC")
+
+
+def _messages(rows: list[tuple]) -> pd.DataFrame:
+    """rows: (gm_code, created local, reply local or None, addressed, is_question)."""
+    df = pd.DataFrame(rows, columns=["gm_code", "created", "reply", "addressed", "is_question"])
+    created = pd.to_datetime(df["created"]).dt.tz_localize(rt.TZ).dt.tz_convert("UTC")
+    reply = pd.to_datetime(df["reply"]).dt.tz_localize(rt.TZ).dt.tz_convert("UTC")
+    return pd.DataFrame({
+        "msg_id": [str(i) for i in range(len(df))], "platform": "twitter", "gm_code": df["gm_code"],
+        "created_at": created, "addressed": df["addressed"], "is_question": df["is_question"],
+        "theme": "overig", "first_reply_post_id": np.where(reply.notna(), "r", None),
+        "first_reply_at": reply,
+    })
+
+
+WINDOW = {"start": "2014-04-01", "end": "2014-04-30"}
+
+
+def test_questions_censor_unanswered_and_late_replies_at_window_end():
+    msgs = _messages([
+        ("GM0001", "2014-04-30 22:00", None, True, True),  # unanswered: 2 h minus 1 ms to the end
+        ("GM0001", "2014-04-30 23:00", "2014-05-01 09:00", True, True),  # reply after the end
+        ("GM0001", "2014-04-04 16:30", "2014-04-07 09:30", True, True),  # answered, 65 h
+        ("GM0001", "2014-04-04 16:30", "2014-04-07 09:30", False, True),  # not addressed: out
+        ("GM0001", "2014-04-04 16:30", "2014-04-07 09:30", True, False),  # not a question: out
+    ])
+    q = rt.questions(msgs, WINDOW)
+    assert len(q) == 3
+    assert q["answered"].tolist() == [False, False, True]
+    assert q["clock_hours"].iloc[0] == pytest.approx(2.0, abs=1e-6)
+    assert q["clock_hours"].iloc[1] == pytest.approx(1.0, abs=1e-6)
+    assert q["clock_hours"].iloc[2] == pytest.approx(65.0)
+    assert q["business_hours"].iloc[2] == pytest.approx(1.5)
+    assert q["weekend"].tolist() == [False, False, False]
+
+
+def test_reply_before_question_is_a_data_error():
+    msgs = _messages([("GM0001", "2014-04-04 16:30", "2014-04-04 16:00", True, True)])
+    with pytest.raises(DataError, match="precedes") as err:
+        rt.questions(msgs, WINDOW)
+    assert err.value.column == "first_reply_at" and err.value.row == 1
+
+
+def _random_sample(seed: int, n: int, groups: int):
+    rng = np.random.default_rng(seed)
+    g = rng.integers(0, groups, n)
+    t = np.round(rng.exponential(6.0, n), 1)  # rounded: many ties
+    e = rng.random(n) < 0.7
+    return g, t, e
+
+
+def test_km_by_group_matches_survfuncright_on_a_hand_made_sample():
+    # hand-made: times 1,2,2,3,4,5 with events 1,1,0,1,0,1 -> S: 5/6 (t=1), 5/6*4/5=2/3 (t=2:
+    # 5 at risk, 1 event), 2/3*2/3=4/9 (t=3), 0 (t=5); median = 3 (first time S < 0.5)
+    t = np.array([1, 2, 2, 3, 4, 5], float)
+    e = np.array([1, 1, 0, 1, 0, 1], bool)
+    curves = rt.km_by_group(np.zeros(6, int), t, e)
+    np.testing.assert_allclose(curves["surv"], [5 / 6, 2 / 3, 4 / 9, 0.0])
+    sf = SurvfuncRight(t, e.astype(float))
+    np.testing.assert_allclose(curves["se"], sf.surv_prob_se, equal_nan=True)
+    q = rt.km_quantiles(curves)
+    assert q["median"].iloc[0] == 3.0 == sf.quantile(0.5)
+    with np.errstate(all="ignore"):
+        lo, hi = sf.quantile_ci(0.5)
+    assert (q["ci_low"].iloc[0], q["ci_high"].iloc[0]) == (lo, hi)
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_km_medians_and_intervals_match_survfuncright_per_group(seed):
+    g, t, e = _random_sample(seed, 400, 7)
+    curves = rt.km_by_group(g, t, e)
+    q = rt.km_quantiles(curves)
+    s2 = 1 - rt.km_at(curves, 2.0)
+    for k in np.unique(g):
+        m = g == k
+        sf = SurvfuncRight(t[m], e[m].astype(float))
+        np.testing.assert_allclose(curves.loc[curves["group"] == k, "surv"], sf.surv_prob)
+        with np.errstate(all="ignore"):
+            lo, hi = sf.quantile_ci(0.5)
+        assert q.loc[k, "median"] == sf.quantile(0.5)
+        assert q.loc[k, "ci_low"] == lo and q.loc[k, "ci_high"] == hi
+        done = sf.surv_times <= 2.0
+        expect = 1 - (sf.surv_prob[done][-1] if done.any() else 1.0)
+        assert s2.loc[k] == pytest.approx(expect)
+
+
+def _q_frame(g, t, e, weekend=None) -> pd.DataFrame:
+    return pd.DataFrame({"gm_code": [f"GM{x:04d}" for x in g], "clock_hours": t,
+                         "business_hours": t / 2, "answered": e,
+                         "weekend": np.zeros(len(t), bool) if weekend is None else weekend})
+
+
+def test_summary_matches_reference_implementations():
+    g, t, e = _random_sample(11, 300, 1)
+    wk = np.random.default_rng(3).random(300) < 0.3
+    s = rt.summary(_q_frame(g, t, e, wk))
+    sf = SurvfuncRight(t, e.astype(float))
+    assert s["km_median_hours"] == sf.quantile(0.5)
+    assert s["n_questions"] == 300 and s["n_answered"] == e.sum()
+    assert s["answer_rate"] == pytest.approx(e.mean())
+    assert s["mean_hours"] == pytest.approx(t[e].mean())
+    assert s["weekday_mean_hours"] == pytest.approx(t[e & ~wk].mean())
+    assert s["answered_within_2h"] == pytest.approx(np.mean(t[e] <= 2))
+    chi2, p = survdiff(t, e.astype(float), wk.astype(int))
+    assert s["logrank_chi2"] == pytest.approx(chi2) and s["logrank_p"] == pytest.approx(p)
+    assert s["weekend_raises_mean"] == (s["mean_hours"] >= 1.1 * s["weekday_mean_hours"])
+
+
+def test_bands_hand_computed():
+    # answered at 0.5, 1.5, 3, 30 h; one censored at 10 h
+    t = np.array([0.5, 1.5, 3.0, 30.0, 10.0])
+    e = np.array([True, True, True, True, False])
+    b = rt.bands(_q_frame(np.zeros(5, int), t, e)).set_index("band")
+    assert b["answered"].tolist() == [1, 1, 1, 0, 0, 1, 0, 0]
+    # KM: S(0.5)=4/5, S(1.5)=3/5, S(3)=2/5, censored at 10, S(30)=0 (30 h lies in 1-2 days)
+    np.testing.assert_allclose(b["km_share"], [0.2, 0.2, 0.2, 0, 0, 0.4, 0, 0.0], atol=1e-12)
+    # band edges are right-closed, like "within 1 h" (t <= 1)
+    t1 = rt.bands(_q_frame(np.zeros(2, int), np.array([1.0, 2.0]), np.array([True, True])))
+    assert t1["answered"].tolist()[:3] == [1, 1, 0]
+    assert b["km_share"].sum() == pytest.approx(1.0)
+
+
+def test_by_municipality_and_fastest_ranking():
+    # GM0001: 20 questions answered in 1 h; GM0002: 20 in 1 h but 5 of them in 0.5 h (tie on the
+    # median is broken by the share within 2 h: both 1.0 -> then code); GM0003: 25 in 3 h;
+    # GM0004: only 10 questions (below the minimum)
+    rows = ([(1, 1.0, True)] * 20 + [(2, 0.5, True)] * 5 + [(2, 1.0, True)] * 15
+            + [(3, 3.0, True)] * 25 + [(4, 0.1, True)] * 10)
+    g, t, e = (np.array(x) for x in zip(*rows, strict=True))
+    per = rt.by_municipality(_q_frame(g, t, e))
+    assert per.loc["GM0003", "km_median"] == 3.0 and per.loc["GM0004", "n_questions"] == 10
+    ranked = rt.fastest(per, min_questions=20)
+    assert ranked.index.tolist() == ["GM0001", "GM0002", "GM0003"]
+    assert ranked["rank"].tolist() == [1, 2, 3]
+
+
+def test_fastest_breaks_equal_medians_by_share_within_2h():
+    rows = ([(1, 1.0, True)] * 10 + [(1, 5.0, True)] * 10 + [(1, 9.0, False)] * 5
+            + [(2, 1.0, True)] * 10 + [(2, 1.5, True)] * 2 + [(2, 5.0, True)] * 8
+            + [(2, 9.0, False)] * 5)
+    g, t, e = (np.array(x) for x in zip(*rows, strict=True))
+    per = rt.by_municipality(_q_frame(g, t, e))
+    assert per.loc["GM0001", "km_median"] == per.loc["GM0002", "km_median"] == 5.0
+    assert rt.fastest(per, min_questions=20).index[0] == "GM0002"
+
+
+def test_km_curve_starts_at_one_and_follows_survfuncright():
+    g, t, e = _random_sample(5, 80, 1)
+    curve = rt.km_curve(t, e)
+    sf = SurvfuncRight(t, e.astype(float))
+    assert (curve["time"].iloc[0], curve["surv"].iloc[0]) == (0.0, 1.0)
+    np.testing.assert_allclose(curve["surv"].iloc[1:], sf.surv_prob)
+    assert (curve["low"] <= curve["surv"] + 1e-12).all() and (curve["high"] >= curve["surv"] - 1e-12).all()
+
+
+def test_cox_size_matches_phreg():
+    from statsmodels.duration.hazard_regression import PHReg
+
+    g, t, e = _random_sample(8, 300, 4)
+    wk = np.random.default_rng(9).random(300) < 0.3
+    q = _q_frame(g, t, e, wk)
+    munis = pd.DataFrame({"gm_code": [f"GM{x:04d}" for x in range(4)],
+                          "population": pd.array([10_000, 40_000, 120_000, 600_000], dtype="Int64")})
+    got = rt.cox_size(q, munis).set_index("term")
+    exog = np.column_stack([np.log10(np.array([10_000, 40_000, 120_000, 600_000])[g]), wk])
+    ref = PHReg(t, exog, status=e.astype(float), ties="efron").fit()
+    assert got.loc["log10_population", "hazard_ratio"] == pytest.approx(np.exp(ref.params[0]))
+    assert got.loc["weekend", "p"] == pytest.approx(ref.pvalues[1])
+
+
+def test_rank_changes():
+    now = pd.DataFrame({"rank": [1, 2]}, index=pd.Index(["GM1924", "GM0717"], name="gm_code"))
+    before = pd.DataFrame({"rank": [1, 3]}, index=pd.Index(["GM0717", "GM0001"], name="gm_code"))
+    ch = rt.rank_changes(now, before)
+    assert ch.loc["GM0717", "change"] == -1  # from 1st to 2nd
+    assert np.isnan(ch.loc["GM1924", "rank_before"]) and np.isnan(ch.loc["GM0001", "rank_now"])
