@@ -41,7 +41,8 @@ lock: ## Regenerate requirements.lock from pyproject.toml (needs network to PyPI
 	$(BIN)/uv pip compile pyproject.toml --extra dev --python-version 3.11 --no-header --output-file requirements.lock
 
 bench: $(STAMP) ## Benchmarks that print figures (interaction and response time at scale, runner overhead)
-	$(BIN)/python -m helpers.bench all
+	$(BIN)/python benchmarks/metrics_scale.py
+	$(BIN)/python benchmarks/runner_overhead.py --year 2014 --jobs 1 2
 
 clean: ## Remove outputs and the environment (raw data stays)
 	rm -rf outputs/20* outputs/index.html $(VENV)

@@ -25,7 +25,7 @@ def build_parser() -> argparse.ArgumentParser:
         prog="roeptoeter",
         description="Run the Roeptoeter notebook collection (results in outputs/<year>/).",
     )
-    sub = parser.add_subparsers(dest="command", metavar="{run,list}")
+    sub = parser.add_subparsers(dest="command", metavar="{run,list,profiles}")
     run = sub.add_parser("run", help="run the notebooks for one or more years")
     years = run.add_mutually_exclusive_group()
     years.add_argument("--year", type=str, metavar="Y", help="one study year (default 2014)")
@@ -45,6 +45,17 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--force", action="store_true", help="rerun years that are up to date")
     run.add_argument("--quiet", action="store_true", help="print failures only")
     sub.add_parser("list", help="list the notebooks with their dependencies and parameters")
+    prof = sub.add_parser(
+        "profiles", help="render a profile page per municipality of a year (after `run` for that year)"
+    )
+    prof.add_argument("--year", type=int, default=2014, metavar="Y", help="the study year (default 2014)")
+    prof.add_argument("--gm", nargs="+", default=[], metavar="GM_CODE",
+                      help="only these municipalities (default: all of the year)")
+    prof.add_argument("--jobs", type=int, default=None, metavar="N",
+                      help=f"kernels in parallel (default: the cores, {os.cpu_count()})")
+    prof.add_argument("--lang", choices=("en", "nl"), default="en", help="label language")
+    prof.add_argument("--force", action="store_true", help="rerender when up to date")
+    prof.add_argument("--quiet", action="store_true", help="print failures only")
     return parser
 
 
@@ -75,6 +86,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         if args.command == "list":
             return _list()
+        if args.command == "profiles":
+            from helpers.render import render_profiles
+
+            if args.jobs is not None and args.jobs < 1:
+                raise ParameterError(f"--jobs {args.jobs}: give a number of workers of at least 1")
+            return render_profiles(args.year, args.gm, jobs=args.jobs, force=args.force,
+                                   quiet=args.quiet, lang=args.lang)
         from helpers import runner
 
         if args.jobs is not None and args.jobs < 1:

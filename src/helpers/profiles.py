@@ -1,0 +1,343 @@
+"""Municipality profiles: one municipality's key figures against its peers.
+
+A profile compares one municipality with three peer groups — the same size class, the same province,
+and all municipalities of the year — on presence, interaction, response time, monitoring and the
+website audit, and shows the change since the previous year through the register (a merged
+municipality is compared with the sum of its predecessors).
+
+:func:`key_figures` computes every municipality's figures once per year; the profile notebook only
+selects from that table, so rendering 403 profiles does not recompute the year 403 times.
+
+Survey answers are confidential per municipality: :func:`survey_peer_summary` gives aggregates of the
+peer group *without* the municipality itself, and suppresses groups of fewer than
+:data:`MIN_SURVEY_PEERS` respondents.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from helpers import io, metrics, register, responsetime
+from helpers.context import PROVENANCE
+
+#: Key figures written beside the profiles (``outputs/<year>/profiles/key_figures.parquet``).
+KEY_FIGURES = "key_figures.parquet"
+#: Fewest respondents in a peer group before survey aggregates are shown.
+MIN_SURVEY_PEERS = 5
+#: Minimum questions for a response-time rank (as in the ranking of the fastest).
+MIN_QUESTIONS = 20
+#: Count columns that can be summed over predecessors when comparing with a previous year.
+COUNT_COLUMNS = ("posts", "reply_others", "base", "n_questions", "n_answered", "n_indirect",
+                 "reacted_indirect")
+#: The figures a profile compares with peers: column -> (label, unit, higher is better).
+COMPARED = {
+    "interaction_share": ("Interaction share (replies to others / own posts)", "proportion", True),
+    "km_median": ("Median time to first reply (Kaplan-Meier)", "hours", False),
+    "km_within_2h": ("Share of questions answered within 2 h", "proportion", True),
+    "answer_rate": ("Answer rate of questions", "proportion", True),
+    "indirect_reaction_share": ("Reaction to messages not addressed to it", "proportion", True),
+    "info_score": ("Work & income information items (of 6)", "items", True),
+    "eservice_score": ("Work & income e-services (of 5)", "e-services", True),
+}
+
+
+def _window(folder: Path, year: int) -> tuple[pd.Timestamp, pd.Timestamp]:
+    import json
+
+    prov_path = folder / "data" / PROVENANCE
+    prov = json.loads(prov_path.read_text(encoding="utf-8")) if prov_path.is_file() else {}
+    window = prov.get("window")
+    if not window:
+        from helpers.collect import window_for
+
+        window = window_for(year)
+    return responsetime.window_bounds(window)
+
+
+def _optional(name: str, folder: Path) -> pd.DataFrame | None:
+    return io.read_table(name, folder) if io.table_path(folder, name).is_file() else None
+
+
+def key_figures(folder: Path, year: int) -> pd.DataFrame:
+    """Every municipality's key figures of one year, from the tidy tables in a year folder.
+
+    Returns
+    -------
+    DataFrame
+        One row per municipality of the year's ``municipalities`` table: ``gm_code``, ``name``,
+        ``province``, ``size_class``, ``population``; presence per platform (``twitter_account``,
+        ``twitter_corporate``, ``twitter_active``, same for ``facebook``); Twitter posts:
+        ``posts``, ``reply_others``, ``base``, ``interaction_share`` (+ Wilson ``interaction_low``,
+        ``interaction_high``), ``interaction_rank`` (1 = highest, among bases >= 30); response
+        time to Twitter questions: ``n_questions``, ``n_answered``, ``answer_rate``, ``km_median``
+        (+ ``km_low``, ``km_high``, hours), ``km_within_2h``, ``speed_rank`` (1 = fastest, among
+        >= 20 questions); monitoring: ``n_indirect``, ``reacted_indirect``,
+        ``indirect_reaction_share``; website: ``info_score``, ``info_in_order``, ``eservice_score``
+        (NA where not audited).
+    """
+    folder = Path(folder)
+    munis = io.read_table("municipalities", folder)
+    accounts = io.read_table("accounts", folder)
+    posts = io.read_table("posts", folder)
+    msgs = io.read_table("citizen_messages", folder)
+    window = _window(folder, year)
+    codes = munis["gm_code"].astype(str).tolist()
+    out = munis[["gm_code", "name", "province", "size_class", "population"]].set_index("gm_code")
+
+    pres = metrics.presence(munis, accounts, posts, platforms=("twitter", "facebook"), window=window)
+    for platform in ("twitter", "facebook"):
+        p = pres[pres["platform"] == platform].set_index("gm_code")
+        out[f"{platform}_account"] = p["has_account"].astype(bool)
+        out[f"{platform}_corporate"] = p["has_corporate"].astype(bool)
+        out[f"{platform}_active"] = p["active"].astype(bool)
+
+    inter = metrics.interaction(posts, platform="twitter", labels=codes)
+    out["posts"] = inter["total"]
+    out["reply_others"] = inter["reply_others"]
+    out["base"] = inter["base"]
+    out["interaction_share"] = inter["interaction_share"]
+    out["interaction_low"], out["interaction_high"] = inter["ci_low"], inter["ci_high"]
+    ranked = out["interaction_share"].where(out["base"] >= metrics.MIN_INTERACTION_BASE)
+    out["interaction_rank"] = ranked.rank(ascending=False, method="min").astype("Int64")
+
+    q = responsetime.questions(msgs, window, platform="twitter")
+    rt = responsetime.by_municipality(q).reindex(codes)
+    out["n_questions"] = rt["n_questions"].fillna(0).astype(int)
+    out["n_answered"] = rt["n_answered"].fillna(0).astype(int)
+    out["answer_rate"] = rt["answer_rate"]
+    out["km_median"], out["km_low"], out["km_high"] = rt["km_median"], rt["ci_low"], rt["ci_high"]
+    out["km_within_2h"] = rt["km_within_2h"]
+    eligible = out[out["n_questions"] >= MIN_QUESTIONS]
+    order = eligible.sort_values(["km_median", "km_within_2h"], ascending=[True, False]).index
+    out["speed_rank"] = pd.Series(np.arange(1, len(order) + 1), index=order).reindex(out.index)
+    out["speed_rank"] = out["speed_rank"].astype("Int64")
+
+    indirect = msgs[~msgs["addressed"].astype(bool)]
+    n_ind = indirect.groupby("gm_code").size().reindex(codes, fill_value=0)
+    r_ind = indirect[indirect["first_reply_post_id"].notna()].groupby("gm_code").size()
+    out["n_indirect"] = n_ind
+    out["reacted_indirect"] = r_ind.reindex(codes, fill_value=0)
+    out["indirect_reaction_share"] = (out["reacted_indirect"] / n_ind.where(n_ind > 0)).astype(float)
+
+    audit = _optional("website_audit", folder)
+    if audit is not None:
+        a = audit.set_index("gm_code")
+        out["info_score"] = a["info_score"].reindex(out.index).astype("Int64")
+        out["info_in_order"] = a["info_in_order"].reindex(out.index).astype("boolean")
+        out["eservice_score"] = a["eservice_score"].reindex(out.index).astype("Int64")
+    else:
+        out["info_score"] = pd.array([pd.NA] * len(out), dtype="Int64")
+        out["info_in_order"] = pd.array([pd.NA] * len(out), dtype="boolean")
+        out["eservice_score"] = pd.array([pd.NA] * len(out), dtype="Int64")
+    return out.reset_index()
+
+
+def load_key_figures(folder: Path, year: int, path: str | Path = "") -> pd.DataFrame:
+    """The year's key figures: read from ``path`` (precomputed by ``roeptoeter profiles``), else
+    from ``<folder>/profiles/key_figures.parquet``, else computed from the tidy tables."""
+    from helpers.paths import inside_project
+
+    candidate = inside_project(path, what="key_figures") if path else Path(folder) / "profiles" / KEY_FIGURES
+    if candidate.is_file():
+        return pd.read_parquet(candidate)
+    return key_figures(folder, year)
+
+
+def peers(kf: pd.DataFrame, gm_code: str) -> dict[str, pd.DataFrame]:
+    """The three peer groups of a municipality: same size class, same province, all.
+
+    Raises
+    ------
+    KeyError
+        When ``gm_code`` is not a municipality of the year.
+    """
+    me = kf.loc[kf["gm_code"] == gm_code]
+    if me.empty:
+        raise KeyError(f"{gm_code} is not a municipality of this year's results")
+    row = me.iloc[0]
+    groups = {}
+    if pd.notna(row["size_class"]):
+        groups[f"size class {row['size_class']}"] = kf[kf["size_class"] == row["size_class"]]
+    groups[f"province {row['province']}"] = kf[kf["province"] == row["province"]]
+    groups["all municipalities"] = kf
+    return groups
+
+
+def comparison(kf: pd.DataFrame, gm_code: str) -> pd.DataFrame:
+    """The municipality's value of every compared figure beside each peer group's median.
+
+    Returns
+    -------
+    DataFrame
+        One row per figure and peer group: ``figure``, ``unit``, ``value`` (this municipality),
+        ``peer_group``, ``peer_n`` (municipalities with a value), ``peer_median``, ``share_better``
+        (share of the peers with a value strictly better than this one; NaN where it has none).
+    """
+    me = kf.loc[kf["gm_code"] == gm_code].iloc[0]
+    rows = []
+    for col, (label, unit, higher) in COMPARED.items():
+        value = me[col]
+        for group, frame in peers(kf, gm_code).items():
+            vals = pd.to_numeric(frame[col], errors="coerce").dropna().astype(float)
+            if pd.isna(value) or vals.empty:
+                better = np.nan
+            else:
+                better = float(((vals > value) if higher else (vals < value)).mean())
+            rows.append({
+                "figure": label, "unit": unit,
+                "value": float(value) if pd.notna(value) else np.nan,
+                "peer_group": group, "peer_n": int(len(vals)),
+                "peer_median": float(vals.median()) if len(vals) else np.nan,
+                "share_better": better,
+            })
+    return pd.DataFrame(rows)
+
+
+def presence_row(kf: pd.DataFrame, gm_code: str) -> pd.DataFrame:
+    """Presence of the municipality per platform beside the share of each peer group (0-1)."""
+    rows = []
+    groups = peers(kf, gm_code)
+    me = kf.loc[kf["gm_code"] == gm_code].iloc[0]
+    for platform in ("twitter", "facebook"):
+        for measure in ("account", "corporate", "active"):
+            col = f"{platform}_{measure}"
+            row = {"platform": platform, "measure": measure, "this municipality": bool(me[col])}
+            for group, frame in groups.items():
+                row[group] = float(frame[col].mean())
+            rows.append(row)
+    return pd.DataFrame(rows)
+
+
+def survey_peer_summary(
+    responses: pd.DataFrame, kf: pd.DataFrame, gm_code: str, *, min_n: int = MIN_SURVEY_PEERS
+) -> pd.DataFrame:
+    """Survey aggregates of the municipality's size-class peers, leaving its own answers out.
+
+    Returns
+    -------
+    DataFrame
+        ``measure``, ``peer_group``, ``n`` (respondents), ``value``: the share placing responsibility
+        fully with communications and the mean enthusiasm (1-5, don't-know left out) per
+        organisational group. Empty (with the columns) when fewer than ``min_n`` peers answered.
+    """
+    from helpers import survey
+
+    cols = ["measure", "peer_group", "n", "value"]
+    me = kf.loc[kf["gm_code"] == gm_code].iloc[0]
+    group = (f"size class {me['size_class']}" if pd.notna(me["size_class"])
+             else "all municipalities")
+    if pd.notna(me["size_class"]):
+        codes = set(kf.loc[kf["size_class"] == me["size_class"], "gm_code"])
+    else:
+        codes = set(kf["gm_code"])
+    codes.discard(gm_code)
+    peers_ = responses[responses["gm_code"].isin(codes)]
+    if len(peers_) < min_n:
+        return pd.DataFrame(columns=cols)
+    rows = []
+    own = peers_["ownership"]
+    valid = own[own.isin(survey.OWNERSHIP)]
+    rows.append({"measure": "responsibility fully with communications", "peer_group": group,
+                 "n": int(len(valid)),
+                 "value": float((valid == "fully_communications").mean()) if len(valid) else np.nan})
+    for g, col in zip(survey.GROUPS, survey.ENTHUSIASM_COLS, strict=True):
+        v = pd.to_numeric(peers_[col], errors="coerce")
+        v = v[v.isin(survey.VALID)]
+        rows.append({"measure": f"mean enthusiasm: {g}", "peer_group": group, "n": int(len(v)),
+                     "value": float(v.mean()) if len(v) else np.nan})
+    return pd.DataFrame(rows, columns=cols)
+
+
+def own_survey_answers(responses: pd.DataFrame, gm_code: str) -> pd.DataFrame:
+    """The municipality's own survey answers (internal use only; never in a default profile)."""
+    return responses[responses["gm_code"] == gm_code].drop(columns=["respondent_id"])
+
+
+def previous_year_change(
+    kf: pd.DataFrame, previous: pd.DataFrame | None, gm_code: str, year: int
+) -> tuple[pd.DataFrame, str]:
+    """Change of the count-based figures since the previous year, through the register.
+
+    The previous year's counts are summed over the predecessors of ``gm_code`` (register
+    :func:`~helpers.register.harmonize`), and the shares recomputed from the sums.
+
+    Returns
+    -------
+    (DataFrame, str)
+        ``figure``, ``previous``, ``this_year``, ``change``; and a note naming the predecessors when
+        the municipality was formed by a merger (or when the previous year was not run).
+    """
+    cols = ["figure", "previous", "this_year", "change"]
+    if previous is None or previous.empty:
+        return pd.DataFrame(columns=cols), f"No results for {year - 1}: no comparison."
+    prev = previous[["gm_code", *COUNT_COLUMNS]].copy()
+    try:
+        harm = register.harmonize(prev, year, how="sum").set_index("gm_code")
+    except KeyError as exc:
+        return pd.DataFrame(columns=cols), f"Cannot map {year - 1} onto {year}: {exc}"
+    if gm_code not in harm.index:
+        return pd.DataFrame(columns=cols), f"{gm_code} has no predecessor in the {year - 1} results."
+    p = harm.loc[gm_code]
+    me = kf.loc[kf["gm_code"] == gm_code].iloc[0]
+
+    def ratio(row: pd.Series, num: str, den: str) -> float:
+        return float(row[num] / row[den]) if row[den] else np.nan
+
+    figures = {
+        "Twitter posts": (float(p["posts"]), float(me["posts"])),
+        "Interaction share": (ratio(p, "reply_others", "base"), ratio(me, "reply_others", "base")),
+        "Questions asked": (float(p["n_questions"]), float(me["n_questions"])),
+        "Answer rate": (ratio(p, "n_answered", "n_questions"), ratio(me, "n_answered", "n_questions")),
+    }
+    table = pd.DataFrame(
+        [{"figure": k, "previous": a, "this_year": b, "change": b - a} for k, (a, b) in figures.items()],
+        columns=cols,
+    )
+    preds = str(p["predecessors"]).split(";")
+    if len(preds) > 1 or preds[0] != gm_code:
+        note = (f"{gm_code} did not exist as such in {year - 1}: compared with the sum of its "
+                f"predecessors {', '.join(preds)}.")
+        if bool(p["split"]):
+            note += " One predecessor was split over several municipalities; the sum overstates it."
+    else:
+        note = f"Compared with {gm_code} in {year - 1}."
+    return table, note
+
+
+def _fmt(value: object, spec: str) -> str:
+    return "n/a" if value is None or pd.isna(value) else format(value, spec)
+
+
+def _rank(value: object, n: int) -> str:
+    return "not ranked (base too small)" if value is None or pd.isna(value) else f"{int(value)} of {n}"
+
+
+def title_markdown(kf: pd.DataFrame, gm_code: str, year: int) -> str:
+    """The profile's heading: name, code, year, province, size class and inhabitants."""
+    me = kf.set_index("gm_code").loc[gm_code]
+    size = f"size class {me['size_class']}" if pd.notna(me["size_class"]) else "no size class"
+    pop = (f"{int(me['population']):,} inhabitants" if pd.notna(me["population"])
+           else "population unknown")
+    return f"## {me['name']} ({gm_code}), {year}\n\n{me['province']}, {size}, {pop}."
+
+
+def summary_markdown(kf: pd.DataFrame, gm_code: str) -> str:
+    """Interaction and response time of one municipality, with intervals and ranks, as Markdown."""
+    me = kf.set_index("gm_code").loc[gm_code]
+    n_inter = int(kf["interaction_rank"].notna().sum())
+    n_speed = int(kf["speed_rank"].notna().sum())
+    share = me["interaction_share"]
+    return "\n".join([
+        f"- Interaction share **{_fmt(share, '.0%')}** (95% CI {_fmt(me['interaction_low'], '.0%')}-"
+        f"{_fmt(me['interaction_high'], '.0%')}, base {int(me['base'])} posts); rank "
+        f"{_rank(me['interaction_rank'], n_inter)}.",
+        f"- Megaphone share (roeptoetergehalte) {_fmt(1 - share if pd.notna(share) else None, '.0%')}.",
+        f"- {int(me['n_questions'])} citizen questions, {int(me['n_answered'])} answered in the window "
+        f"(answer rate {_fmt(me['answer_rate'], '.0%')}); median time to first reply "
+        f"**{_fmt(me['km_median'], '.1f')} h** (95% CI {_fmt(me['km_low'], '.1f')}-"
+        f"{_fmt(me['km_high'], '.1f')}); {_fmt(me['km_within_2h'], '.0%')} answered within 2 h; speed "
+        f"rank {_rank(me['speed_rank'], n_speed)}.",
+    ])

@@ -1,0 +1,365 @@
+"""Render one parameterized notebook for many parameter sets, paying kernel start-up once per worker.
+
+Papermill starts a kernel and imports everything for every run; for 403 municipality profiles that is
+most of the time. Here each worker starts one ``python3`` kernel and, for every parameter set,
+injects the parameters exactly as papermill does (:func:`papermill.parameterize.parameterize_notebook`),
+clears the kernel's namespace (``%reset -f``, figures closed) and executes the cells with nbclient in
+that same kernel. Imported modules stay loaded (that is the saving); user variables never carry over,
+which ``tests/test_profiles.py`` checks by rendering in both orders.
+"""
+
+from __future__ import annotations
+
+import copy
+import threading
+import time
+from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import nbformat
+from jupyter_client.manager import KernelManager
+from nbclient import NotebookClient
+from nbclient.exceptions import CellExecutionError
+from nbconvert import HTMLExporter
+from nbconvert.preprocessors import TagRemovePreprocessor
+from papermill.parameterize import parameterize_notebook
+
+RESET_TAG = "roeptoeter-reset"
+RESET_CODE = (
+    "%reset -f\n"
+    "import matplotlib.pyplot as _plt\n"
+    "_plt.close('all')\n"
+    "del _plt"
+)
+
+
+@dataclass(frozen=True)
+class Rendered:
+    """The result of rendering one parameter set.
+
+    Attributes
+    ----------
+    parameters : dict
+        The parameters injected.
+    html : str or None
+        The report (code hidden), or None when execution failed.
+    notebook : NotebookNode
+        The executed notebook (kept for failures).
+    error : str or None
+        ``ename: evalue`` of the failing cell, None on success.
+    seconds : float
+        Wall time of execution plus export.
+    """
+
+    parameters: dict[str, Any]
+    html: str | None
+    notebook: nbformat.NotebookNode
+    error: str | None
+    seconds: float
+
+
+def load_template(path: Path) -> nbformat.NotebookNode:
+    """Read a notebook and give every cell the ``tags`` list papermill expects."""
+    nb = nbformat.read(path, as_version=4)
+    for cell in nb.cells:
+        cell.metadata.setdefault("tags", [])
+    nb.metadata.setdefault("papermill", {})
+    return nb
+
+
+def prepare(template: nbformat.NotebookNode, parameters: dict[str, Any]) -> nbformat.NotebookNode:
+    """The template with ``parameters`` injected after its ``parameters`` cell and a reset cell first."""
+    nb = parameterize_notebook(copy.deepcopy(template), parameters, kernel_name="python3", language="python")
+    reset = nbformat.v4.new_code_cell(RESET_CODE)
+    reset.metadata["tags"] = [RESET_TAG]
+    nb.cells.insert(0, reset)
+    return nb
+
+
+def exporter() -> HTMLExporter:
+    """HTML with code hidden and the reset cell removed."""
+    exp = HTMLExporter(exclude_input=True, exclude_input_prompt=True, exclude_output_prompt=True)
+    exp.register_preprocessor(TagRemovePreprocessor(remove_cell_tags={RESET_TAG}), enabled=True)
+    return exp
+
+
+class _Worker:
+    """One kernel, reused for a sequence of parameter sets."""
+
+    def __init__(self, cwd: Path, timeout: int) -> None:
+        import os
+
+        self.km = KernelManager(kernel_name="python3")
+        env = {**os.environ, "ROEPTOETER_ROOT": str(cwd)}
+        self.km.start_kernel(cwd=str(cwd), env=env, transport_encryption="auto")
+        self.kc = self.km.client()
+        self.kc.start_channels()
+        self.kc.wait_for_ready(timeout=120)
+        self.timeout = timeout
+        self.exporter = exporter()
+
+    def run(self, template: nbformat.NotebookNode, params: dict[str, Any]) -> Rendered:
+        t0 = time.perf_counter()
+        nb = prepare(template, params)
+        client = NotebookClient(nb, km=self.km, kernel_name="python3", timeout=self.timeout)
+        client.kc = self.kc
+        try:
+            client.execute(cleanup_kc=False)
+        except CellExecutionError as exc:
+            error = f"{exc.ename}: {exc.evalue}"
+            return Rendered(params, None, nb, error, time.perf_counter() - t0)
+        html, _ = self.exporter.from_notebook_node(nb)
+        return Rendered(params, html, nb, None, time.perf_counter() - t0)
+
+    def close(self) -> None:
+        self.kc.stop_channels()
+        self.km.shutdown_kernel(now=True)
+
+
+def render_many(
+    notebook: Path,
+    parameter_sets: Sequence[dict[str, Any]],
+    *,
+    jobs: int = 2,
+    cwd: Path,
+    on_done: Callable[[Rendered], None] | None = None,
+    timeout: int = 600,
+) -> list[Rendered]:
+    """Execute ``notebook`` once per parameter set, ``jobs`` kernels in parallel, and export HTML.
+
+    Parameters
+    ----------
+    notebook : Path
+        The parameterized notebook (must have a cell tagged ``parameters``).
+    parameter_sets : sequence of dict
+        One dict of parameters per rendering.
+    jobs : int
+        Number of kernels (threads); each renders a contiguous share of the sets.
+    cwd : Path
+        Working directory of the kernels (the project root).
+    on_done : callable, optional
+        Called with each :class:`Rendered` as soon as it is ready (from a worker thread).
+    timeout : int
+        Seconds one cell may take.
+
+    Returns
+    -------
+    list of Rendered
+        In the order of ``parameter_sets``.
+    """
+    template = load_template(notebook)
+    jobs = max(1, min(int(jobs), len(parameter_sets) or 1))
+    results: list[Rendered | None] = [None] * len(parameter_sets)
+    lock = threading.Lock()
+
+    def work(indices: list[int], delay: float) -> None:
+        time.sleep(delay)  # stagger kernel starts (ZMQ port clashes, notes/notebooks.md item 4)
+        worker = _Worker(cwd, timeout)
+        try:
+            for i in indices:
+                res = worker.run(template, dict(parameter_sets[i]))
+                with lock:
+                    results[i] = res
+                if on_done:
+                    on_done(res)
+        finally:
+            worker.close()
+
+    shares = [list(range(len(parameter_sets)))[k::jobs] for k in range(jobs)]
+    with ThreadPoolExecutor(max_workers=jobs) as pool:
+        futures = [pool.submit(work, share, 0.3 * k) for k, share in enumerate(shares) if share]
+        for f in futures:
+            f.result()
+    return [r for r in results if r is not None]
+
+
+# --- roeptoeter profiles ---------------------------------------------------------------------------
+PROFILE_NOTEBOOK = "profile.ipynb"
+PROFILES_DIR = "profiles"
+
+
+def _say(quiet: bool, text: str) -> None:
+    if not quiet:
+        print(text, flush=True)
+
+
+def profiles_key(root: Path, year_folder: Path, previous_folder: Path, codes: list[str]) -> str:
+    """Up-to-date key of a year's profiles: notebook source, helpers source, the year's (and the
+    previous year's) manifest, and the municipalities rendered."""
+    import json
+
+    from helpers import manifest as mf
+    from helpers.runner import helpers_hashes
+
+    parts = {
+        "notebook": mf.notebook_source_hash(root / "notebooks" / PROFILE_NOTEBOOK),
+        "helpers": helpers_hashes(),
+        "year": mf.sha256_file(year_folder / "manifest.json"),
+        "previous": (mf.sha256_file(previous_folder / "manifest.json")
+                     if (previous_folder / "manifest.json").is_file() else None),
+        "codes": sorted(codes),
+    }
+    return mf.sha256_bytes(json.dumps(parts, sort_keys=True).encode())
+
+
+def write_profiles_index(folder: Path, kf: Any, year: int, demo: bool) -> Path:
+    """``profiles/index.html``: every municipality in a sortable table (click a header to sort)."""
+    import html
+
+    from helpers.io import atomic_path
+
+    cols = [("name", "Municipality"), ("province", "Province"), ("size_class", "Size"),
+            ("interaction_share", "Interaction share"), ("km_median", "Median reply (h)"),
+            ("answer_rate", "Answer rate"), ("info_score", "W&I info (of 6)"),
+            ("eservice_score", "E-services (of 5)")]
+    rows = []
+    for r in kf.sort_values("name").itertuples(index=False):
+        cells = []
+        for key, _ in cols:
+            v = getattr(r, key)
+            if key == "name":
+                cells.append(f'<td><a href="{r.gm_code}.html">{html.escape(str(v))}</a></td>')
+                continue
+            text = "" if v is None or v != v else (f"{v:.2f}" if isinstance(v, float) else str(v))
+            cells.append(f'<td data-v="{html.escape(text)}">{html.escape(text)}</td>')
+        rows.append("<tr>" + "".join(cells) + "</tr>")
+    banner = ('<p style="background:#D55E00;color:white;padding:8px;font-weight:bold">DEMO DATA '
+              "(synthetic): not real measurements of any municipality.</p>" if demo else "")
+    head = "".join(f'<th onclick="sortBy({i})">{html.escape(t)}</th>' for i, (_, t) in enumerate(cols))
+    page = f"""<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8"><title>Municipality profiles {year}</title>
+<style>body{{font-family:sans-serif;margin:2em}}table{{border-collapse:collapse}}
+th,td{{padding:4px 8px;border-bottom:1px solid #ddd;text-align:left}}th{{cursor:pointer;background:#eee}}
+</style></head><body>
+<h1>Municipality profiles {year}</h1>{banner}
+<p>{len(rows)} municipalities. Click a column header to sort. <a href="../../index.html">All years</a></p>
+<table id="t"><thead><tr>{head}</tr></thead><tbody>
+{chr(10).join(rows)}
+</tbody></table>
+<script>
+function sortBy(i){{const tb=document.querySelector('#t tbody');const rs=[...tb.rows];
+const asc=tb.dataset.col==i&&tb.dataset.dir!='asc';
+rs.sort((a,b)=>{{const x=a.cells[i].dataset.v??a.cells[i].innerText,
+  y=b.cells[i].dataset.v??b.cells[i].innerText;
+const nx=parseFloat(x),ny=parseFloat(y);const c=(isNaN(nx)||isNaN(ny))?x.localeCompare(y):nx-ny;
+return asc?c:-c;}});tb.dataset.col=i;tb.dataset.dir=asc?'asc':'desc';rs.forEach(r=>tb.appendChild(r));}}
+</script></body></html>
+"""
+    path = folder / "index.html"
+    with atomic_path(path) as tmp:
+        tmp.write_text(page, encoding="utf-8")
+    return path
+
+
+def render_profiles(
+    year: int,
+    gm_codes: Sequence[str] = (),
+    *,
+    jobs: int | None = None,
+    force: bool = False,
+    quiet: bool = False,
+    lang: str = "en",
+) -> int:
+    """Render the profiles of every (or the named) municipality of ``year``; the ``profiles`` command.
+
+    Writes ``outputs/<year>/profiles/<gm_code>.html`` and ``index.html`` atomically: pages go to a
+    temporary sibling folder that replaces ``profiles/`` only when every page rendered. Skips the
+    year when its profiles are up to date (same notebook, helpers, year results and municipalities).
+
+    Returns
+    -------
+    int
+        Exit code: 0 done or up to date, 1 a profile failed (earlier profiles kept), 2 bad input.
+    """
+    import json
+    import os
+    import shutil
+    import sys
+
+    from helpers import io, profiles
+    from helpers.paths import outputs_dir, project_root
+    from helpers.runner import swap_into_place
+
+    root, outputs = project_root(), outputs_dir()
+    folder = outputs / str(year)
+    if not io.table_path(folder, "posts").is_file():
+        print(f"roeptoeter: error: no results for {year} in {folder}; run `roeptoeter run --year {year}` "
+              "first", file=sys.stderr)
+        return 2
+    kf = profiles.key_figures(folder, year)
+    known = set(kf["gm_code"])
+    unknown = [c for c in gm_codes if c not in known]
+    if unknown:
+        print(f"roeptoeter: error: not municipalities of {year}'s results: {', '.join(unknown)} "
+              "(use GM codes such as GM0344)", file=sys.stderr)
+        return 2
+    codes = list(gm_codes) or sorted(known)
+    previous_folder = outputs / str(year - 1)
+    target = folder / PROFILES_DIR
+    key = profiles_key(root, folder, previous_folder, codes)
+    stamp = target / "manifest.json"
+    if not force and stamp.is_file() and json.loads(stamp.read_text()).get("key") == key \
+            and all((target / f"{c}.html").is_file() for c in codes):
+        _say(quiet, f"{year} profiles up to date (skipped; --force to rerun)")
+        return 0
+
+    tmp = io.shared_tmp_dir(folder, prefix=f".{PROFILES_DIR}.tmp-")
+    try:
+        if gm_codes and target.is_dir():  # a subset: keep the other municipalities' pages
+            shutil.copytree(target, tmp, dirs_exist_ok=True)
+        kf.to_parquet(tmp / profiles.KEY_FIGURES, index=False)
+        prev_path = ""
+        if io.table_path(previous_folder, "posts").is_file():
+            profiles.key_figures(previous_folder, year - 1).to_parquet(tmp / "previous_key_figures.parquet",
+                                                                      index=False)
+            prev_path = str(tmp / "previous_key_figures.parquet")
+        base = {"year": int(year), "lang": lang, "key_figures": str(tmp / profiles.KEY_FIGURES),
+                "previous_key_figures": prev_path}
+        sets = [{**base, "gm_code": c} for c in codes]
+        done = {"n": 0}
+        failures: list[str] = []
+
+        def write(res: Rendered) -> None:
+            code = res.parameters["gm_code"]
+            done["n"] += 1
+            if res.error:
+                failures.append(f"FAILED profile {year} {code}: {res.error}")
+                nbformat.write(res.notebook, tmp / f"{code}.failed.ipynb")
+            else:
+                (tmp / f"{code}.html").write_text(res.html or "", encoding="utf-8")
+            if done["n"] % 25 == 0 or done["n"] == len(sets):
+                _say(quiet, f"{year} profiles: {done['n']}/{len(sets)}")
+
+        t0 = time.perf_counter()
+        render_many(root / "notebooks" / PROFILE_NOTEBOOK, sets, jobs=jobs or os.cpu_count() or 1,
+                    cwd=root, on_done=write)
+        if failures:
+            for line in failures:
+                print(line, file=sys.stderr)
+            failed = tmp.with_name(f".{PROFILES_DIR}.failed-{os.urandom(3).hex()}")
+            tmp.rename(failed)
+            print(f"roeptoeter: {len(failures)} profile(s) failed; earlier profiles kept; see {failed}",
+                  file=sys.stderr)
+            return 1
+        all_kf = kf if not gm_codes else kf[kf["gm_code"].isin(
+            [p.stem for p in tmp.glob("GM*.html")])]
+        demo = bool(json.loads((folder / "data" / "provenance.json").read_text()).get("demo", False))
+        write_profiles_index(tmp, all_kf, year, demo)
+        (tmp / "manifest.json").write_text(json.dumps(
+            {"key": key, "year": int(year), "profiles": len(codes),
+             "seconds": round(time.perf_counter() - t0, 1)}, indent=1), encoding="utf-8")
+        swap_into_place(tmp, target)
+    finally:
+        if tmp.exists():
+            shutil.rmtree(tmp)
+    try:
+        from helpers.report import write_index
+
+        write_index(outputs)
+    except Exception as exc:  # the pages are in place; the index is a convenience
+        print(f"roeptoeter: warning: could not update outputs/index.html: {exc}", file=sys.stderr)
+    _say(quiet, f"{year} profiles: {len(codes)} rendered to {target}")
+    return 0
