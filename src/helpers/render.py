@@ -73,8 +73,12 @@ def load_template(path: Path) -> nbformat.NotebookNode:
 def prepare(template: nbformat.NotebookNode, parameters: dict[str, Any]) -> nbformat.NotebookNode:
     """The template with ``parameters`` injected after its ``parameters`` cell and a reset cell first."""
     nb = parameterize_notebook(copy.deepcopy(template), parameters, kernel_name="python3", language="python")
+    for cell in nb.cells:  # papermill gives the injected cell a random id; pages must not differ by it
+        if "injected-parameters" in cell.metadata.get("tags", []):
+            cell.id = "injected-parameters"
     reset = nbformat.v4.new_code_cell(RESET_CODE)
     reset.metadata["tags"] = [RESET_TAG]
+    reset.id = RESET_TAG
     nb.cells.insert(0, reset)
     return nb
 

@@ -1,0 +1,174 @@
+"""Municipality profiles: key figures, peers, survey confidentiality, merged municipalities, rendering."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from helpers import io, profiles, register, survey
+from helpers.render import render_many
+
+ROOT = Path(__file__).resolve().parents[1]
+T0 = pd.Timestamp("2015-04-07 08:00", tz="UTC")  # a Tuesday in the window
+
+
+def _year_tables(year: int, codes: list[str], with_accounts: set[str]) -> dict[str, pd.DataFrame]:
+    munis = register.municipalities(year)
+    munis = munis[munis["gm_code"].isin(codes)].reset_index(drop=True)
+    acc, posts, msgs = [], [], []
+    for i, code in enumerate(codes):
+        if code not in with_accounts:
+            continue
+        aid = f"a{code}"
+        acc.append({"year": year, "gm_code": code, "platform": "twitter", "account_id": aid,
+                    "handle": f"gem{code}", "kind": "corporate", "first_seen": None})
+        # 40 originals, 10 + i replies to citizens, 5 reposts
+        for k in range(40):
+            posts.append(dict(post_id=f"{code}o{k}", kind="original", reply_to=None, in_reply_to_id=None))
+        for k in range(10 + i):
+            posts.append(dict(post_id=f"{code}r{k}", kind="reply", reply_to="citizen",
+                              in_reply_to_id=f"{code}q{k}"))
+        for k in range(5):
+            posts.append(dict(post_id=f"{code}p{k}", kind="repost", reply_to=None, in_reply_to_id=None))
+        for p in posts[-(55 + i):]:
+            p.update(platform="twitter", gm_code=code, account_id=aid, conversation_id=None,
+                     created_at=T0.replace(year=year) + pd.Timedelta(hours=1))
+        # 20 questions: the first 10 + i answered after (k + 1) hours, the rest unanswered
+        for k in range(20):
+            answered = k < 10 + i
+            msgs.append({
+                "msg_id": f"{code}q{k}", "platform": "twitter", "gm_code": code,
+                "created_at": T0.replace(year=year), "addressed": True, "is_question": True,
+                "theme": "afval",
+                "first_reply_post_id": f"{code}r{k}" if answered else None,
+                "first_reply_at": T0.replace(year=year) + pd.Timedelta(hours=k + 1) if answered else None,
+            })
+        msgs.append({"msg_id": f"{code}i0", "platform": "twitter", "gm_code": code,
+                     "created_at": T0.replace(year=year), "addressed": False, "is_question": False,
+                     "theme": "verkeer", "first_reply_post_id": None, "first_reply_at": None})
+    return {
+        "municipalities": munis,
+        "accounts": pd.DataFrame(acc),
+        "posts": pd.DataFrame(posts),
+        "citizen_messages": pd.DataFrame(msgs),
+    }
+
+
+def _survey(year: int, codes: list[str], own: str) -> pd.DataFrame:
+    rows = []
+    for i, code in enumerate(codes):
+        row = {c: pd.NA for c in survey.COLUMNS}
+        row.update(respondent_id=f"R{i:016x}", year=year, gm_code=code, role="communicatie",
+                   ownership="fully_communications" if i % 2 == 0 else "nobody")
+        for c in survey.ENTHUSIASM_COLS:
+            row[c] = 4
+        if code == own:  # a distinctive own answer that must not appear in a default profile
+            row["ownership"] = "spread_over_departments"
+            row["enth_griffie"] = 1
+        rows.append(row)
+    return pd.DataFrame(rows, columns=list(survey.COLUMNS))
+
+
+@pytest.fixture(scope="module")
+def project(tmp_path_factory):
+    root = tmp_path_factory.mktemp("proj")
+    for name in ("pyproject.toml", "requirements.lock"):
+        shutil.copy(ROOT / name, root / name)
+    shutil.copytree(ROOT / "data" / "reference", root / "data" / "reference")
+    (root / "notebooks").mkdir()
+    shutil.copy(ROOT / "notebooks" / "profile.ipynb", root / "notebooks" / "profile.ipynb")
+    # Zuid-Holland, all S but Spijkenisse and Nissewaard (M); Bernisse + Spijkenisse -> Nissewaard in 2015;
+    # Westvoorne has no account at all.
+    rest = ["GM0614", "GM0501", "GM0512", "GM0523", "GM0530", "GM0531", "GM0534"]
+    zh_2014 = ["GM0568", "GM0612", *rest]
+    zh_2015 = ["GM1930", *rest]
+    for year, codes in ((2014, zh_2014), (2015, zh_2015)):
+        folder = root / "outputs" / str(year)
+        tables = _year_tables(year, codes, with_accounts=set(codes) - {"GM0614"})
+        tables["survey_responses"] = _survey(year, codes, own="GM0501")
+        for name, df in tables.items():
+            io.write_table(df, name, folder)
+        (folder / "data" / "provenance.json").write_text(json.dumps(
+            {"demo": True, "seed": 1, "window": {"start": f"{year}-04-01", "end": f"{year}-06-30"}}))
+        (folder / "manifest.json").write_text(json.dumps({"status": "ok", "year": year}))
+    return root
+
+
+@pytest.fixture()
+def in_project(project, monkeypatch):
+    monkeypatch.setenv("ROEPTOETER_ROOT", str(project))
+    return project
+
+
+def test_key_figures_by_hand(in_project):
+    kf = profiles.key_figures(in_project / "outputs" / "2015", 2015).set_index("gm_code")
+    # GM1930 is first in the list (i = 0): 10 replies to citizens / (10 + 40 originals)
+    assert kf.loc["GM1930", "interaction_share"] == pytest.approx(10 / 50)
+    assert kf.loc["GM1930", "posts"] == 55
+    assert kf.loc["GM1930", "n_questions"] == 20 and kf.loc["GM1930", "n_answered"] == 10
+    assert kf.loc["GM1930", "answer_rate"] == pytest.approx(0.5)
+    assert kf.loc["GM1930", "indirect_reaction_share"] == 0.0
+    # no account: no presence, no posts, not ranked
+    assert not kf.loc["GM0614", "twitter_account"]
+    assert kf.loc["GM0614", "posts"] == 0 and pd.isna(kf.loc["GM0614", "interaction_rank"])
+    # the last one has the most replies: highest interaction share, rank 1
+    assert kf["interaction_rank"].min() == 1
+    assert kf.loc["GM0534", "interaction_rank"] == 1
+    # KM: S(t) = 1 - t/20 for replies after 1, 2, ... hours; the median is the first time S < 0.5
+    # (strict, as SurvfuncRight): 11 h with 17 answered; never reached with only 10 of 20 answered
+    assert kf.loc["GM0534", "km_median"] == pytest.approx(11.0)
+    assert pd.isna(kf.loc["GM1930", "km_median"])
+    assert kf.loc["GM1930", "km_within_2h"] == pytest.approx(2 / 20)
+    assert kf["speed_rank"].notna().sum() == 7 and pd.isna(kf.loc["GM0614", "speed_rank"])
+
+
+def test_merged_municipality_is_compared_with_the_sum_of_its_predecessors(in_project):
+    out = in_project / "outputs"
+    kf = profiles.key_figures(out / "2015", 2015)
+    prev = profiles.key_figures(out / "2014", 2014)
+    change, note = profiles.previous_year_change(kf, prev, "GM1930", 2015)
+    assert "GM0568" in note and "GM0612" in note and "sum of its predecessors" in note
+    row = change.set_index("figure")
+    assert row.loc["Twitter posts", "previous"] == 55 + 56  # Bernisse (i=0) + Spijkenisse (i=1)
+    assert row.loc["Interaction share", "previous"] == pytest.approx((10 + 11) / (50 + 51))
+    same, note2 = profiles.previous_year_change(kf, prev, "GM0512", 2015)
+    assert note2 == "Compared with GM0512 in 2014."
+    _, none = profiles.previous_year_change(kf, None, "GM0512", 2015)
+    assert "No results for 2014" in none
+
+
+def test_survey_peer_summary_leaves_the_municipality_out_and_suppresses_small_groups(in_project):
+    folder = in_project / "outputs" / "2015"
+    kf = profiles.key_figures(folder, 2015)
+    responses = io.read_table("survey_responses", folder)
+    summary = profiles.survey_peer_summary(responses, kf, "GM0501").set_index("measure")
+    # peers = the 6 others (all size class S); GM0501's own "spread" answer and griffie=1 are left out
+    assert summary.loc["responsibility fully with communications", "n"] == 6
+    assert summary.loc["mean enthusiasm: griffie", "value"] == 4.0
+    assert profiles.survey_peer_summary(responses, kf, "GM0501", min_n=7).empty
+
+
+def test_profiles_render_identically_in_both_orders_and_keep_own_answers_out(in_project):
+    nb = in_project / "notebooks" / "profile.ipynb"
+    sets = [{"year": 2015, "gm_code": "GM1930"}, {"year": 2015, "gm_code": "GM0614"}]
+    first = render_many(nb, sets, jobs=1, cwd=in_project)
+    second = render_many(nb, sets[::-1], jobs=1, cwd=in_project)
+    assert [r.error for r in first + second] == [None] * 4
+    html = {r.parameters["gm_code"]: r.html for r in first}
+    assert html == {r.parameters["gm_code"]: r.html for r in second}
+    assert "sum of its predecessors GM0568, GM0612" in html["GM1930"]
+    assert "Westvoorne" in html["GM0614"] and "not ranked" in html["GM0614"]
+    assert "DEMO DATA (synthetic)" in html["GM1930"]
+    # the default profile shows no own answers; the internal one does (so this check can fail)
+    own = render_many(nb, [{"year": 2015, "gm_code": "GM0501"},
+                           {"year": 2015, "gm_code": "GM0501", "include_own_survey": True}],
+                      jobs=1, cwd=in_project)
+    default, internal = own[0].html, own[1].html
+    assert "spread_over_departments" not in default and "Internal use only" not in default
+    assert "spread_over_departments" in internal and "Internal use only" in internal
+    assert not np.isnan(len(default))
