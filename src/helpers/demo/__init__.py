@@ -14,6 +14,7 @@ changing one source's generator leaves the others' files byte-identical.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import shutil
@@ -36,6 +37,14 @@ STREAMS = {"sample": 0, "social": 1, "survey": 2, "web": 3}
 def rng_for(seed: int, year: int, source: str) -> np.random.Generator:
     """The random generator of one source's demo data for (seed, year)."""
     return np.random.default_rng([int(seed), int(year), STREAMS[source]])
+
+
+def generator_version() -> str:
+    """A hash of the generators' source, so a changed generator never serves stale demo files."""
+    h = hashlib.sha256()
+    for path in sorted(Path(__file__).parent.glob("*.py")):
+        h.update(path.name.encode() + b"\0" + path.read_bytes())
+    return h.hexdigest()[:16]
 
 
 def select_municipalities(year: int, seed: int, sample: int = 0) -> pd.DataFrame:
@@ -64,7 +73,8 @@ def generate(year: int, seed: int, dest: Path, *, sample: int = 0, scale: float 
     from helpers.demo import social, survey, web
 
     meta = {"year": int(year), "seed": int(seed), "sample": int(sample), "scale": float(scale),
-            "synthetic": True, "calibrated": int(year) in CALIBRATED_YEARS}
+            "synthetic": True, "calibrated": int(year) in CALIBRATED_YEARS,
+            "generator": generator_version()}
     done = dest / "demo.json"
     if done.is_file() and json.loads(done.read_text()) == meta:
         return dest

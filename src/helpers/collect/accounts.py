@@ -1,0 +1,118 @@
+"""The account list: which social-media accounts belong to which municipality.
+
+``accounts.csv`` is kept by the research team (one row per account):
+
+=============  ===============================================================================
+column         meaning
+=============  ===============================================================================
+gm_code        CBS gemeente code (``GM0344``), valid on 1 January of the study year
+platform       twitter, facebook, instagram, linkedin, youtube, mastodon or bluesky
+account_id     the platform's numeric or string id of the account (Facebook: the page id)
+handle         the username / page name without ``@`` (compared case-insensitively)
+kind           ``corporate`` (the municipality's main account) or ``theme`` (a department,
+               project or service account)
+first_seen     optional, ISO 8601 with a timezone: when the team first saw the account (a value
+               without a timezone is bad input; when skipped, the account is kept without it)
+synthetic      optional; ``true`` in the demo dataset
+=============  ===============================================================================
+
+A code that is not valid in the year is bad input; in error mode the message names the successor
+(via :func:`helpers.register.check_codes`).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+
+from helpers import register
+from helpers.errors import DataError
+from helpers.schemas import ACCOUNT_KINDS, PLATFORMS
+
+REQUIRED = ("gm_code", "platform", "account_id", "handle", "kind")
+OPTIONAL = ("first_seen", "synthetic", "note")
+COLUMNS = ["year", "gm_code", "platform", "account_id", "handle", "kind", "first_seen"]
+
+
+def load(path: Path, year: int, issues) -> pd.DataFrame:
+    """Read and check ``accounts.csv`` for ``year``.
+
+    Parameters
+    ----------
+    path : Path
+        The account list.
+    year : int
+        The study year (for the register check).
+    issues : helpers.collect.Issues
+        Where bad rows are reported (raised or skipped).
+
+    Returns
+    -------
+    DataFrame
+        The ``accounts`` table: ``year``, ``gm_code``, ``platform``, ``account_id``, ``handle``
+        (lower case, no ``@``), ``kind``, ``first_seen`` (UTC, NaT when unknown).
+    """
+    try:
+        df = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        raise DataError(str(path), f"not UTF-8 text ({exc.reason} at byte {exc.start})") from None
+    missing = [c for c in REQUIRED if c not in df.columns]
+    if missing:
+        raise DataError(str(path), f"missing column {missing[0]!r}; required: {', '.join(REQUIRED)}",
+                        column=missing[0])
+    for col in df.columns:
+        if col not in REQUIRED + OPTIONAL:
+            issues.bad(path, f"unknown column {col!r} ignored", column=col)
+    df = df.apply(lambda s: s.str.strip())
+    df["handle"] = df["handle"].str.lstrip("@").str.lower()
+    valid = register.codes(int(year))
+    keep = []
+    seen: set[tuple[str, str]] = set()
+    for pos, rec in enumerate(df.itertuples(index=False), start=1):
+        if rec.gm_code not in valid:
+            if issues.on_bad == "error":
+                try:  # the register's message names the successor when there is one
+                    register.check_codes(pd.Series([rec.gm_code]), int(year), file=str(path))
+                except DataError as exc:
+                    raise DataError(str(path), exc.rule, row=pos, column="gm_code") from None
+            issues.bad(path, f"gm_code {rec.gm_code!r} is not a municipality on 1 January {year}"
+                       " (account belongs to no municipality)", row=pos, column="gm_code")
+            continue
+        if rec.platform not in PLATFORMS:
+            issues.bad(path, f"platform {rec.platform!r} is not one of {', '.join(PLATFORMS)}",
+                       row=pos, column="platform")
+            continue
+        if rec.kind not in ACCOUNT_KINDS:
+            issues.bad(path, f"kind {rec.kind!r} is not corporate or theme", row=pos, column="kind")
+            continue
+        if not rec.account_id:
+            issues.bad(path, "empty account_id", row=pos, column="account_id")
+            continue
+        key = (rec.platform, rec.account_id)
+        if key in seen:
+            issues.bad(path, f"duplicate account {rec.platform}/{rec.account_id}", row=pos,
+                       column="account_id")
+            continue
+        seen.add(key)
+        keep.append(pos - 1)
+    rows = [r + 1 for r in keep]
+    df = df.iloc[keep].reset_index(drop=True)
+    first = df["first_seen"] if "first_seen" in df.columns else pd.Series("", index=df.index)
+    stamps = []
+    for pos, text in zip(rows, first, strict=True):
+        ts = None
+        if text:
+            try:
+                ts = pd.Timestamp(text)
+            except ValueError:
+                issues.bad(path, f"first_seen {text!r} is not a date-time (left empty)", row=pos,
+                           column="first_seen")
+            if ts is not None and ts.tzinfo is None:
+                issues.bad(path, f"first_seen {text!r} has no timezone (left empty)", row=pos,
+                           column="first_seen")
+                ts = None
+        stamps.append(ts.tz_convert("UTC") if ts is not None else pd.NaT)
+    df["first_seen"] = pd.to_datetime(pd.Series(stamps, index=df.index, dtype="object"), utc=True)
+    df["year"] = int(year)
+    return df[COLUMNS]

@@ -1,0 +1,210 @@
+"""Facebook importer: page exports ``posts.csv`` and ``comments.csv`` -> ``posts`` and ``citizen_messages``.
+
+Expected files under ``<inputs>/facebook/`` (UTF-8, comma-separated, header row; every
+``posts*.csv`` and ``comments*.csv``, in sorted order):
+
+``posts.csv`` — one row per page post:
+
+================  ============================================================================
+column            meaning
+================  ============================================================================
+page_id           required; the page's id (must be in the account list, platform facebook)
+post_id           required; ``<page_id>_<n>`` as the Graph API gives it; unique
+created_time      required; ISO 8601 with offset, ``2014-04-03T09:12:44+0000``
+type              optional; status, link, photo, video, event, or ``share``/``shared_story``
+                  (a share of someone else's post: kind ``repost``)
+page_name, message, link, permalink_url, likes_count, comments_count, shares_count, synthetic
+                  optional; read past (the message text is not kept)
+================  ============================================================================
+
+``comments.csv`` — one row per comment:
+
+==================  ==========================================================================
+comment_id          required; unique
+post_id             required; the post commented on
+parent_comment_id   required column, empty for a top-level comment, else the comment replied to
+from_id             required; the commenter (a citizen, or the page itself)
+created_time        required; as above
+message             required; the text (used for the question rule, then dropped)
+page_id, from_name, like_count, synthetic
+                    optional (``from_name`` is personal data and is never read into a table)
+==================  ==========================================================================
+
+A comment by the page itself (``from_id`` = the post's page, or another listed Facebook account of
+the same municipality) is an own post of kind ``reply``: ``reply_to`` is ``self`` when its parent
+is the page's own comment or it sits directly under the page's post, else ``citizen``. Every other
+comment is a citizen message, ``addressed=True`` (it was written on the municipality's page).
+
+**First reply rule (Facebook).** Comment threads are flat (a top-level comment and its replies).
+The first reply to a citizen comment is the page's earliest comment in the same thread (same
+top-level comment), created after it and inside the window.
+
+Bad input as in :mod:`helpers.collect.twitter`: wrong encoding (a line that is not UTF-8), missing
+required columns (always an error), unknown columns (ignored, reported once), duplicate ids,
+timestamps without timezone, items outside the window, a page in no municipality's account list.
+"""
+
+from __future__ import annotations
+
+import csv
+import io as _io
+from pathlib import Path
+
+import pandas as pd
+
+from helpers.collect import questions
+from helpers.collect.twitter import empty_messages, empty_posts
+from helpers.errors import DataError
+from helpers.schemas import CITIZEN_MESSAGES, POSTS
+
+POST_REQUIRED = ("page_id", "post_id", "created_time")
+POST_OPTIONAL = ("type", "page_name", "message", "link", "permalink_url", "likes_count",
+                 "comments_count", "shares_count", "synthetic")
+COMMENT_REQUIRED = ("comment_id", "post_id", "parent_comment_id", "from_id", "created_time",
+                    "message")
+COMMENT_OPTIONAL = ("page_id", "from_name", "like_count", "synthetic")
+SHARE_TYPES = ("share", "shared_story")
+
+
+def _read_csv(path: Path, required, optional, issues) -> list[tuple[int, dict]]:
+    """Rows of a CSV export as (1-based data row, dict), lines that are not UTF-8 reported."""
+    good: list[str] = []
+    with open(path, "rb") as fh:
+        for line_no, raw in enumerate(fh, start=1):
+            try:
+                good.append(raw.decode("utf-8-sig" if line_no == 1 else "utf-8"))
+            except UnicodeDecodeError as exc:
+                issues.bad(path, f"line is not UTF-8 ({exc.reason} at byte {exc.start}); "
+                           "export the file as UTF-8", row=line_no - 1)
+    reader = csv.DictReader(_io.StringIO("".join(good)))
+    header = reader.fieldnames or []
+    missing = [c for c in required if c not in header]
+    if missing:
+        raise DataError(str(path), f"missing column {missing[0]!r}; required: "
+                        f"{', '.join(required)}", column=missing[0])
+    for col in header:
+        if col not in required + optional:
+            issues.bad(path, f"unknown column {col!r} (ignored)", column=col)
+    return [(n, {k: (v or "").strip() for k, v in rec.items() if k in required + optional})
+            for n, rec in enumerate(reader, start=1)]
+
+
+def _time(value: str, path, row, issues) -> pd.Timestamp | None:
+    text = value.strip()
+    try:
+        ts = pd.Timestamp(text)
+    except (ValueError, TypeError):
+        ts = None
+    if ts is None or ts is pd.NaT:
+        issues.bad(path, f"created_time {text!r} is not a date-time", row=row,
+                   column="created_time")
+        return None
+    if ts.tzinfo is None:
+        issues.bad(path, f"created_time {text!r} has no timezone (expected +0000)", row=row,
+                   column="created_time")
+        return None
+    return ts.tz_convert("UTC")
+
+
+def load(folder: Path, accounts: pd.DataFrame, window: tuple[pd.Timestamp, pd.Timestamp],
+         issues) -> tuple[pd.DataFrame, pd.DataFrame, list[Path]]:
+    """Import the Facebook exports under ``folder``; same contract as :func:`.twitter.load`."""
+    fb = accounts[accounts["platform"] == "facebook"]
+    page_gm = dict(zip(fb["account_id"].astype(str), fb["gm_code"], strict=False))
+    lo, hi = window
+    read: list[Path] = []
+    posts, seen_posts = [], set()
+    post_page: dict[str, str] = {}
+    for path in sorted(folder.rglob("posts*.csv")):
+        read.append(path)
+        for row, rec in _read_csv(path, POST_REQUIRED, POST_OPTIONAL, issues):
+            pid, page = rec["post_id"], rec["page_id"]
+            if pid in seen_posts:
+                issues.bad(path, f"duplicate post_id {pid} (the later copy is left out)", row=row,
+                           column="post_id")
+                continue
+            seen_posts.add(pid)
+            if page not in page_gm:
+                issues.bad(path, f"page {page} is in no municipality's account list (account "
+                           "belongs to no municipality)", row=row, column="page_id")
+                continue
+            post_page[pid] = page
+            ts = _time(rec["created_time"], path, row, issues)
+            if ts is None:
+                continue
+            if not lo <= ts < hi:
+                issues.bad(path, f"created_time {ts} is outside the observation window",
+                           row=row, column="created_time")
+                continue
+            kind = "repost" if rec.get("type", "").lower() in SHARE_TYPES else "original"
+            posts.append((pid, "facebook", page_gm[page], page, ts, kind, None, pid, None))
+    comments = []
+    seen_comments = set()
+    for path in sorted(folder.rglob("comments*.csv")):
+        read.append(path)
+        for row, rec in _read_csv(path, COMMENT_REQUIRED, COMMENT_OPTIONAL, issues):
+            cid = rec["comment_id"]
+            if cid in seen_comments:
+                issues.bad(path, f"duplicate comment_id {cid} (the later copy is left out)",
+                           row=row, column="comment_id")
+                continue
+            seen_comments.add(cid)
+            page = post_page.get(rec["post_id"]) or rec.get("page_id", "")
+            if page not in page_gm:
+                issues.bad(path, f"comment on post {rec['post_id']} of a page in no "
+                           "municipality's account list", row=row, column="post_id")
+                continue
+            ts = _time(rec["created_time"], path, row, issues)
+            if ts is None:
+                continue
+            if not lo <= ts < hi:
+                issues.bad(path, f"created_time {ts} is outside the observation window",
+                           row=row, column="created_time")
+                continue
+            comments.append({"comment_id": cid, "post_id": rec["post_id"],
+                             "parent": rec["parent_comment_id"] or None, "from_id": rec["from_id"],
+                             "page": page, "gm_code": page_gm[page], "created_at": ts,
+                             "message": rec["message"]})
+    by_id = {c["comment_id"]: c for c in comments}
+    replies, msgs = [], []
+    for c in comments:
+        own = c["from_id"] in page_gm and page_gm[c["from_id"]] == c["gm_code"]
+        thread = c["parent"] or c["comment_id"]
+        if own:
+            parent = by_id.get(c["parent"]) if c["parent"] else None
+            parent_own = parent is not None and parent["from_id"] in page_gm
+            reply_to = "self" if (c["parent"] is None or parent_own) else "citizen"
+            posts.append((c["comment_id"], "facebook", c["gm_code"], c["from_id"], c["created_at"],
+                          "reply", c["parent"] or c["post_id"], c["post_id"], reply_to))
+            replies.append((thread, c["comment_id"], c["created_at"], c["gm_code"]))
+        else:
+            msgs.append((c["comment_id"], c["gm_code"], c["created_at"], thread, c["message"]))
+    cols = ["post_id", "platform", "gm_code", "account_id", "created_at", "kind",
+            "in_reply_to_id", "conversation_id", "reply_to"]
+    posts_df = pd.DataFrame(posts, columns=cols) if posts else empty_posts()
+    if not msgs:
+        return _tidy_posts(posts_df), empty_messages(), read
+    m = pd.DataFrame(msgs, columns=["msg_id", "gm_code", "created_at", "thread", "text"])
+    labels = questions.classify(m["text"])
+    m = pd.concat([m.drop(columns="text"), labels], axis=1)  # the text goes no further
+    r = pd.DataFrame(replies, columns=["thread", "first_reply_post_id", "first_reply_at",
+                                       "gm_code"])
+    j = m[["msg_id", "thread", "created_at", "gm_code"]].merge(r, on=["thread", "gm_code"])
+    j = j[j["first_reply_at"] > j["created_at"]]
+    j = j.sort_values(["msg_id", "first_reply_at", "first_reply_post_id"]).drop_duplicates("msg_id")
+    m = m.merge(j[["msg_id", "first_reply_post_id", "first_reply_at"]], on="msg_id", how="left")
+    m["platform"] = "facebook"
+    m["addressed"] = True
+    m = m[list(CITIZEN_MESSAGES.columns)].sort_values(["gm_code", "created_at", "msg_id"])
+    m["created_at"] = pd.to_datetime(m["created_at"], utc=True)
+    m["first_reply_at"] = pd.to_datetime(m["first_reply_at"], utc=True)
+    m["is_question"] = m["is_question"].astype(bool)
+    return _tidy_posts(posts_df), m.reset_index(drop=True), read
+
+
+def _tidy_posts(df: pd.DataFrame) -> pd.DataFrame:
+    if df.empty:
+        return df
+    df = df[list(POSTS.columns)].sort_values(["gm_code", "created_at", "post_id"], kind="stable")
+    df["created_at"] = pd.to_datetime(df["created_at"], utc=True)
+    return df.reset_index(drop=True)

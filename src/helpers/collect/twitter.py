@@ -1,0 +1,473 @@
+"""Twitter importer: twarc2 JSON Lines and archive ``tweets.js`` -> ``posts`` and ``citizen_messages``.
+
+Inputs under ``<inputs>/twitter/`` (searched recursively, in sorted order):
+
+- ``*.jsonl`` — Twitter API v2 response pages as twarc2 writes them, one page per line:
+  ``{"data": [tweet, ...], "includes": {"users": [...], "tweets": [...]}, "meta": {...},
+  "__twarc": {"url", "version", "retrieved_at"}}``. A page whose ``__twarc.url`` is a user
+  timeline (``/2/users/<id>/tweets``) holds that account's own tweets; any other page (search,
+  ``/users/<id>/mentions``) holds tweets *about* municipalities.
+  Lines written by ``twarc2 flatten`` (one tweet per line, expansions inlined) are read too.
+- ``tweets.js`` (or ``tweets-part<N>.js``) from a personal archive, ``window.YTD.tweets.part0 = [...]``
+  with v1.1-style fields (``id_str``, ``full_text``, ``created_at`` like
+  ``Sat Sep 10 01:52:13 +0000 2022``, numbers as strings). The account is read from the archive's
+  ``account.js`` in the same folder (``accountId``).
+
+**Own posts** (the author is in the account list):
+
+- ``repost``: a ``retweeted`` reference (archive: text starting ``RT @``);
+- ``reply``: a ``replied_to`` reference or ``in_reply_to_user_id``; ``reply_to`` is ``self`` when
+  it answers the same account (a thread), ``organisation`` when it answers another account in the
+  account list (another municipality, or a theme account), else ``citizen``;
+- ``quote``: a ``quoted`` reference (archive: ``quoted_status_id_str`` or a link to a tweet);
+- ``original``: anything else.
+
+**Citizen messages** (tweets by accounts not in the list, in search/mentions pages) are attributed to
+a municipality, first rule that applies: (1) a reply to one of its accounts (``in_reply_to_user_id``
+or the replied-to tweet's author); (2) a reply in a conversation that one of its accounts started;
+(3) an @mention of one of its accounts (``entities.mentions``, first match) — these three are
+``addressed``; (4) otherwise the municipality whose ``@handle`` the page's search query names (the
+search for that municipality found it): ``addressed=False`` (an indirect mention of it or of a theme).
+A tweet that none of these attributes is bad input ("belongs to no municipality").
+``is_question`` and ``theme`` come from :mod:`helpers.collect.questions`; the text, author id and
+handle are then dropped and never reach a tidy table.
+
+**First reply rule.** The first reply to citizen message *m* is the earliest own post of an account
+of *m*'s municipality, created after *m* and inside the window, whose chain of ``replied_to`` links
+(followed upward, at most :data:`MAX_DEPTH` steps, through every tweet seen: own posts, citizen
+tweets and ``includes.tweets``) reaches *m*. So a reply to *m* itself counts, and so does a reply
+to a later tweet in the reply chain under *m* (a citizen's follow-up). Unanswered messages have no
+first reply (censored at the end of the window by the analysis).
+
+**Bad input** (each reported through :class:`helpers.collect.Issues`: an error, or a skip in the
+skips table): a line that is not valid JSON (truncated), a line or file that is not UTF-8, an
+unknown field (the field is ignored and the item kept; reported once per file and field), a
+duplicate tweet id (the later copy is left out), a timestamp without a timezone, an item outside
+the observation window, a timeline tweet whose author is in no municipality's account list, a
+citizen tweet that cannot be attributed.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+from urllib.parse import parse_qs, urlparse
+
+import pandas as pd
+
+from helpers.collect import questions
+from helpers.schemas import CITIZEN_MESSAGES, POSTS
+
+MAX_DEPTH = 25
+PAGE_KEYS = {"data", "includes", "meta", "errors", "__twarc"}
+V2_FIELDS = {
+    "id", "text", "author_id", "created_at", "conversation_id", "in_reply_to_user_id",
+    "referenced_tweets", "lang", "entities", "public_metrics", "attachments", "context_annotations",
+    "geo", "possibly_sensitive", "reply_settings", "source", "withheld", "edit_history_tweet_ids",
+    "edit_controls", "non_public_metrics", "organic_metrics", "promoted_metrics", "note_tweet",
+    "display_text_range", "scopes", "media_metadata", "community_id",
+}
+ARCHIVE_FIELDS = {
+    "id", "id_str", "full_text", "text", "created_at", "in_reply_to_status_id",
+    "in_reply_to_status_id_str", "in_reply_to_user_id", "in_reply_to_user_id_str",
+    "in_reply_to_screen_name", "entities", "extended_entities", "retweeted", "favorited",
+    "favorite_count", "retweet_count", "lang", "source", "truncated", "display_text_range",
+    "edit_info", "possibly_sensitive", "coordinates", "geo", "place", "contributors",
+    "quoted_status_id", "quoted_status_id_str", "quoted_status_permalink", "withheld_copyright",
+    "withheld_in_countries", "scopes", "self_thread",
+}
+_ARCHIVE_HEAD = re.compile(r"^\s*window\.YTD\.[A-Za-z_]+\.part\d+\s*=\s*", re.DOTALL)
+_STATUS_LINK = re.compile(r"(?:twitter|x)\.com/[^/]+/status/(\d+)")
+_ISO_TZ = re.compile(r"(Z|[+-]\d\d:?\d\d)$")
+_QUERY_HANDLE = re.compile(r"@(\w{1,50})")
+
+
+def empty_posts() -> pd.DataFrame:
+    """An empty ``posts`` table with the schema's columns."""
+    return pd.DataFrame({c: pd.Series(dtype="object") for c in POSTS.columns})
+
+
+def empty_messages() -> pd.DataFrame:
+    """An empty ``citizen_messages`` table with the schema's columns."""
+    return pd.DataFrame({c: pd.Series(dtype="object") for c in CITIZEN_MESSAGES.columns})
+
+
+# --------------------------------------------------------------------------------------------
+def _parse_time(value, file, row, column, issues, archive: bool) -> pd.Timestamp | None:
+    text = str(value or "").strip()
+    if not text:
+        issues.bad(file, "missing timestamp", row=row, column=column)
+        return None
+    if not archive and not _ISO_TZ.search(text):
+        issues.bad(file, f"timestamp {text!r} has no timezone (expected ...Z or +hh:mm)",
+                   row=row, column=column)
+        return None
+    try:
+        ts = (pd.to_datetime(text, format="%a %b %d %H:%M:%S %z %Y") if archive
+              else pd.Timestamp(text))
+    except (ValueError, TypeError):
+        issues.bad(file, f"timestamp {text!r} is not a date-time", row=row, column=column)
+        return None
+    if ts.tzinfo is None:
+        issues.bad(file, f"timestamp {text!r} has no timezone", row=row, column=column)
+        return None
+    return ts.tz_convert("UTC")
+
+
+def _refs(tweet: dict) -> dict[str, str]:
+    out: dict[str, str] = {}
+    for ref in tweet.get("referenced_tweets") or []:
+        if isinstance(ref, dict) and ref.get("type") and ref.get("id") is not None:
+            out.setdefault(str(ref["type"]), str(ref["id"]))
+    return out
+
+
+class _Reader:
+    """Collects normalised tweets from every file, reporting bad input."""
+
+    def __init__(self, issues, window: tuple[pd.Timestamp, pd.Timestamp]) -> None:
+        self.issues, self.lo, self.hi = issues, window[0], window[1]
+        self.items: list[dict] = []  # data tweets (own and citizen), in the window
+        self.context: dict[str, tuple[str | None, str | None]] = {}  # id -> (parent, author)
+        self.seen: set[str] = set()
+        self.unknown: set[tuple[str, str]] = set()
+        self.read: list[Path] = []
+
+    def _unknown(self, file, row, keys, known, where) -> None:
+        for key in sorted(set(keys) - known):
+            if (str(file), f"{where}.{key}") in self.unknown:
+                continue
+            self.unknown.add((str(file), f"{where}.{key}"))
+            self.issues.bad(file, f"unknown field {key!r} in {where} (ignored; item kept)",
+                            row=row, column=key)
+
+    def _add(self, item: dict, file, row) -> None:
+        tid = item["id"]
+        if tid in self.seen:
+            self.issues.bad(file, f"duplicate tweet id {tid} (the later copy is left out)",
+                            row=row, column="id")
+            return
+        self.seen.add(tid)
+        self.context[tid] = (item["parent"], item["author_id"])
+        if not (self.lo <= item["created_at"] < self.hi):
+            self.issues.bad(file, f"created_at {item['created_at']} is outside the observation "
+                            f"window [{self.lo}, {self.hi})", row=row, column="created_at")
+            return
+        # classify now and keep only the labels: the text is not held in memory or passed on
+        text = item.pop("text")
+        item["is_question"] = questions.is_question(text)
+        item["theme"] = questions.theme_of(text)
+        self.items.append(item)
+
+    # -- twarc2 JSON Lines --------------------------------------------------------------------
+    def jsonl(self, path: Path) -> None:
+        self.read.append(path)
+        with open(path, "rb") as fh:
+            for row, raw in enumerate(fh, start=1):
+                if not raw.strip():
+                    continue
+                try:
+                    line = raw.decode("utf-8")
+                except UnicodeDecodeError as exc:
+                    self.issues.bad(path, f"line is not UTF-8 ({exc.reason} at byte {exc.start})",
+                                    row=row)
+                    continue
+                try:
+                    page = json.loads(line)
+                except json.JSONDecodeError as exc:
+                    self.issues.bad(path, f"not valid JSON (truncated line?): {exc.msg} at "
+                                    f"character {exc.pos}", row=row)
+                    continue
+                if isinstance(page, dict) and "data" not in page and "id" in page:
+                    page = _unflatten(page)
+                if not isinstance(page, dict) or not isinstance(page.get("data", []), list):
+                    self.issues.bad(path, "a twarc2 page must be an object with a 'data' list",
+                                    row=row, column="data")
+                    continue
+                self._page(page, path, row)
+
+    def _page(self, page: dict, path: Path, row: int) -> None:
+        self._unknown(path, row, page.keys(), PAGE_KEYS, "page")
+        url = str((page.get("__twarc") or {}).get("url") or "")
+        parsed = urlparse(url)
+        timeline = bool(re.search(r"/users/[^/]+/tweets$", parsed.path))
+        if not url:
+            timeline = "timeline" in path.name.lower()
+        query = " ".join(parse_qs(parsed.query).get("query", []))
+        handles = tuple(h.lower() for h in _QUERY_HANDLE.findall(query))
+        for inc in (page.get("includes") or {}).get("tweets") or []:
+            if isinstance(inc, dict) and inc.get("id") is not None:
+                tid = str(inc["id"])
+                parent = _refs(inc).get("replied_to")
+                self.context.setdefault(tid, (parent, str(inc.get("author_id") or "") or None))
+        for tweet in page.get("data") or []:
+            if not isinstance(tweet, dict) or tweet.get("id") is None:
+                self.issues.bad(path, "tweet without an id", row=row, column="id")
+                continue
+            self._unknown(path, row, tweet.keys(), V2_FIELDS, "tweet")
+            created = _parse_time(tweet.get("created_at"), path, row, "created_at", self.issues,
+                                  archive=False)
+            if created is None:
+                continue
+            refs = _refs(tweet)
+            mentions = (tweet.get("entities") or {}).get("mentions") or []
+            self._add({
+                "id": str(tweet["id"]), "author_id": str(tweet.get("author_id") or ""),
+                "created_at": created, "text": str(tweet.get("text") or ""),
+                "conversation_id": (str(tweet["conversation_id"])
+                                    if tweet.get("conversation_id") is not None else None),
+                "in_reply_to_user_id": (str(tweet["in_reply_to_user_id"])
+                                        if tweet.get("in_reply_to_user_id") is not None else None),
+                "parent": refs.get("replied_to"), "retweeted": refs.get("retweeted"),
+                "quoted": refs.get("quoted"),
+                "mentions": [(str(m.get("id") or ""), str(m.get("username") or "").lower())
+                             for m in mentions if isinstance(m, dict)],
+                "timeline": timeline, "query_handles": handles, "file": path, "row": row,
+            }, path, row)
+
+    # -- personal archive ---------------------------------------------------------------------
+    def archive(self, path: Path) -> None:
+        self.read.append(path)
+        account = path.parent / "account.js"
+        if not account.is_file():
+            self.issues.bad(path, "archive tweets.js needs its account.js beside it (accountId)")
+            return
+        self.read.append(account)
+        try:
+            acc = _load_js(account)
+            author = str(acc[0]["account"]["accountId"])
+        except (ValueError, KeyError, IndexError, TypeError) as exc:
+            self.issues.bad(account, f"cannot read accountId: {exc}")
+            return
+        try:
+            items = _load_js(path)
+        except UnicodeDecodeError as exc:
+            self.issues.bad(path, f"not UTF-8 ({exc.reason} at byte {exc.start})")
+            return
+        except ValueError as exc:
+            self.issues.bad(path, f"not a valid archive file (truncated?): {exc}")
+            return
+        for row, wrapper in enumerate(items, start=1):
+            tweet = wrapper.get("tweet") if isinstance(wrapper, dict) else None
+            if not isinstance(tweet, dict) or not (tweet.get("id_str") or tweet.get("id")):
+                self.issues.bad(path, "archive item without tweet.id_str", row=row, column="id_str")
+                continue
+            self._unknown(path, row, tweet.keys(), ARCHIVE_FIELDS, "tweet")
+            created = _parse_time(tweet.get("created_at"), path, row, "created_at", self.issues,
+                                  archive=True)
+            if created is None:
+                continue
+            text = str(tweet.get("full_text") or tweet.get("text") or "")
+            tid = str(tweet.get("id_str") or tweet.get("id"))
+            parent = tweet.get("in_reply_to_status_id_str") or tweet.get("in_reply_to_status_id")
+            quoted = tweet.get("quoted_status_id_str")
+            if not quoted:
+                for u in (tweet.get("entities") or {}).get("urls") or []:
+                    m = _STATUS_LINK.search(str(u.get("expanded_url", "")))
+                    if m:
+                        quoted = m.group(1)
+                        break
+            mentions = (tweet.get("entities") or {}).get("user_mentions") or []
+            reply_user = tweet.get("in_reply_to_user_id_str") or tweet.get("in_reply_to_user_id")
+            self._add({
+                "id": tid, "author_id": author, "created_at": created, "text": text,
+                "conversation_id": None,
+                "in_reply_to_user_id": str(reply_user) if reply_user else None,
+                "parent": str(parent) if parent else None,
+                "retweeted": ("archive-rt" if text.startswith("RT @") else None),
+                "quoted": str(quoted) if quoted else None,
+                "mentions": [(str(m.get("id_str") or ""), str(m.get("screen_name") or "").lower())
+                             for m in mentions if isinstance(m, dict)],
+                "timeline": True, "query_handles": (), "file": path, "row": row,
+            }, path, row)
+
+
+def _unflatten(tweet: dict) -> dict:
+    """A ``twarc2 flatten`` line (one tweet with its expansions inlined) as a one-tweet page."""
+    inlined = ("author", "in_reply_to_user", "__twarc", "matching_rules")
+    data = {k: v for k, v in tweet.items() if k not in inlined}
+    refs = [{"type": r.get("type"), "id": r.get("id")} for r in tweet.get("referenced_tweets") or []
+            if isinstance(r, dict)]
+    if refs:
+        data["referenced_tweets"] = refs
+    return {"data": [data], "__twarc": tweet.get("__twarc") or {}}
+
+
+def _load_js(path: Path) -> list:
+    """The JSON array of a ``window.YTD.<name>.part<N> = [...]`` archive file."""
+    text = path.read_bytes().decode("utf-8-sig")
+    body = _ARCHIVE_HEAD.sub("", text, count=1).strip().rstrip(";")
+    data = json.loads(body)
+    if not isinstance(data, list):
+        raise ValueError("expected a JSON array after 'window.YTD....='")
+    return data
+
+
+# --------------------------------------------------------------------------------------------
+def _classify_posts(own: list[dict], acc_gm: dict[str, str], context: dict) -> pd.DataFrame:
+    rows = []
+    for t in own:
+        kind, reply_to = "original", None
+        if t["retweeted"]:
+            kind = "repost"
+        elif t["parent"] or t["in_reply_to_user_id"]:
+            kind = "reply"
+            target = t["in_reply_to_user_id"] or context.get(t["parent"], (None, None))[1]
+            if target == t["author_id"]:
+                reply_to = "self"
+            elif target in acc_gm:
+                reply_to = "organisation"
+            else:
+                reply_to = "citizen"
+        elif t["quoted"]:
+            kind = "quote"
+        rows.append((t["id"], "twitter", acc_gm[t["author_id"]], t["author_id"], t["created_at"],
+                     kind, t["parent"], t["conversation_id"] or t["id"] if kind != "reply"
+                     else t["conversation_id"], reply_to))
+    cols = ["post_id", "platform", "gm_code", "account_id", "created_at", "kind",
+            "in_reply_to_id", "conversation_id", "reply_to"]
+    return pd.DataFrame(rows, columns=cols) if rows else empty_posts()
+
+
+def _attribute(t: dict, acc_gm, handle_gm, conv_gm, context) -> tuple[str | None, bool]:
+    if t["in_reply_to_user_id"] in acc_gm:
+        return acc_gm[t["in_reply_to_user_id"]], True
+    if t["parent"] and t["parent"] in context:
+        parent_author = context[t["parent"]][1]
+        if parent_author in acc_gm:
+            return acc_gm[parent_author], True
+    if t["conversation_id"] and t["conversation_id"] in conv_gm:
+        return conv_gm[t["conversation_id"]], True
+    for uid, name in t["mentions"]:
+        if uid in acc_gm:
+            return acc_gm[uid], True
+        if name in handle_gm:
+            return handle_gm[name], True
+    found = {handle_gm[h] for h in t["query_handles"] if h in handle_gm}
+    if len(found) == 1:
+        return found.pop(), False
+    return None, False
+
+
+def first_replies(messages: pd.DataFrame, posts: pd.DataFrame,
+                  parents: dict[str, str | None]) -> pd.DataFrame:
+    """The first reply of each message, by the rule in the module docstring.
+
+    Parameters
+    ----------
+    messages : DataFrame
+        ``msg_id``, ``gm_code``, ``created_at``.
+    posts : DataFrame
+        Own posts: ``post_id``, ``gm_code``, ``created_at``, ``kind``, ``in_reply_to_id``.
+    parents : dict
+        Tweet id -> the id it replies to (``None`` for none), for every tweet seen.
+
+    Returns
+    -------
+    DataFrame
+        ``msg_id``, ``first_reply_post_id``, ``first_reply_at`` for the answered messages.
+    """
+    cols = ["msg_id", "first_reply_post_id", "first_reply_at"]
+    replies = posts.loc[posts["kind"] == "reply", ["post_id", "gm_code", "created_at",
+                                                   "in_reply_to_id"]]
+    if replies.empty or messages.empty:
+        return pd.DataFrame(columns=cols)
+    target = messages.set_index("msg_id")[["gm_code", "created_at"]]
+    walk = replies.rename(columns={"in_reply_to_id": "anc"}).dropna(subset=["anc"])
+    parent = pd.Series(parents, dtype="object")
+    hits = []
+    for _ in range(MAX_DEPTH):
+        if walk.empty:
+            break
+        j = walk.merge(target, left_on="anc", right_index=True, how="left",
+                       suffixes=("", "_msg"))
+        ok = j["gm_code_msg"].eq(j["gm_code"]) & (j["created_at"] > j["created_at_msg"])
+        hits.append(j.loc[ok, ["anc", "post_id", "created_at"]])
+        nxt = walk["anc"].map(parent)
+        walk = walk.assign(anc=nxt).dropna(subset=["anc"])
+    found = pd.concat(hits, ignore_index=True) if hits else pd.DataFrame(
+        columns=["anc", "post_id", "created_at"])
+    if found.empty:
+        return pd.DataFrame(columns=cols)
+    found = found.sort_values(["anc", "created_at", "post_id"]).drop_duplicates("anc")
+    return pd.DataFrame({"msg_id": found["anc"].to_numpy(),
+                         "first_reply_post_id": found["post_id"].to_numpy(),
+                         "first_reply_at": found["created_at"].to_numpy()})
+
+
+def load(folder: Path, accounts: pd.DataFrame, window: tuple[pd.Timestamp, pd.Timestamp],
+         issues) -> tuple[pd.DataFrame, pd.DataFrame, list[Path]]:
+    """Import every Twitter file under ``folder``.
+
+    Parameters
+    ----------
+    folder : Path
+        ``<inputs>/twitter``.
+    accounts : DataFrame
+        The ``accounts`` table of the year (all platforms; the Twitter rows are used).
+    window : (Timestamp, Timestamp)
+        UTC [start, end) of the observation window.
+    issues : helpers.collect.Issues
+        Where bad input is reported.
+
+    Returns
+    -------
+    posts, citizen_messages : DataFrame
+        The tidy tables (Twitter rows only).
+    read : list of Path
+        Every file read.
+    """
+    tw = accounts[accounts["platform"] == "twitter"]
+    acc_gm = dict(zip(tw["account_id"].astype(str), tw["gm_code"], strict=False))
+    handle_gm = dict(zip(tw["handle"].astype(str).str.lower(), tw["gm_code"], strict=False))
+    reader = _Reader(issues, window)
+    for path in sorted(folder.rglob("*")):
+        if path.suffix == ".jsonl":
+            reader.jsonl(path)
+        elif re.fullmatch(r"tweets(-part\d+)?\.js", path.name):
+            reader.archive(path)
+    own, citizen = [], []
+    for t in reader.items:
+        if t["author_id"] in acc_gm:
+            if t["timeline"]:
+                own.append(t)
+            # tweets by listed accounts found by a search are posts, collected via timelines
+        elif t["timeline"]:
+            issues.bad(t["file"], f"author {t['author_id']} of a timeline tweet is in no "
+                       "municipality's account list (account belongs to no municipality)",
+                       row=t["row"], column="author_id")
+        else:
+            citizen.append(t)
+    posts = _classify_posts(own, acc_gm, reader.context)
+    conv_gm = dict(zip(posts.loc[posts["kind"] != "reply", "post_id"],
+                       posts.loc[posts["kind"] != "reply", "gm_code"], strict=False))
+    rows = []
+    for t in citizen:
+        gm, addressed = _attribute(t, acc_gm, handle_gm, conv_gm, reader.context)
+        if gm is None:
+            issues.bad(t["file"], f"tweet {t['id']} cannot be attributed to a municipality "
+                       "(no reply, mention or search of a listed account)", row=t["row"],
+                       column="id")
+            continue
+        rows.append((t["id"], gm, t["created_at"], addressed, t["is_question"], t["theme"]))
+    msgs = pd.DataFrame(rows, columns=["msg_id", "gm_code", "created_at", "addressed",
+                                       "is_question", "theme"])
+    parents = {k: v[0] for k, v in reader.context.items()}
+    first = first_replies(msgs, posts, parents)
+    msgs = msgs.merge(first, on="msg_id", how="left")
+    msgs.insert(1, "platform", "twitter")
+    msgs = msgs[list(CITIZEN_MESSAGES.columns)] if len(msgs) else empty_messages()
+    if len(posts):
+        posts = posts.sort_values(["gm_code", "created_at", "post_id"], kind="stable")
+        posts["created_at"] = pd.to_datetime(posts["created_at"], utc=True)
+    if len(msgs):
+        msgs = msgs.sort_values(["gm_code", "created_at", "msg_id"], kind="stable")
+        msgs["created_at"] = pd.to_datetime(msgs["created_at"], utc=True)
+        msgs["first_reply_at"] = pd.to_datetime(msgs["first_reply_at"], utc=True)
+        msgs["addressed"] = msgs["addressed"].astype(bool)
+        msgs["is_question"] = msgs["is_question"].astype(bool)
+    return posts.reset_index(drop=True), msgs.reset_index(drop=True), reader.read
+
+
+__all__ = ["empty_messages", "empty_posts", "first_replies", "load"]
