@@ -16,10 +16,11 @@ def _documented() -> dict[str, list[str]]:
     tables: dict[str, list[str]] = {}
     current = None
     for line in README.read_text(encoding="utf-8").splitlines():
-        head = re.match(r"^## (\w+)\s*$", line)
-        if head:
-            current = head.group(1)
-            tables[current] = []
+        if line.startswith("## "):
+            head = re.match(r"^## (\w+)\s*$", line)
+            current = head.group(1) if head else None  # other sections are prose, not tables
+            if current:
+                tables[current] = []
             continue
         cell = re.match(r"^\| ([a-z_0-9]+) \|", line)
         if current and cell and cell.group(1) != "column":
