@@ -810,6 +810,10 @@ def run(
     with outputs_lock(project.outputs):
         results = _run_locked(prepared, jobs=jobs, force=force, quiet=quiet, execute=execute,
                               hooks=hooks)
+        if not [r for r in results if r.status == "failed"]:
+            trends_status = run_trends(project, force=force, quiet=quiet, execute=execute, hooks=hooks)
+            if trends_status:
+                return trends_status
     failed = [r for r in results if r.status == "failed"]
     took = time.monotonic() - t0
     if failed:
@@ -853,6 +857,68 @@ def _run_locked(
         except Exception as exc:  # the year folders are in place; only the index page is stale
             print(f"WARNING index page not written: {type(exc).__name__}: {exc}", file=sys.stderr)
     return results
+
+
+TRENDS = "trends"
+
+
+def run_trends(
+    project: Project,
+    *,
+    force: bool = False,
+    quiet: bool = False,
+    execute: Executor | None = None,
+    hooks: Hooks | None = None,
+) -> int:
+    """Run ``notebooks/trends.ipynb`` over every year that has results, into ``outputs/trends/``.
+
+    Atomic like a year (temporary sibling folder, swapped in on success) and skipped when the
+    notebook, the helpers and every year's manifest are unchanged. Does nothing when the project has
+    no trends notebook or no year has results yet.
+
+    Returns
+    -------
+    int
+        0 on success, skip or nothing to do; 1 when the notebook failed (earlier trends kept).
+    """
+    nb = project.notebooks / f"{TRENDS}.ipynb"
+    manifests = sorted(p for p in project.outputs.glob("[0-9][0-9][0-9][0-9]/manifest.json"))
+    if not nb.is_file() or not manifests:
+        return 0
+    key = mf.sha256_bytes(json.dumps({
+        "notebook": mf.notebook_source_hash(nb),
+        "helpers": helpers_hashes(),
+        "years": {p.parent.name: mf.sha256_file(p) for p in manifests},
+    }, sort_keys=True).encode())
+    target = project.outputs / TRENDS
+    if not force and is_up_to_date(target, key):
+        _say(quiet, "trends up to date (skipped)")
+        return 0
+    for stale in project.outputs.glob(f".{TRENDS}{TMP_MARK}*"):
+        shutil.rmtree(stale, ignore_errors=True)
+    from helpers.io import shared_tmp_dir
+
+    tmp = shared_tmp_dir(project.outputs, prefix=f".{TRENDS}{TMP_MARK}")
+    (tmp / "notebooks").mkdir()
+    dest = tmp / "notebooks" / nb.name
+    execute = execute or PapermillExecutor()
+    t0 = time.monotonic()
+    _say(quiet, f"trends ({', '.join(p.parent.name for p in manifests)}) ...")
+    try:
+        execute(nb, dest, {"run_dir": str(tmp)}, project.root)
+    except NotebookFailure as failure:
+        kept = keep_failed(tmp, TRENDS)  # type: ignore[arg-type]
+        print(failure_line(TRENDS, TRENDS, failure, kept / "notebooks" / nb.name),  # type: ignore[arg-type]
+              file=sys.stderr)
+        return 1
+    mf.write_manifest(tmp, {"status": "ok", "key": key, "years": [p.parent.name for p in manifests],
+                            "duration_s": round(time.monotonic() - t0, 1)})
+    swap_into_place(tmp, target)
+    _say(quiet, f"trends ok -> {target}")
+    hooks = hooks if hooks is not None else Hooks.from_report()
+    if hooks.write_index is not None:
+        hooks.write_index(project.outputs)
+    return 0
 
 
 def describe(project: Project | None = None) -> list[dict[str, Any]]:
