@@ -40,9 +40,10 @@ lock: ## Regenerate requirements.lock from pyproject.toml (needs network to PyPI
 	@test -x $(BIN)/uv || { $(PYTHON) -m venv $(VENV) && $(BIN)/python -m pip install --quiet "uv==0.13.8"; }
 	$(BIN)/uv pip compile pyproject.toml --extra dev --python-version 3.11 --no-header --output-file requirements.lock
 
-bench: $(STAMP) ## Benchmarks that print figures (interaction and response time at scale, runner overhead)
+bench: $(STAMP) ## Benchmarks that print figures (metrics at scale, runner overhead, profiles)
 	$(BIN)/python benchmarks/metrics_scale.py
 	$(BIN)/python benchmarks/runner_overhead.py --year 2014 --jobs 1 2
+	$(BIN)/python benchmarks/profiles_speed.py --year 2014
 
 clean: ## Remove outputs and the environment (raw data stays)
 	rm -rf outputs/20* outputs/index.html $(VENV)

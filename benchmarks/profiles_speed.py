@@ -1,0 +1,62 @@
+"""Benchmark: render every municipality profile of a year, against a naive baseline.
+
+    python benchmarks/profiles_speed.py [--year 2014] [--jobs 2] [--naive 8]
+
+Needs the year's results (``roeptoeter run --year 2014``). Prints the wall time of
+``roeptoeter profiles --force`` for all municipalities (one kernel per worker, reused) beside the naive
+way — one ``papermill`` command per municipality — timed on ``--naive`` municipalities and scaled to
+all of them (stated as extrapolated).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from helpers import io
+from helpers.paths import notebooks_dir, outputs_dir, project_root
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--year", type=int, default=2014)
+    ap.add_argument("--jobs", type=int, default=os.cpu_count() or 1)
+    ap.add_argument("--naive", type=int, default=8, help="municipalities timed the naive way")
+    args = ap.parse_args()
+    folder = outputs_dir() / str(args.year)
+    if not io.table_path(folder, "municipalities").is_file():
+        sys.exit(f"run `roeptoeter run --year {args.year}` first")
+    import pandas as pd
+
+    codes = pd.read_parquet(io.table_path(folder, "municipalities"))["gm_code"].tolist()
+    t0 = time.perf_counter()
+    subprocess.run([sys.executable, "-m", "helpers", "profiles", "--year", str(args.year), "--force",
+                    "--quiet", "--jobs", str(args.jobs)], check=True, cwd=project_root())
+    fast = time.perf_counter() - t0
+
+    sample = codes[: args.naive]
+    with tempfile.TemporaryDirectory() as tmp:
+        t0 = time.perf_counter()
+        for code in sample:
+            out = Path(tmp) / f"{code}.ipynb"
+            subprocess.run([sys.executable, "-m", "papermill", str(notebooks_dir() / "profile.ipynb"),
+                            str(out), "-p", "year", str(args.year), "-p", "gm_code", code,
+                            "--no-progress-bar", "--log-level", "ERROR"], check=True, cwd=project_root(),
+                           capture_output=True)
+            subprocess.run([sys.executable, "-m", "jupyter", "nbconvert", "--to", "html", "--no-input",
+                            str(out)], check=True, capture_output=True)
+        naive = (time.perf_counter() - t0) / len(sample) * len(codes)
+    print(f"profiles of {args.year}: {len(codes)} municipalities, {os.cpu_count()} cores")
+    print(f"{'method':<55}{'wall time':>12}")
+    print(f"{'roeptoeter profiles (kernel reuse, --jobs ' + str(args.jobs) + ')':<55}{fast:>10.1f} s")
+    print(f"{'naive: papermill + nbconvert per municipality (extrap.)':<55}{naive:>10.1f} s")
+    print(f"speed-up: {naive / fast:.1f}x; target: all in under 180 s")
+
+
+if __name__ == "__main__":
+    main()
