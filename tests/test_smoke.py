@@ -1,13 +1,19 @@
 """Smoke test: the whole collection on a small demo year, through the batch runner, from a copy of the
-project — then the up-to-date skip, and a forced rerun that must give byte-identical tables and
-figures (determinism).
+project. Then, on the same outputs: the up-to-date skip; a scan of every file the run wrote for a
+planted token and the survey's personal data; a run killed (SIGKILL) in the middle, which must leave
+the earlier outputs intact; and a forced rerun that must give byte-identical tables and figures
+(determinism) and remove the killed run's temporary folder.
+
+The tests of this module run in file order and share one project folder.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import os
 import shutil
+import signal
 import subprocess
 import sys
 import time
@@ -18,6 +24,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE = 30
+TOKEN = "planted-secret-token-7f3a9c"
 
 
 def _hashes(folder: Path, pattern: str) -> dict[str, str]:
@@ -25,13 +32,24 @@ def _hashes(folder: Path, pattern: str) -> dict[str, str]:
             for p in sorted(folder.glob(pattern)) if p.is_file()}
 
 
+def _command(*args: str) -> list[str]:
+    return [sys.executable, "-m", "helpers", "run", "--year", "2014", "-p", f"demo_sample={SAMPLE}",
+            "--jobs", "2", *args]
+
+
+def _env(root: Path) -> dict[str, str]:
+    # a credential in the environment, as a collector would use it: it must not reach any output
+    return {**os.environ, "ROEPTOETER_ROOT": str(root), "ROEPTOETER_MASTODON_TOKEN": TOKEN}
+
+
 def _run(root: Path, *args: str) -> subprocess.CompletedProcess:
-    env = {**__import__("os").environ, "ROEPTOETER_ROOT": str(root)}
-    return subprocess.run(
-        [sys.executable, "-m", "helpers", "run", "--year", "2014", "-p", f"demo_sample={SAMPLE}",
-         "--jobs", "2", *args],
-        cwd=root, env=env, capture_output=True, text=True, timeout=900,
-    )
+    return subprocess.run(_command(*args), cwd=root, env=_env(root), capture_output=True, text=True,
+                          timeout=900)
+
+
+def _results(year: Path) -> dict[str, str]:
+    return {**_hashes(year, "tables/*"), **_hashes(year, "figures/*"), **_hashes(year, "data/*"),
+            **_hashes(year, "manifest.json"), **_hashes(year, "report.html")}
 
 
 @pytest.fixture(scope="module")
@@ -82,6 +100,46 @@ def test_an_up_to_date_year_is_skipped_quickly(project, first_run):
     assert elapsed < 10  # the check itself takes milliseconds; this is process start-up
 
 
+def test_no_output_holds_the_token_or_the_survey_personal_data(project, first_run):
+    import pyreadstat
+
+    sav = next((project / "data" / "raw" / "demo").glob("2014-*/survey/survey.sav"))
+    raw, _ = pyreadstat.read_sav(sav)
+    planted = {TOKEN}
+    for col in ("naam", "email", "ip_address"):
+        planted |= {str(v) for v in raw[col].dropna()}
+    assert len(planted) > 10
+    files = [p for p in (project / "outputs").rglob("*") if p.is_file()]
+    assert len(files) > 50
+    found = {(p.name, s) for p in files for s in planted if s.encode() in p.read_bytes()}
+    assert found == set()
+    # the scan can fail: the raw export does hold the names
+    assert any(s.encode() in sav.read_bytes() for s in planted - {TOKEN})
+
+
+def test_a_run_killed_midway_leaves_the_earlier_outputs_intact(project, first_run):
+    outputs = project / "outputs"
+    before = _results(outputs / "2014")
+    proc = subprocess.Popen(_command("--force"), cwd=project, env=_env(project),
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+    try:
+        deadline = time.monotonic() + 300
+        while time.monotonic() < deadline:  # wait until the collection has written in its tmp folder
+            tmp = list(outputs.glob(".2014.tmp-*/data/provenance.json"))
+            if tmp and list(outputs.glob(".2014.tmp-*/notebooks/0[2-7]_*.ipynb")):
+                break
+            time.sleep(0.2)
+        else:
+            pytest.fail("the forced run never got past the collection")
+    finally:
+        os.killpg(proc.pid, signal.SIGKILL)  # the runner and its kernels, mid-notebook
+        proc.wait(timeout=30)
+    assert _results(outputs / "2014") == before
+    assert list(outputs.glob(".2014.tmp-*")), "the killed run's temporary folder is left behind"
+    index = (outputs / "index.html").read_text()
+    assert "2014/report.html" in index and ".tmp-" not in index
+
+
 def test_a_forced_rerun_gives_byte_identical_tables_and_figures(project, first_run):
     year = project / "outputs" / "2014"
     before = {**_hashes(year, "tables/*"), **_hashes(year, "figures/*"), **_hashes(year, "data/*")}
@@ -92,3 +150,5 @@ def test_a_forced_rerun_gives_byte_identical_tables_and_figures(project, first_r
     differing = sorted(k for k in before if before[k] != after.get(k))
     assert differing == []
     assert set(before) == set(after)
+    # the folder left by the killed run was cleaned up, never taken for results
+    assert not list((project / "outputs").glob(".2014.tmp-*"))
