@@ -29,8 +29,14 @@ def validate(df: pd.DataFrame, name: str, *, file: str | os.PathLike[str]) -> pd
     DataError
         On the first failure: the file, the 1-based row (position in ``df``), the column and the rule.
     """
+    sch = schema(name)
+    for col, spec in sch.columns.items():
+        if (isinstance(getattr(spec.dtype, "type", None), pd.DatetimeTZDtype) and col in df
+                and pd.api.types.is_datetime64_dtype(df[col].dtype)):
+            raise DataError(str(file), f"{col} has no timezone (tidy tables hold UTC times)",
+                            column=col)
     try:
-        return schema(name).validate(df.reset_index(drop=True), lazy=True)
+        return sch.validate(df.reset_index(drop=True), lazy=True)
     except pa.errors.SchemaErrors as exc:
         raise _first_failure(exc, file) from None
 
@@ -53,7 +59,12 @@ def _first_failure(exc: pa.errors.SchemaErrors, file: str | os.PathLike[str]) ->
     elif "coerce" in check or "dtype" in check:
         rule = f"value {value!r} does not have the required type ({check})"
     elif check in ("field_uniqueness", "multiple_fields_uniqueness"):
-        rule = f"duplicate value {value!r}; ids must be unique"
+        dup = cases[cases["check"] == check]
+        last = int(dup["index"].max())
+        values = dup[dup["index"] == last].set_index("column")["failure_case"]
+        key = ", ".join(f"{c}={v!r}" for c, v in values.items())
+        rule = f"duplicate value {key}; ids must be unique (this is the later copy)"
+        pos, column = last + 1, str(values.index[-1])
     elif check == "not_nullable":
         rule = "empty value where one is required"
     else:
@@ -120,6 +131,24 @@ def read_table(name: str, folder: Path) -> pd.DataFrame:
             str(path), f"table {name!r} is missing; run the data-collection notebook (01_collect) first"
         )
     return validate(pd.read_parquet(path), name, file=path)
+
+
+def read_utf8(path: Path) -> str:
+    """The text of ``path`` (UTF-8, a BOM allowed).
+
+    Raises
+    ------
+    DataError
+        When a byte is not UTF-8: the row is the data row of the bad line (``None`` for the header,
+        i.e. the whole file, as for a UTF-16 export); the rule gives the line and byte.
+    """
+    raw = Path(path).read_bytes()
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw.count(b"\n", 0, exc.start) + 1
+        raise DataError(str(path), f"not UTF-8 text (line {line}: {exc.reason} at byte "
+                        f"{exc.start}); export the file as UTF-8", row=(line - 1) or None) from None
 
 
 def sha256(path: Path, chunk: int = 1 << 20) -> str:

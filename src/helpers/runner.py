@@ -204,6 +204,21 @@ def check_years(years: Iterable[int | str] | None) -> list[int]:
     return sorted(out)
 
 
+#: Parameters whose value must be one of a few words (checked before any kernel starts).
+CHOICES = {"on_bad_input": ("error", "skip"), "source": ("demo", "files"), "lang": ("en", "nl")}
+
+
+def check_choices(parameters: Mapping[str, Mapping[str, Any]]) -> None:
+    """Raise :class:`ParameterError` for a parameter of :data:`CHOICES` with another value."""
+    for nb, p in parameters.items():
+        for name, allowed in CHOICES.items():
+            if name in p and p[name] not in allowed:
+                raise ParameterError(
+                    f"parameter {name}={p[name]!r} for notebook {nb}: choose one of "
+                    f"{', '.join(allowed)}"
+                )
+
+
 def check_inputs(root: Path, year: int, parameters: Mapping[str, Mapping[str, Any]]) -> None:
     """Raise when a notebook reads raw files (``source = "files"``) and their folder is absent.
 
@@ -220,6 +235,12 @@ def check_inputs(root: Path, year: int, parameters: Mapping[str, Mapping[str, An
             continue
         given = str(p.get("input_dir") or "")
         rel = given or f"data/raw/{year}/"
+        inside = Path(os.path.normpath(Path(root) / rel))
+        if not inside.is_relative_to(Path(os.path.normpath(root))):
+            raise ParameterError(
+                f"parameter input_dir={given!r} for notebook {nb} points outside the project "
+                f"({root}); put the raw exports under data/raw/ and give that path"
+            )
         folder = Path(given) if Path(given).is_absolute() else Path(root) / rel
         if not folder.is_dir():
             raise DataError(
@@ -312,6 +333,7 @@ def prepare(
     overrides = prm.resolve(defaults, given)
     effective = {y: prm.effective(defaults, overrides, y) for y in year_list}
     for y in year_list:
+        check_choices(effective[y])
         check_inputs(project.root, y, effective[y])
     nb_hashes = {n: mf.notebook_source_hash(project.notebook(n)) for n in order}
     lock = project.root / mf.LOCK_FILE

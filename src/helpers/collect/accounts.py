@@ -22,11 +22,12 @@ A code that is not valid in the year is bad input; in error mode the message nam
 
 from __future__ import annotations
 
+from io import StringIO as _StringIO
 from pathlib import Path
 
 import pandas as pd
 
-from helpers import register
+from helpers import io, register
 from helpers.errors import DataError
 from helpers.schemas import ACCOUNT_KINDS, PLATFORMS
 
@@ -53,10 +54,10 @@ def load(path: Path, year: int, issues) -> pd.DataFrame:
         The ``accounts`` table: ``year``, ``gm_code``, ``platform``, ``account_id``, ``handle``
         (lower case, no ``@``), ``kind``, ``first_seen`` (UTC, NaT when unknown).
     """
-    try:
-        df = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8")
-    except UnicodeDecodeError as exc:
-        raise DataError(str(path), f"not UTF-8 text ({exc.reason} at byte {exc.start})") from None
+    text = io.read_utf8(path)
+    if not text.strip():
+        raise DataError(str(path), f"empty file; expected a header {','.join(REQUIRED)}")
+    df = pd.read_csv(_StringIO(text), dtype=str, keep_default_na=False)
     missing = [c for c in REQUIRED if c not in df.columns]
     if missing:
         raise DataError(str(path), f"missing column {missing[0]!r}; required: {', '.join(REQUIRED)}",

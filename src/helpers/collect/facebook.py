@@ -74,6 +74,10 @@ def _read_csv(path: Path, required, optional, issues) -> list[tuple[int, dict]]:
             try:
                 good.append(raw.decode("utf-8-sig" if line_no == 1 else "utf-8"))
             except UnicodeDecodeError as exc:
+                if line_no == 1:
+                    raise DataError(str(path), f"not UTF-8 text: the header line cannot be decoded "
+                                    f"({exc.reason} at byte {exc.start}); export the file as "
+                                    "UTF-8 (a UTF-16 export starts with bytes FF FE)") from None
                 issues.bad(path, f"line is not UTF-8 ({exc.reason} at byte {exc.start}); "
                            "export the file as UTF-8", row=line_no - 1)
     reader = csv.DictReader(_io.StringIO("".join(good)))

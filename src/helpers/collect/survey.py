@@ -31,14 +31,18 @@ column) is left out and reported in the skips table instead.
 
 from __future__ import annotations
 
+import csv
 import hashlib
 import os
 import re
+import zipfile
+from io import StringIO as _StringIO
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pandas as pd
+from openpyxl.utils.exceptions import InvalidFileException
 
 from helpers import register
 from helpers.errors import DataError
@@ -113,17 +117,30 @@ def read_export(path: Path) -> tuple[pd.DataFrame, dict[str, dict[float, str]]]:
         if suffix == ".sav":
             import pyreadstat
 
-            df, meta = pyreadstat.read_sav(path, user_missing=True)
+            try:
+                df, meta = pyreadstat.read_sav(path, user_missing=True)
+            except pyreadstat.ReadstatError as exc:
+                raise DataError(str(path), f"cannot be read as an SPSS .sav file ({exc})") from None
             return df, dict(meta.variable_value_labels)
         if suffix == ".csv":
-            df = pd.read_csv(path, dtype=str, keep_default_na=False, sep=None, engine="python",
-                             encoding="utf-8-sig")
+            from helpers import io
+
+            text = io.read_utf8(path)
+            if not text.strip():
+                raise DataError(str(path), "empty file; expected a header row and one row per "
+                                "respondent")
+            df = pd.read_csv(_StringIO(text), dtype=str, keep_default_na=False, sep=None,
+                             engine="python")
             return df, {}
         if suffix == ".xlsx":
             df = pd.read_excel(path, dtype=object, engine="openpyxl")
             return df, {}
-    except UnicodeDecodeError as exc:
-        raise DataError(str(path), f"not UTF-8 text ({exc.reason} at byte {exc.start})") from None
+    except (zipfile.BadZipFile, InvalidFileException) as exc:
+        raise DataError(str(path), f"cannot be read as an Excel .xlsx workbook ({exc}); save it "
+                        "again from Excel") from None
+    except csv.Error as exc:
+        raise DataError(str(path), f"cannot be read as CSV ({exc}); use ; or , as separator"
+                        ) from None
     raise DataError(str(path), f"unsupported export type {suffix!r} (use .sav, .csv or .xlsx)")
 
 
@@ -215,7 +232,8 @@ def _map_columns(df: pd.DataFrame, path: Path, cb: dict[str, Any], items: pd.Dat
     for need in ("respondent_id", "gm_code"):
         if need not in mapping.values():
             raise DataError(str(path), f"required column {need!r} is missing "
-                            f"(export names: {', '.join(items.set_index('column').at[need, 'raw'])})")
+                            f"(export names: {', '.join(items.set_index('column').at[need, 'raw'])})",
+                            column=need)
     return mapping
 
 

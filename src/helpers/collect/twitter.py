@@ -57,6 +57,7 @@ from urllib.parse import parse_qs, urlparse
 import pandas as pd
 
 from helpers.collect import questions
+from helpers.errors import DataError
 from helpers.schemas import CITIZEN_MESSAGES, POSTS
 
 MAX_DEPTH = 25
@@ -163,10 +164,12 @@ class _Reader:
     # -- twarc2 JSON Lines --------------------------------------------------------------------
     def jsonl(self, path: Path) -> None:
         self.read.append(path)
+        lines = 0
         with open(path, "rb") as fh:
             for row, raw in enumerate(fh, start=1):
                 if not raw.strip():
                     continue
+                lines += 1
                 try:
                     line = raw.decode("utf-8")
                 except UnicodeDecodeError as exc:
@@ -186,6 +189,8 @@ class _Reader:
                                     row=row, column="data")
                     continue
                 self._page(page, path, row)
+        if not lines:
+            self.issues.bad(path, "empty file: no twarc2 page in it (export again, or remove it)")
 
     def _page(self, page: dict, path: Path, row: int) -> None:
         self._unknown(path, row, page.keys(), PAGE_KEYS, "page")
@@ -427,6 +432,9 @@ def load(folder: Path, accounts: pd.DataFrame, window: tuple[pd.Timestamp, pd.Ti
             reader.jsonl(path)
         elif re.fullmatch(r"tweets(-part\d+)?\.js", path.name):
             reader.archive(path)
+    if not reader.read:
+        raise DataError(str(folder), "no Twitter export (*.jsonl, tweets.js) in this folder; add "
+                        "the exports or leave 'twitter' out of sources")
     own, citizen = [], []
     for t in reader.items:
         if t["author_id"] in acc_gm:

@@ -589,6 +589,10 @@ def read_index(folder: Path, skips: _Skips) -> list[dict[str, Any]]:
             skips.bad(path, "fetched_at has no time zone (write UTC, e.g. +00:00)", row=n,
                       column="fetched_at")
             continue
+        if entry["_fetched"] > pd.Timestamp.now(tz="UTC") + pd.Timedelta(days=1):
+            skips.bad(path, f"fetched_at {entry['fetched_at']!r} is in the future", row=n,
+                      column="fetched_at")
+            continue
         entry["_row"] = n
         out.append(entry)
     return out
