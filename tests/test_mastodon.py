@@ -365,3 +365,18 @@ def test_raw_store_never_rewrites(tmp_path):
     store.save_state()
     assert json.loads((tmp_path / "acct" / "index.json").read_text()) == {"x": 1}
     assert [p.name for p in (tmp_path / "acct").iterdir() if p.name.endswith(".tmp")] == []
+
+
+def test_collection_reads_stored_mastodon_responses(collected, accounts, tmp_path):
+    """The orchestrator (the data-collection notebook's path) imports the stored raw responses."""
+    from helpers.collect import collect, write_collected
+
+    inputs = collected.parent  # data/raw/2014/ with mastodon/ in it
+    accounts.drop(columns="year").assign(first_seen="").to_csv(inputs / "accounts.csv", index=False)
+    direct, _, _ = m.load(collected, accounts, 2014, WINDOW)
+    got = collect(2014, inputs, sources=["mastodon"], window=WINDOW)
+    assert sorted(got.tables["posts"]["post_id"]) == sorted(direct["post_id"])
+    assert set(got.tables["posts"]["platform"]) == {"mastodon"}
+    assert any(k.startswith("mastodon/") or "/mastodon/" in k for k in got.inputs)
+    write_collected(got, tmp_path / "out")
+    assert (tmp_path / "out" / "data" / "posts.parquet").is_file()

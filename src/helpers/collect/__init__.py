@@ -34,7 +34,9 @@ from helpers import io
 from helpers.errors import DataError
 from helpers.paths import project_root, reference_dir
 
-SOURCES = ("twitter", "facebook", "survey", "web")
+SOURCES = ("twitter", "facebook", "mastodon", "bluesky", "survey", "web")
+#: Sources read with the account list (social platforms).
+SOCIAL = ("twitter", "facebook", "mastodon", "bluesky")
 ON_BAD = ("error", "skip")
 SKIP_COLUMNS = ["file", "row", "column", "rule"]
 TZ = "Europe/Amsterdam"
@@ -157,7 +159,7 @@ def collect(
     inputs : Path
         The inputs folder (layout in the module docstring).
     sources : sequence of str
-        Any of ``twitter``, ``facebook``, ``survey``, ``web``.
+        Any of ``twitter``, ``facebook``, ``mastodon``, ``bluesky``, ``survey``, ``web``.
     window : (date, date), optional
         Inclusive local dates (Europe/Amsterdam) of the observation window; default
         :func:`window_for`. Items outside it are bad input (see ``on_bad``).
@@ -174,7 +176,7 @@ def collect(
         Missing inputs for a source asked for, or (``on_bad="error"``) the first bad item.
     """
     from helpers.collect import accounts as accounts_mod
-    from helpers.collect import facebook, twitter
+    from helpers.collect import bluesky, facebook, mastodon, twitter
 
     inputs = Path(inputs)
     sources = tuple(s.strip() for s in sources if s.strip())
@@ -194,7 +196,8 @@ def collect(
         if extra.is_file():
             hashes[relpath(extra)] = io.sha256(extra)
     tables: dict[str, pd.DataFrame] = {}
-    social = [s for s in sources if s in ("twitter", "facebook")]
+    social = [s for s in sources if s in SOCIAL]
+    api_skips: list[pd.DataFrame] = []
     if social:
         acc_file = inputs / "accounts.csv"
         if not acc_file.is_file():
@@ -215,10 +218,21 @@ def collect(
             posts.append(p)
             messages.append(m)
             hashes.update({relpath(f): io.sha256(f) for f in read})
+        for name, module in (("mastodon", mastodon), ("bluesky", bluesky)):
+            if name not in social:
+                continue
+            folder = inputs / name  # stored by helpers.collect.<name>.collect(); a missing one errs
+            p, m, skipped = module.load(folder, accounts, int(year), win, on_bad)
+            posts.append(p)
+            messages.append(m)
+            if len(skipped):
+                api_skips.append(pd.DataFrame(skipped).reindex(columns=SKIP_COLUMNS))
+            hashes.update({relpath(f): io.sha256(f) for f in sorted(folder.rglob("*.json"))
+                           if f.name != "index.json"})
         tables["posts"] = pd.concat(posts, ignore_index=True) if posts else twitter.empty_posts()
         tables["citizen_messages"] = (pd.concat(messages, ignore_index=True) if messages
                                       else twitter.empty_messages())
-    skip_frames = [issues.frame()]
+    skip_frames = [issues.frame(), *(api_skips if social else [])]
     for name, table in (("survey", "survey_responses"), ("web", "website_audit")):
         if name not in sources:
             continue
