@@ -172,3 +172,17 @@ def test_profiles_render_identically_in_both_orders_and_keep_own_answers_out(in_
     assert "spread_over_departments" not in default and "Internal use only" not in default
     assert "spread_over_departments" in internal and "Internal use only" in internal
     assert not np.isnan(len(default))
+
+
+def test_harmonized_key_figures_sum_predecessors_and_pool(in_project):
+    h = profiles.harmonized_key_figures(in_project / "outputs", [2014, 2015], 2015)
+    assert sorted(h.groupby("year").size().to_dict().items()) == [(2014, 8), (2015, 8)]
+    row = h[(h["year"] == 2014) & (h["gm_code"] == "GM1930")].iloc[0]
+    assert row["n_predecessors"] == 2 and row["predecessors"] == "GM0568;GM0612"
+    assert row["posts"] == 55 + 56
+    assert row["interaction_share"] == pytest.approx((10 + 11) / (50 + 51))
+    pooled = profiles.harmonized_summary(h).set_index("year")
+    assert pooled.loc[2014, "merged"] == 1 and pooled.loc[2015, "merged"] == 0
+    sub = h[h["year"] == 2015]
+    assert pooled.loc[2015, "answer_rate_pooled"] == pytest.approx(
+        sub["n_answered"].sum() / sub["n_questions"].sum())

@@ -341,3 +341,53 @@ def summary_markdown(kf: pd.DataFrame, gm_code: str) -> str:
         f"{_fmt(me['km_high'], '.1f')}); {_fmt(me['km_within_2h'], '.0%')} answered within 2 h; speed "
         f"rank {_rank(me['speed_rank'], n_speed)}.",
     ])
+
+
+def harmonized_key_figures(outputs: Path, years: list[int], to_year: int) -> pd.DataFrame:
+    """Every year's per-municipality figures on the register of ``to_year``.
+
+    Counts (posts, replies, bases, questions, answers) are summed over the predecessors of each
+    municipality of ``to_year`` and the shares recomputed from the sums; website scores are the mean
+    over the predecessors audited. A value whose predecessor chain passes through a split is flagged
+    (``split``), not divided.
+
+    Returns
+    -------
+    DataFrame
+        ``year``, ``gm_code`` (of ``to_year``), ``n_predecessors``, ``predecessors``, ``split``, the
+        :data:`COUNT_COLUMNS`, ``interaction_share``, ``answer_rate``, ``info_score``,
+        ``eservice_score`` (means, NA where not audited).
+    """
+    frames = []
+    for year in years:
+        kf = load_key_figures(Path(outputs) / str(year), int(year))
+        cols = ["gm_code", *COUNT_COLUMNS]
+        counts = register.harmonize(kf[cols], int(to_year), how="sum")
+        scores = kf[["gm_code", "info_score", "eservice_score"]].copy()
+        scores[["info_score", "eservice_score"]] = scores[["info_score", "eservice_score"]].astype(float)
+        scores = register.harmonize(scores, int(to_year), how="mean")[["gm_code", "info_score",
+                                                                       "eservice_score"]]
+        h = counts.merge(scores, on="gm_code", how="left")
+        h["interaction_share"] = h["reply_others"] / h["base"].where(h["base"] > 0)
+        h["answer_rate"] = h["n_answered"] / h["n_questions"].where(h["n_questions"] > 0)
+        frames.append(h.assign(year=int(year)))
+    if not frames:
+        return pd.DataFrame()
+    out = pd.concat(frames, ignore_index=True)
+    first = ["year", "gm_code", "n_predecessors", "predecessors", "split"]
+    return out[first + [c for c in out.columns if c not in first]]
+
+
+def harmonized_summary(h: pd.DataFrame) -> pd.DataFrame:
+    """Per year, on one register: pooled interaction share and answer rate (ratios of the summed
+    counts), mean website scores, and how many municipalities combine predecessors or a split."""
+    g = h.groupby("year")
+    return pd.DataFrame({
+        "municipalities": g.size(),
+        "merged": g["n_predecessors"].apply(lambda s: int((s > 1).sum())),
+        "with_split": g["split"].sum().astype(int),
+        "interaction_share_pooled": g["reply_others"].sum() / g["base"].sum(),
+        "answer_rate_pooled": g["n_answered"].sum() / g["n_questions"].sum(),
+        "info_score_mean": g["info_score"].mean(),
+        "eservice_score_mean": g["eservice_score"].mean(),
+    }).reset_index()
