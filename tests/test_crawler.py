@@ -348,3 +348,51 @@ def test_load_bad_sites_file(tmp_path):
         "gm_code,url\nGM0344,https://x.nl/\nGM0344,https://y.nl/\n")
     with pytest.raises(DataError, match="duplicate"):
         web.load(tmp_path, 2014)
+
+
+def test_crawl_killed_with_sigkill_resumes_and_loses_nothing(server, tmp_path):
+    """Fault injection: the crawler process is SIGKILLed mid-crawl; the next run completes the cache
+    without refetching what was stored, and the stored pages are left as they were."""
+    import hashlib
+    import os
+    import signal
+    import subprocess
+    import sys
+
+    home, log = server
+    dest = tmp_path / "raw"
+    child = (
+        "from pathlib import Path\nfrom helpers.collect import web\n"
+        f"web.crawl([('GM0344', {home!r})], Path({str(dest)!r}), max_pages=20, max_depth=3, "
+        "min_interval=0.4, timeout=0.3, max_retries=3, backoff=0.05, max_backoff=0.5, "
+        "max_retry_after=3.0, progress=False)\n"
+    )
+    proc = subprocess.Popen([sys.executable, "-c", child])
+    index = dest / "web" / "GM0344" / web.INDEX_FILE
+    deadline = time.monotonic() + 60
+    try:
+        while time.monotonic() < deadline:
+            lines = index.read_text(encoding="utf-8").splitlines() if index.is_file() else []
+            if sum('"kind": "page"' in line for line in lines) >= 3:
+                break
+            time.sleep(0.05)
+        else:
+            pytest.fail("the crawler never cached three pages")
+    finally:
+        os.kill(proc.pid, signal.SIGKILL)
+        proc.wait(timeout=10)
+    cached = {e["url"]: e["file"] for e in index_of(dest) if e["kind"] == "page"}
+    assert 3 <= len(cached) < 8, "killed mid-crawl"
+    site = dest / "web" / "GM0344"
+    before = {f: hashlib.sha256((site / f).read_bytes()).hexdigest() for f in cached.values()}
+    hits_before = {p: len(ts) for p, ts in log.hits.items()}
+
+    report = run_crawl(home, dest)
+    assert report.failures == []
+    pages = {e["url"].replace(home, "/") for e in index_of(dest) if e["kind"] == "page"}
+    assert pages == {"/", "/werk-en-inkomen", "/werk-en-inkomen/bijstand", "/flaky429", "/flaky503",
+                     "/slow", "/drop", "/afval"}
+    for url in cached:  # stored pages were not requested again, and their files are untouched
+        path = url.replace(home, "/")
+        assert len(log.hits[path]) == hits_before[path], path
+    assert {f: hashlib.sha256((site / f).read_bytes()).hexdigest() for f in cached.values()} == before
