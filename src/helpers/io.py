@@ -32,7 +32,7 @@ def validate(df: pd.DataFrame, name: str, *, file: str | os.PathLike[str]) -> pd
     sch = schema(name)
     for col, spec in sch.columns.items():
         if (isinstance(getattr(spec.dtype, "type", None), pd.DatetimeTZDtype) and col in df
-                and pd.api.types.is_datetime64_dtype(df[col].dtype)):
+                and pd.api.types.is_datetime64_dtype(df[col].dtype) and df[col].notna().any()):
             raise DataError(str(file), f"{col} has no timezone (tidy tables hold UTC times)",
                             column=col)
     try:

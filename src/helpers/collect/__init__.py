@@ -35,6 +35,8 @@ from helpers.errors import DataError
 from helpers.paths import project_root, reference_dir
 
 SOURCES = ("twitter", "facebook", "mastodon", "bluesky", "survey", "web")
+#: What the data-collection notebook reads by default (the sources of the 2014 study and the demo).
+DEFAULT_SOURCES = ("twitter", "facebook", "survey", "web")
 #: Sources read with the account list (social platforms).
 SOCIAL = ("twitter", "facebook", "mastodon", "bluesky")
 ON_BAD = ("error", "skip")
@@ -146,7 +148,7 @@ def collect(
     year: int,
     inputs: Path,
     *,
-    sources: tuple[str, ...] | list[str] = SOURCES,
+    sources: tuple[str, ...] | list[str] = DEFAULT_SOURCES,
     window: tuple[Any, Any] | None = None,
     on_bad: str = "error",
 ) -> Collected:
