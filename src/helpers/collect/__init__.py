@@ -31,6 +31,7 @@ import pandas as pd
 import yaml
 
 from helpers import io
+from helpers.collect.http import window_bounds
 from helpers.errors import DataError
 from helpers.paths import project_root, reference_dir
 
@@ -41,7 +42,6 @@ DEFAULT_SOURCES = ("twitter", "facebook", "survey", "web")
 SOCIAL = ("twitter", "facebook", "mastodon", "bluesky")
 ON_BAD = ("error", "skip")
 SKIP_COLUMNS = ["file", "row", "column", "rule"]
-TZ = "Europe/Amsterdam"
 
 
 class Issues:
@@ -112,16 +112,6 @@ def window_for(year: int) -> tuple[dt.date, dt.date]:
     return start, end
 
 
-def window_utc(window: tuple[dt.date, dt.date]) -> tuple[pd.Timestamp, pd.Timestamp]:
-    """Inclusive local dates -> the half-open UTC interval [start 00:00, day after end 00:00)."""
-    start, end = (pd.Timestamp(d) for d in window)
-    if end < start:
-        raise ValueError(f"window ends ({end.date()}) before it starts ({start.date()})")
-    lo = start.tz_localize(TZ).tz_convert("UTC")
-    hi = (end + pd.Timedelta(days=1)).tz_localize(TZ).tz_convert("UTC")
-    return lo, hi
-
-
 def relpath(path: Path) -> str:
     """``path`` relative to the project root when inside it, else absolute (POSIX form)."""
     path = Path(path).resolve()
@@ -188,7 +178,7 @@ def collect(
     if not inputs.is_dir():
         raise DataError(str(inputs), "the inputs folder does not exist")
     win = _parse_window(window, int(year))
-    lo, hi = window_utc(win)
+    lo, hi = window_bounds(win)
     issues = Issues(on_bad)
     hashes: dict[str, str] = {}
     meta_path = inputs / "demo.json"
