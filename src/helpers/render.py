@@ -92,7 +92,7 @@ PAGE = """<!DOCTYPE html>
 body{{font-family:system-ui,sans-serif;max-width:60em;margin:2em auto;padding:0 1em;line-height:1.45}}
 table{{border-collapse:collapse;margin:.5em 0}}th,td{{padding:3px 8px;border-bottom:1px solid #ddd;
 text-align:right}}th{{background:#f3f3f3}}td:first-child,th:first-child{{text-align:left}}
-img{{max-width:100%}}code{{background:#f3f3f3;padding:0 .2em}}
+img{{max-width:100%}}code{{background:#f3f3f3;padding:0 .2em}}.anchor-link{{display:none}}
 </style></head><body>
 {body}
 </body></html>
