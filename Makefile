@@ -31,10 +31,10 @@ test: $(STAMP) ## Run the whole test suite
 	$(BIN)/python -m pytest
 
 lab: $(STAMP) ## Open JupyterLab on the notebooks, in the project's environment
-	$(BIN)/jupyter lab --notebook-dir=. notebooks/
+	$(BIN)/jupyter lab --ServerApp.root_dir=. --LabApp.default_url=/lab/tree/notebooks $(if $(filter 0,$(shell id -u)),--allow-root,)
 
-lint: $(STAMP) ## ruff over src/ and tests/
-	$(BIN)/ruff check src tests
+lint: $(STAMP) ## ruff over the code, tests, benchmarks and notebooks
+	$(BIN)/ruff check src tests benchmarks notebooks
 
 lock: ## Regenerate requirements.lock from pyproject.toml (needs network to PyPI)
 	@test -x $(BIN)/uv || { $(PYTHON) -m venv $(VENV) && $(BIN)/python -m pip install --quiet "uv==0.13.8"; }
