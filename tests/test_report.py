@@ -429,3 +429,17 @@ def test_choose_years_and_records_over_years(tmp_path):
         [2013, "GM0717", "Veere"],
         [2014, "GM1924", "Goeree-Overflakkee"],
     ]
+
+
+def test_trend_title_states_the_largest_change():
+    part = pd.DataFrame({
+        "year": [2013, 2015, 2013, 2015],
+        "name": ["facebook_share", "facebook_share", "twitter_active_share", "twitter_active_share"],
+        "value": [0.62, 0.89, 0.93, 0.97],
+    })
+    title = report.trend_title(part, "proportion")
+    assert title.startswith("2013-2015: ") and "62% to 89%" in title
+    hours = pd.DataFrame({"year": [2014, 2015], "name": ["response_mean_hours"] * 2,
+                          "value": [23.37, 21.0]})
+    assert report.trend_title(hours, "hours").endswith("went from 23.4 h to 21 h")
+    assert report.trend_title(hours[hours["year"] == 2014], "hours") == "2014: one year only, no trend yet"

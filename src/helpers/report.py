@@ -760,6 +760,34 @@ def numeric_trends(records: pd.DataFrame, names: Mapping[str, str] | None = None
     return out.sort_values(["name", "year"], kind="stable").reset_index(drop=True)
 
 
+def trend_title(part: pd.DataFrame, group: str, lang: str = "en") -> str:
+    """A title that states the finding of one trend figure: the measure that changed most.
+
+    ``part`` holds one unit group of :func:`numeric_trends` (``year``, ``name``, ``value``).
+    Proportions are compared in percentage points, hours and counts in their unit.
+    """
+    years = sorted(part["year"].unique())
+    if len(years) < 2:
+        return f"{years[0]}: one year only, no trend yet" if years else "No data"
+    first, last = years[0], years[-1]
+    wide = part.pivot_table(index="name", columns="year", values="value")
+    both = wide[[first, last]].dropna()
+    if both.empty:
+        return f"{first}-{last}: no measure recorded in both years"
+    change = (both[last] - both[first]).abs().sort_values(ascending=False)
+    name = change.index[0]
+    a, b = both.loc[name, first], both.loc[name, last]
+    what = describe(name, lang)
+    if group == "proportion":
+        return f"{first}-{last}: {what} changed most, {a:.0%} to {b:.0%}"
+    unit = " h" if group == "hours" else ""
+
+    def num(v: float) -> str:
+        return f"{v:,.0f}" if float(v).is_integer() else f"{v:,.1f}"
+
+    return f"{first}-{last}: {what} went from {num(a)}{unit} to {num(b)}{unit}"
+
+
 def presence_by_municipality(folder: Path) -> pd.DataFrame:
     """Per municipality of a year folder: 1 where it has an account on a platform, else 0.
 
