@@ -511,8 +511,8 @@ HEADLINES: dict[str, tuple[str, str]] = {
     ),
     "top_interaction_gm_code": ("Most interactive municipality", "Meest interactieve gemeente"),
     "top_interaction_share": (
-        "Its interaction share (replies / own posts)",
-        "Haar interactieaandeel (antwoorden / eigen berichten)",
+        "Interaction share of the most interactive municipality",
+        "Interactieaandeel van de meest interactieve gemeente",
     ),
     "response_mean_hours": (
         "Mean response time to questions",
