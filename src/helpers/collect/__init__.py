@@ -32,6 +32,7 @@ import yaml
 
 from helpers import io
 from helpers.collect.http import window_bounds
+from helpers.collect.issues import SKIP_COLUMNS, Issues
 from helpers.errors import DataError
 from helpers.paths import project_root, reference_dir
 
@@ -40,31 +41,6 @@ SOURCES = ("twitter", "facebook", "mastodon", "bluesky", "survey", "web")
 DEFAULT_SOURCES = ("twitter", "facebook", "survey", "web")
 #: Sources read with the account list (social platforms).
 SOCIAL = ("twitter", "facebook", "mastodon", "bluesky")
-ON_BAD = ("error", "skip")
-SKIP_COLUMNS = ["file", "row", "column", "rule"]
-
-
-class Issues:
-    """Where importers report bad input: raise at once (``"error"``) or collect a skip (``"skip"``)."""
-
-    def __init__(self, on_bad: str = "error") -> None:
-        if on_bad not in ON_BAD:
-            raise ValueError(f"on_bad must be one of {ON_BAD}, not {on_bad!r}")
-        self.on_bad = on_bad
-        self.rows: list[dict[str, Any]] = []
-
-    def bad(self, file: str | Path, rule: str, *, row: int | None = None,
-            column: str | None = None) -> None:
-        """Report one problem: raises :class:`DataError` in error mode, else records the skip."""
-        if self.on_bad == "error":
-            raise DataError(str(file), rule, row=row, column=column)
-        self.rows.append({"file": str(file), "row": row, "column": column, "rule": rule})
-
-    def frame(self) -> pd.DataFrame:
-        """The recorded skips as a DataFrame (``file, row, column, rule``)."""
-        df = pd.DataFrame(self.rows, columns=SKIP_COLUMNS)
-        df["row"] = df["row"].astype("Int64")
-        return df
 
 
 @dataclass

@@ -299,7 +299,7 @@ def _post(raw: Any, file: Path, row: int, skips: Skips) -> _Post | None:
             rec.get("createdAt"), file=str(file), column="record.createdAt", row=row
         )
     except DataError as err:
-        skips.bad(err)
+        skips.report(err)
         return None
     reply = rec.get("reply") or {}
     return _Post(
@@ -366,7 +366,7 @@ def load(
         try:
             by_handle[handle_of(row["handle"])] = row
         except ValueError as exc:
-            skips.bad(DataError("accounts", str(exc), column="handle"))
+            skips.report(DataError("accounts", str(exc), column="handle"))
     munis: dict[str, dict[str, str]] = {}  # DID -> gm_code, account_id
     posts: dict[str, _Post] = {}
     handles: dict[str, str] = {}  # DID -> handle (organisation check only)
@@ -378,7 +378,7 @@ def load(
             return None
         seen = posts.get(p.uri)
         if seen is not None and (seen.created_at, seen.author) != (p.created_at, p.author):
-            skips.bad(
+            skips.report(
                 DataError(
                     str(file),
                     f"duplicate post {p.uri} with a different time or author",
@@ -393,7 +393,7 @@ def load(
 
     for sub in sorted(p for p in folder.iterdir() if (p / "feed").is_dir()):
         if sub.name.lower() not in by_handle:
-            skips.bad(
+            skips.report(
                 DataError(
                     str(sub),
                     f"account @{sub.name} belongs to no municipality in the accounts table "
@@ -409,11 +409,11 @@ def load(
             if data is None:
                 continue
             if not isinstance(data, dict) or not isinstance(data.get("feed"), list):
-                skips.bad(DataError(str(page), "a getAuthorFeed page must have a feed array"))
+                skips.report(DataError(str(page), "a getAuthorFeed page must have a feed array"))
                 continue
             for i, item in enumerate(data["feed"], 1):
                 if not isinstance(item, dict):
-                    skips.bad(DataError(str(page), "a feed item must be an object", row=i))
+                    skips.report(DataError(str(page), "a feed item must be an object", row=i))
                     continue
                 reason = item.get("reason") or {}
                 if reason.get("$type") == REPOST:
@@ -436,7 +436,7 @@ def load(
             if data is None:
                 continue
             if not isinstance(data, dict) or "thread" not in data:
-                skips.bad(DataError(str(tfile), "a getPostThread response must have a thread"))
+                skips.report(DataError(str(tfile), "a getPostThread response must have a thread"))
                 continue
             for i, raw in enumerate(_thread_posts(data["thread"]), 1):
                 add(raw, tfile, i)
@@ -466,7 +466,7 @@ def load(
                     reason.get("indexedAt"), file=str(page), column="reason.indexedAt", row=i
                 )
             except DataError as err:
-                skips.bad(err)
+                skips.report(err)
                 continue
             pid = str(reason.get("uri") or f"{post.get('uri')}#repost-by-{own_did}")
             kind, parent, conversation, reply_to = "repost", None, None, None

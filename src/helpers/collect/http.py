@@ -26,6 +26,7 @@ from typing import Any, TypeVar
 
 import pandas as pd
 
+from helpers.collect.issues import Issues
 from helpers.errors import DataError
 from helpers.io import atomic_path
 
@@ -35,7 +36,6 @@ T = TypeVar("T")
 WINDOW_TZ = "Europe/Amsterdam"
 #: Longest single wait for a rate limit or a retry, in seconds.
 MAX_WAIT = 300.0
-ON_BAD = ("error", "skip")
 
 
 def secret(name: str) -> str | None:
@@ -261,38 +261,8 @@ def parse_time(value: Any, *, file: str, column: str, row: int | None = None) ->
     return ts.tz_convert("UTC")
 
 
-@dataclass
-class Skips:
-    """Bad input found while importing: raised (``on_bad="error"``) or counted (``"skip"``).
-
-    Items outside the observation window are always counted (never raised): API pages straddle the
-    window's edges, so such items are expected, but they are reported, not silently dropped.
-    """
-
-    on_bad: str = "error"
-    rows: list[dict[str, Any]] = field(default_factory=list)
-
-    def __post_init__(self) -> None:
-        if self.on_bad not in ON_BAD:
-            raise ValueError(f"on_bad={self.on_bad!r}; use one of {ON_BAD}")
-
-    def bad(self, error: DataError) -> None:
-        """Raise ``error`` or count it, per ``on_bad``."""
-        if self.on_bad == "error":
-            raise error
-        self.count(error.file, error.rule, row=error.row, column=error.column)
-
-    def count(
-        self, file: str, rule: str, *, row: int | None = None, column: str | None = None
-    ) -> None:
-        self.rows.append({"file": str(file), "row": row, "column": column, "rule": rule})
-
-    def frame(self) -> pd.DataFrame:
-        """One row per skip: file, row (1-based item number or empty), column, rule."""
-        cols = ["file", "row", "column", "rule"]
-        df = pd.DataFrame(self.rows, columns=cols)
-        df["row"] = df["row"].astype("Int64")
-        return df
+#: The API importers' name for the shared bad-input policy (:class:`helpers.collect.issues.Issues`).
+Skips = Issues
 
 
 def first_reply(
@@ -333,11 +303,11 @@ def load_json_file(path: Path, skips: Skips) -> Any | None:
     try:
         return json.loads(path.read_bytes().decode("utf-8"))
     except UnicodeDecodeError as exc:
-        skips.bad(
+        skips.report(
             DataError(str(path), f"not UTF-8 (byte {exc.start}); raw responses are UTF-8 JSON")
         )
     except json.JSONDecodeError as exc:
-        skips.bad(DataError(str(path), f"invalid or truncated JSON: {exc.msg}", row=exc.lineno))
+        skips.report(DataError(str(path), f"invalid or truncated JSON: {exc.msg}", row=exc.lineno))
     return None
 
 

@@ -327,7 +327,7 @@ def _status(raw: Any, file: Path, row: int, folder: str, skips: Skips) -> _Statu
             )
         created = parse_time(raw["created_at"], file=str(file), column="created_at", row=row)
     except DataError as err:
-        skips.bad(err)
+        skips.report(err)
         return None
     parent = raw.get("in_reply_to_id")
     parent_acc = raw.get("in_reply_to_account_id")
@@ -408,7 +408,7 @@ def load(
         try:
             by_acct[acct_of(row["handle"]).lower()] = row
         except ValueError as exc:
-            skips.bad(DataError("accounts", str(exc), column="handle"))
+            skips.report(DataError("accounts", str(exc), column="handle"))
     folder = Path(folder)
     if not folder.is_dir():
         raise DataError(str(folder), "no Mastodon raw data here; run the Mastodon collector first")
@@ -420,7 +420,7 @@ def load(
     for sub in sorted(p for p in folder.iterdir() if (p / "account.json").is_file()):
         name = sub.name
         if name.lower() not in by_acct:
-            skips.bad(
+            skips.report(
                 DataError(
                     str(sub / "account.json"),
                     f"account @{name} belongs to no municipality in the accounts table "
@@ -432,7 +432,7 @@ def load(
         acc = load_json_file(sub / "account.json", skips)
         if not isinstance(acc, dict) or "id" not in acc:
             if acc is not None:
-                skips.bad(DataError(str(sub / "account.json"), "no account id", column="id"))
+                skips.report(DataError(str(sub / "account.json"), "no account id", column="id"))
             continue
         row = by_acct[name.lower()]
         info = {
@@ -452,7 +452,7 @@ def load(
                 st.created_at,
                 st.author_url,
             ):
-                skips.bad(
+                skips.report(
                     DataError(
                         str(file),
                         f"duplicate status {st.uri} with a different time or author",
@@ -471,7 +471,7 @@ def load(
             if data is None:
                 continue
             if not isinstance(data, list):
-                skips.bad(DataError(str(page), "a statuses page must be a JSON array"))
+                skips.report(DataError(str(page), "a statuses page must be a JSON array"))
                 continue
             for i, raw in enumerate(data, 1):
                 st = add(raw, page, i)
@@ -482,7 +482,7 @@ def load(
             if data is None:
                 continue
             if not isinstance(data, dict) or not {"ancestors", "descendants"} <= set(data):
-                skips.bad(DataError(str(ctx_file), "a context must have ancestors and descendants"))
+                skips.report(DataError(str(ctx_file), "a context must have ancestors and descendants"))
                 continue
             focal = ctx_file.stem
             anc = [a for i, a in enumerate(data["ancestors"], 1) if add(a, ctx_file, i)]

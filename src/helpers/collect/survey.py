@@ -45,12 +45,12 @@ import pandas as pd
 from openpyxl.utils.exceptions import InvalidFileException
 
 from helpers import register
+from helpers.collect.issues import Issues
 from helpers.errors import DataError
 from helpers.survey import COLUMNS, RESPONSES_SCHEMA, codebook_items, load_codebook
 
 SALT_ENV = "ROEPTOETER_PSEUDONYM_SALT"
 DEFAULT_SALT = "roeptoeter-survey-v1"
-SKIP_COLUMNS = ["file", "row", "column", "rule"]
 _TRUE = {"1", "1.0", "ja", "yes", "true", "waar", "x", "gekozen"}
 _FALSE = {"0", "0.0", "nee", "no", "false", "onwaar", "niet gekozen"}
 
@@ -84,27 +84,6 @@ def normalise_gm_code(value: Any) -> str | None:
         return None
     text = _id_text(value).upper().removeprefix("GM")
     return f"GM{int(text):04d}" if text.isdigit() and len(text) <= 4 else None
-
-
-class _Bad:
-    """Collects bad input: raises at once (``on_bad="error"``) or records a skip."""
-
-    def __init__(self, on_bad: str) -> None:
-        if on_bad not in ("error", "skip"):
-            raise ValueError(f"on_bad must be 'error' or 'skip', not {on_bad!r}")
-        self.on_bad = on_bad
-        self.rows: list[dict[str, Any]] = []
-
-    def __call__(self, file: Path, rule: str, row: int | None = None,
-                 column: str | None = None) -> None:
-        if self.on_bad == "error":
-            raise DataError(str(file), rule, row=row, column=column)
-        self.rows.append({"file": str(file), "row": row, "column": column, "rule": rule})
-
-    def frame(self) -> pd.DataFrame:
-        out = pd.DataFrame(self.rows, columns=SKIP_COLUMNS)
-        out["row"] = out["row"].astype("Int64")
-        return out
 
 
 def read_export(path: Path) -> tuple[pd.DataFrame, dict[str, dict[float, str]]]:
@@ -210,7 +189,7 @@ def _chosen(v: Any, labels: set[str]) -> bool:
 
 
 def _map_columns(df: pd.DataFrame, path: Path, cb: dict[str, Any], items: pd.DataFrame,
-                 bad: _Bad) -> dict[str, str]:
+                 bad: Issues) -> dict[str, str]:
     """Export column -> tidy column; drops identifying/text/ignored columns, flags unknown ones."""
     raw_to_col = {r: row["column"] for _, row in items.iterrows() for r in row["raw"]}
     text_raw = {_norm(r) for q in cb["questions"] if q["type"] == "text" for r in q["raw"]}
@@ -237,7 +216,7 @@ def _map_columns(df: pd.DataFrame, path: Path, cb: dict[str, Any], items: pd.Dat
     return mapping
 
 
-def _convert_file(path: Path, year: int, cb: dict[str, Any], items: pd.DataFrame, bad: _Bad,
+def _convert_file(path: Path, year: int, cb: dict[str, Any], items: pd.DataFrame, bad: Issues,
                   salt: str | None) -> pd.DataFrame:
     """Tidy rows of one export (plus ``_file``, ``_row``, ``_orig_id`` bookkeeping columns)."""
     df, spss_labels = read_export(path)
@@ -344,7 +323,7 @@ def load(folder: Path, year: int, on_bad: str = "error", *, one_per_municipality
         raise DataError(str(src), "no survey export (*.sav, *.csv, *.xlsx) in this folder")
     cb = load_codebook()
     items = codebook_items(cb)
-    bad = _Bad(on_bad)
+    bad = Issues(on_bad)
     parts = [_convert_file(p, year, cb, items, bad, salt) for p in files]
     data = pd.concat([p for p in parts if len(p)], ignore_index=True) if any(
         len(p) for p in parts) else pd.DataFrame(columns=["_file", "_row", "_orig_id", *COLUMNS])
@@ -358,7 +337,7 @@ def load(folder: Path, year: int, on_bad: str = "error", *, one_per_municipality
     return out, bad.frame()
 
 
-def _check_rows(data: pd.DataFrame, year: int, bad: _Bad, one_per_municipality: bool
+def _check_rows(data: pd.DataFrame, year: int, bad: Issues, one_per_municipality: bool
                 ) -> pd.DataFrame:
     """Duplicate ids, invalid gm_codes, second respondents per municipality (in file order)."""
     keep = np.ones(len(data), dtype=bool)

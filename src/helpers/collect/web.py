@@ -45,6 +45,7 @@ import pandas as pd
 import requests
 
 from helpers import register, websites
+from helpers.collect.issues import Issues
 from helpers.errors import DataError
 
 SITES_FILE = "sites.csv"
@@ -60,7 +61,6 @@ SKIP_EXTENSIONS = (
     ".png", ".gif", ".svg", ".webp", ".mp3", ".mp4", ".avi", ".mov", ".ics", ".xml", ".rss",
     ".css", ".js", ".json",
 )
-SKIP_COLUMNS = ["file", "row", "column", "rule"]
 
 
 def user_agent() -> str:
@@ -498,28 +498,7 @@ def decode_page(body: bytes, content_type: str = "", errors: str = "strict") -> 
         raise
 
 
-class _Skips:
-    """Collects skips (on_bad='skip') or raises at once (on_bad='error')."""
-
-    def __init__(self, on_bad: str) -> None:
-        if on_bad not in ("error", "skip"):
-            raise ValueError(f"on_bad must be 'error' or 'skip', not {on_bad!r}")
-        self.on_bad = on_bad
-        self.rows: list[dict[str, Any]] = []
-
-    def bad(self, file: Path | str, rule: str, row: int | None = None,
-            column: str | None = None) -> None:
-        if self.on_bad == "error":
-            raise DataError(str(file), rule, row=row, column=column)
-        self.rows.append({"file": str(file), "row": row, "column": column, "rule": rule})
-
-    def frame(self) -> pd.DataFrame:
-        out = pd.DataFrame(self.rows, columns=SKIP_COLUMNS)
-        out["row"] = out["row"].astype("Int64")
-        return out
-
-
-def read_sites(folder: Path, year: int, skips: _Skips) -> pd.DataFrame:
+def read_sites(folder: Path, year: int, skips: Issues) -> pd.DataFrame:
     """``web/sites.csv`` checked: columns gm_code,url; http(s) URLs; codes valid in ``year``; no
     duplicates."""
     path = Path(folder) / "web" / SITES_FILE
@@ -555,7 +534,7 @@ def read_sites(folder: Path, year: int, skips: _Skips) -> pd.DataFrame:
     return sites[keep].reset_index(drop=True)
 
 
-def read_index(folder: Path, skips: _Skips) -> list[dict[str, Any]]:
+def read_index(folder: Path, skips: Issues) -> list[dict[str, Any]]:
     """A site's ``index.jsonl``, each line checked (JSON object with the required fields)."""
     path = folder / INDEX_FILE
     out: list[dict[str, Any]] = []
@@ -599,7 +578,7 @@ def read_index(folder: Path, skips: _Skips) -> list[dict[str, Any]]:
 
 
 def audit_cached_site(
-    folder: Path, gm: str, website: str, year: int, rules: websites.Rules, skips: _Skips
+    folder: Path, gm: str, website: str, year: int, rules: websites.Rules, skips: Issues
 ) -> dict[str, Any] | None:
     """The audit row of one cached site, or None when it cannot be audited (reported as a skip)."""
     sdir = site_dir(folder, gm)
@@ -670,7 +649,7 @@ def load(folder: Path, year: int, on_bad: str = "error") -> tuple[pd.DataFrame, 
     from helpers import io
 
     folder = web_root(folder)
-    skips = _Skips(on_bad)
+    skips = Issues(on_bad)
     rules = websites.load_rules()
     sites = read_sites(folder, year, skips)
     rows = []
