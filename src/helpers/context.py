@@ -110,14 +110,7 @@ class Run:
 
     def save_table(self, df: pd.DataFrame, name: str, *, index: bool = False) -> list[Path]:
         """Write an analysis table as ``tables/<name>.csv`` and ``tables/<name>.parquet``."""
-        base = self.out / "tables" / name
-        base.parent.mkdir(parents=True, exist_ok=True)
-        csv, parquet = base.with_suffix(".csv"), base.with_suffix(".parquet")
-        with io.atomic_path(csv) as tmp:
-            df.to_csv(tmp, index=index, lineterminator="\n", float_format="%.6g")
-        with io.atomic_path(parquet) as tmp:
-            df.to_parquet(tmp, index=index)
-        return [csv, parquet]
+        return io.write_csv_parquet(df, self.out / "tables" / name, index=index)
 
     def save_figure(self, fig: Any, name: str) -> list[Path]:
         """Write ``figures/<name>.png`` and ``.svg``, with the demo mark when the data is synthetic."""

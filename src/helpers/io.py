@@ -133,6 +133,19 @@ def read_table(name: str, folder: Path) -> pd.DataFrame:
     return validate(pd.read_parquet(path), name, file=path)
 
 
+def write_csv_parquet(df: pd.DataFrame, base: Path, *, index: bool = False) -> list[Path]:
+    """Write an analysis table as ``<base>.csv`` (6 significant digits, ``\\n`` line ends) and
+    ``<base>.parquet``, each atomically; the same frame always gives the same bytes."""
+    base = Path(base)
+    base.parent.mkdir(parents=True, exist_ok=True)
+    csv, parquet = base.with_suffix(".csv"), base.with_suffix(".parquet")
+    with atomic_path(csv) as tmp:
+        df.to_csv(tmp, index=index, lineterminator="\n", float_format="%.6g")
+    with atomic_path(parquet) as tmp:
+        df.to_parquet(tmp, index=index)
+    return [csv, parquet]
+
+
 def read_utf8(path: Path) -> str:
     """The text of ``path`` (UTF-8, a BOM allowed).
 

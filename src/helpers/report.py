@@ -229,14 +229,7 @@ def replication_table(year: int, records: pd.DataFrame, published_path: Path | N
 
 def write_replication(folder: Path, table: pd.DataFrame) -> list[Path]:
     """Write ``tables/replication.csv`` and ``.parquet`` the way ``Run.save_table`` does."""
-    base = Path(folder) / "tables" / "replication"
-    base.parent.mkdir(parents=True, exist_ok=True)
-    csv, parquet = base.with_suffix(".csv"), base.with_suffix(".parquet")
-    with io.atomic_path(csv) as tmp:
-        table.to_csv(tmp, index=False, lineterminator="\n", float_format="%.6g")
-    with io.atomic_path(parquet) as tmp:
-        table.to_parquet(tmp, index=False)
-    return [csv, parquet]
+    return io.write_csv_parquet(table, Path(folder) / "tables" / "replication")
 
 
 def _write_text(path: Path, text: str) -> Path:
