@@ -69,12 +69,9 @@ class Run:
         from IPython.display import HTML
 
         if self.demo:
-            seed = self.provenance.get("seed")
-            return HTML(
-                '<div style="background:#D55E00;color:white;padding:8px;font-weight:bold">'
-                f"DEMO DATA (synthetic) — generated from seed {seed} for {self.year}, calibrated to "
-                "the published figures. Not real measurements of any municipality.</div>"
-            )
+            from helpers.report import demo_banner
+
+            return HTML(demo_banner(self.lang, self.provenance.get("seed")))
         return HTML(f"<div><b>Data:</b> {', '.join(self.provenance.get('sources', []))}</div>")
 
     # --- reading ------------------------------------------------------------------------------

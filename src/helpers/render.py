@@ -239,6 +239,7 @@ def write_profiles_index(folder: Path, kf: Any, year: int, demo: bool) -> Path:
     import html
 
     from helpers.io import atomic_path
+    from helpers.report import demo_banner
 
     cols = [("name", "Municipality"), ("province", "Province"), ("size_class", "Size"),
             ("interaction_share", "Interaction share"), ("km_median", "Median reply (h)"),
@@ -255,8 +256,7 @@ def write_profiles_index(folder: Path, kf: Any, year: int, demo: bool) -> Path:
             text = "" if v is None or v != v else (f"{v:.2f}" if isinstance(v, float) else str(v))
             cells.append(f'<td data-v="{html.escape(text)}">{html.escape(text)}</td>')
         rows.append("<tr>" + "".join(cells) + "</tr>")
-    banner = ('<p style="background:#D55E00;color:white;padding:8px;font-weight:bold">DEMO DATA '
-              "(synthetic): not real measurements of any municipality.</p>" if demo else "")
+    banner = demo_banner() if demo else ""
     head = "".join(f'<th onclick="sortBy({i})">{html.escape(t)}</th>' for i, (_, t) in enumerate(cols))
     page = f"""<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8"><title>Municipality profiles {year}</title>
