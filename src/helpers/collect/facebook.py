@@ -93,7 +93,9 @@ def _read_csv(path: Path, required, optional, issues) -> list[tuple[int, dict]]:
             for n, rec in enumerate(reader, start=1)]
 
 
-def _time(value: str, path, row, issues) -> pd.Timestamp | None:
+def _time(value: str, path, row, issues, window: tuple[pd.Timestamp, pd.Timestamp]
+          ) -> pd.Timestamp | None:
+    """``created_time`` as UTC, or None (reported) when unreadable, naive or outside the window."""
     text = value.strip()
     try:
         ts = pd.Timestamp(text)
@@ -107,7 +109,12 @@ def _time(value: str, path, row, issues) -> pd.Timestamp | None:
         issues.bad(path, f"created_time {text!r} has no timezone (expected +0000)", row=row,
                    column="created_time")
         return None
-    return ts.tz_convert("UTC")
+    ts = ts.tz_convert("UTC")
+    if not window[0] <= ts < window[1]:
+        issues.bad(path, f"created_time {ts} is outside the observation window", row=row,
+                   column="created_time")
+        return None
+    return ts
 
 
 def load(folder: Path, accounts: pd.DataFrame, window: tuple[pd.Timestamp, pd.Timestamp],
@@ -115,7 +122,6 @@ def load(folder: Path, accounts: pd.DataFrame, window: tuple[pd.Timestamp, pd.Ti
     """Import the Facebook exports under ``folder``; same contract as :func:`.twitter.load`."""
     fb = accounts[accounts["platform"] == "facebook"]
     page_gm = dict(zip(fb["account_id"].astype(str), fb["gm_code"], strict=False))
-    lo, hi = window
     read: list[Path] = []
     posts, seen_posts = [], set()
     post_page: dict[str, str] = {}
@@ -133,12 +139,8 @@ def load(folder: Path, accounts: pd.DataFrame, window: tuple[pd.Timestamp, pd.Ti
                            "belongs to no municipality)", row=row, column="page_id")
                 continue
             post_page[pid] = page
-            ts = _time(rec["created_time"], path, row, issues)
+            ts = _time(rec["created_time"], path, row, issues, window)
             if ts is None:
-                continue
-            if not lo <= ts < hi:
-                issues.bad(path, f"created_time {ts} is outside the observation window",
-                           row=row, column="created_time")
                 continue
             kind = "repost" if rec.get("type", "").lower() in SHARE_TYPES else "original"
             posts.append((pid, "facebook", page_gm[page], page, ts, kind, None, pid, None))
@@ -158,12 +160,8 @@ def load(folder: Path, accounts: pd.DataFrame, window: tuple[pd.Timestamp, pd.Ti
                 issues.bad(path, f"comment on post {rec['post_id']} of a page in no "
                            "municipality's account list", row=row, column="post_id")
                 continue
-            ts = _time(rec["created_time"], path, row, issues)
+            ts = _time(rec["created_time"], path, row, issues, window)
             if ts is None:
-                continue
-            if not lo <= ts < hi:
-                issues.bad(path, f"created_time {ts} is outside the observation window",
-                           row=row, column="created_time")
                 continue
             comments.append({"comment_id": cid, "post_id": rec["post_id"],
                              "parent": rec["parent_comment_id"] or None, "from_id": rec["from_id"],
