@@ -128,9 +128,6 @@ def _bad_cases():
     def unknown(folder):
         _edit_timeline(folder, lambda p: p["data"][0].__setitem__("mood", "sunny"))
 
-    def duplicate(folder):
-        _edit_timeline(folder, lambda p: p["data"].append(dict(p["data"][0])))
-
     def naive(folder):
         _edit_timeline(folder, lambda p: p["data"][0].__setitem__("created_at",
                                                                   "2014-04-03T09:30:00.000"))
@@ -139,17 +136,12 @@ def _bad_cases():
         _edit_timeline(folder, lambda p: p["data"][0].__setitem__("created_at",
                                                                   "2014-07-03T09:30:00.000Z"))
 
-    def stranger(folder):
-        _edit_timeline(folder, lambda p: p["data"][0].__setitem__("author_id", "999"))
-
     return {
         "truncated": (truncated, "mentions.jsonl", 2, None, "not valid JSON"),
         "encoding": (encoding, "mentions.jsonl", 2, None, "not UTF-8"),
         "unknown_field": (unknown, "timelines.jsonl", 1, "mood", "unknown field"),
-        "duplicate": (duplicate, "timelines.jsonl", 1, "id", "duplicate tweet id 1007"),
         "no_timezone": (naive, "timelines.jsonl", 1, "created_at", "no timezone"),
         "outside_window": (outside, "timelines.jsonl", 1, "created_at", "outside the observation"),
-        "no_municipality": (stranger, "timelines.jsonl", 1, "author_id", "belongs to no municipality"),
     }
 
 
@@ -167,9 +159,9 @@ def test_bad_input_error_or_reported_skip(tmp_path, case):
     skip = c.skips.iloc[0]
     assert skip["file"].endswith(file) and skip["row"] == row and rule in skip["rule"]
     posts = set(c.tables["posts"]["post_id"])
-    if case in ("unknown_field", "duplicate"):
-        assert "1007" in posts  # kept (unknown field ignored; first copy kept)
-    elif case in ("no_timezone", "outside_window", "no_municipality"):
+    if case == "unknown_field":
+        assert "1007" in posts  # kept (unknown field ignored)
+    elif case in ("no_timezone", "outside_window"):
         assert "1007" not in posts
     assert len(c.tables["citizen_messages"]) == 5
 
@@ -214,3 +206,73 @@ def test_account_first_seen_without_timezone(tmp_path):
     accounts = c.tables["accounts"].set_index("account_id")
     assert pd.isna(accounts.loc["222", "first_seen"]) and len(c.skips) == 1
     assert accounts.loc["111", "first_seen"] == pd.Timestamp("2009-03-01 10:00", tz="UTC")
+
+
+def test_duplicate_is_counted_once_and_never_an_error(tmp_path):
+    folder = _copy(tmp_path)
+    _edit_timeline(folder, lambda p: p["data"].append(dict(p["data"][0])))  # 1007 twice
+    c = collect(2014, folder, sources=("twitter",), on_bad="error")  # no DataError
+    assert c.tables["posts"]["post_id"].tolist().count("1007") == 1
+    assert len(c.skips) == 1
+    skip = c.skips.iloc[0]
+    assert skip["file"].endswith("timelines.jsonl") and skip["row"] == 1
+    assert skip["column"] == "id"
+    assert skip["rule"].startswith("duplicate of a tweet already read (tweet 1007")
+
+
+def test_author_decides_own_post_not_the_page(tmp_path):
+    """A stranger's tweet in a timeline page is a citizen tweet; an own tweet in a search page is a
+    post (the mentions page is a full-archive search)."""
+    folder = _copy(tmp_path)
+
+    def edit(p):
+        p["data"][0]["author_id"] = "999"  # 1007, a reply to citizen 501's tweet 2003
+        p["data"][0]["entities"] = {"mentions": [{"start": 0, "end": 16, "id": "111",
+                                                  "username": "gemeenteutrecht"}]}
+    _edit_timeline(folder, edit)
+    ment = folder / "twitter" / "mentions.jsonl"
+    page = json.loads(ment.read_text(encoding="utf-8"))
+    page["data"].append({"id": "1008", "text": "@pietanoniem Zie onze site.", "author_id": "111",
+                         "created_at": "2014-04-01T13:00:00.000Z", "conversation_id": "1001",
+                         "in_reply_to_user_id": "503",
+                         "referenced_tweets": [{"type": "replied_to", "id": "2005"}]})
+    ment.write_text(json.dumps(page) + "\n", encoding="utf-8")
+    c = collect(2014, folder, sources=("twitter",), on_bad="error")
+    assert c.skips.empty
+    posts = c.tables["posts"].set_index("post_id")
+    msgs = c.tables["citizen_messages"].set_index("msg_id")
+    assert "1007" not in posts.index and "1007" in msgs.index
+    # 1007 mentions @gemeenteutrecht: attributed to Utrecht, addressed
+    assert msgs.loc["1007", "gm_code"] == "GM0344" and msgs.loc["1007", "addressed"]
+    # 2003 is no longer answered (1007 is not Utrecht's); 1008 from the search page answers 2005
+    assert pd.isna(msgs.loc["2003", "first_reply_post_id"])
+    assert posts.loc["1008", "kind"] == "reply" and posts.loc["1008", "reply_to"] == "citizen"
+    assert msgs.loc["2005", "first_reply_post_id"] == "1008"
+    assert msgs.loc["2005", "first_reply_at"] == pd.Timestamp("2014-04-01 13:00", tz="UTC")
+
+
+def test_suffixes_any_case_and_hidden_copies_ignored(tmp_path):
+    folder = _copy(tmp_path)
+    tw = folder / "twitter"
+    (tw / "mentions.jsonl").rename(tw / "mentions.JSONL")
+    (tw / "timelines.jsonl").rename(tw / "timelines.Json")
+    hidden = tw / ".ipynb_checkpoints"
+    hidden.mkdir()
+    # a checkpoint copy holding an extra own tweet: it must not be read
+    page = json.loads((tw / "timelines.Json").read_text(encoding="utf-8"))
+    page["data"][0]["id"] = "1999"
+    (hidden / "timelines-checkpoint.jsonl").write_text(json.dumps(page) + "\n", encoding="utf-8")
+    (tw / ".DS_Store").write_bytes(b"\x00\x01")
+    c = collect(2014, folder, sources=("twitter",))
+    assert c.skips.empty
+    assert "1999" not in set(c.tables["posts"]["post_id"])
+    assert len(c.tables["posts"]) == 12 and len(c.tables["citizen_messages"]) == 5
+    assert not any(".ipynb_checkpoints" in f or "DS_Store" in f for f in c.inputs)
+
+
+def test_other_files_are_counted_not_silently_ignored(tmp_path):
+    folder = _copy(tmp_path)
+    (folder / "twitter" / "notes.txt").write_text("export log\n", encoding="utf-8")
+    c = collect(2014, folder, sources=("twitter",), on_bad="error")
+    assert len(c.skips) == 1 and c.skips.iloc[0]["file"].endswith("notes.txt")
+    assert "not a Twitter export" in c.skips.iloc[0]["rule"]

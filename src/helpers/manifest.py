@@ -52,25 +52,38 @@ def sha256_file(path: Path) -> str:
     return h.hexdigest()
 
 
+def is_hidden(path: Path, folder: Path) -> bool:
+    """True when ``path`` (inside ``folder``) is hidden or lies in a hidden or cache folder.
+
+    Hidden means a name starting with ``.`` (``.ipynb_checkpoints/``, ``.DS_Store``, ``._x.csv``,
+    ``.~lock.x.csv#``) or ``__pycache__``, for any part of the path below ``folder``. This is the one
+    predicate by which every importer and the up-to-date key skip such files, so that what the key
+    sees is what the collection reads.
+    """
+    rel = Path(path).relative_to(folder)
+    return any(part.startswith(".") or part == "__pycache__" for part in rel.parts)
+
+
+def visible_files(folder: Path, pattern: str = "**/*") -> list[Path]:
+    """The files under ``folder`` matching ``pattern``, hidden ones left out (:func:`is_hidden`), sorted.
+
+    A missing folder gives an empty list.
+    """
+    folder = Path(folder)
+    if not folder.is_dir():
+        return []
+    return [p for p in sorted(folder.glob(pattern)) if p.is_file() and not is_hidden(p, folder)]
+
+
 def tree_hashes(folder: Path, pattern: str = "**/*", *, relative_to: Path | None = None) -> dict:
     """``{relative path: sha256}`` of the files under ``folder`` matching ``pattern`` (sorted).
 
     Paths are POSIX-style and relative to ``relative_to`` (default ``folder``); ``__pycache__`` and
-    hidden files are skipped. A missing folder gives an empty mapping.
+    hidden files and folders are skipped (:func:`is_hidden`). A missing folder gives an empty mapping.
     """
     folder = Path(folder)
     base = Path(relative_to) if relative_to is not None else folder
-    if not folder.is_dir():
-        return {}
-    out = {}
-    for path in sorted(folder.glob(pattern)):
-        rel = path.relative_to(folder)
-        if not path.is_file() or "__pycache__" in rel.parts:
-            continue
-        if any(part.startswith(".") for part in rel.parts):
-            continue
-        out[path.relative_to(base).as_posix()] = sha256_file(path)
-    return out
+    return {p.relative_to(base).as_posix(): sha256_file(p) for p in visible_files(folder, pattern)}
 
 
 def notebook_source_hash(path: Path) -> str:

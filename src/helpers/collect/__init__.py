@@ -34,6 +34,7 @@ from helpers import io
 from helpers.collect.http import window_bounds
 from helpers.collect.issues import SKIP_COLUMNS, Issues
 from helpers.errors import DataError
+from helpers.manifest import visible_files
 from helpers.paths import project_root, reference_dir
 
 SOURCES = ("twitter", "facebook", "mastodon", "bluesky", "survey", "web")
@@ -98,7 +99,8 @@ def relpath(path: Path) -> str:
 
 
 def _hash_tree(folder: Path) -> dict[str, str]:
-    return {relpath(p): io.sha256(p) for p in sorted(folder.rglob("*")) if p.is_file()}
+    """SHA-256 of every visible file under ``folder`` (hidden ones skipped as by the up-to-date key)."""
+    return {relpath(p): io.sha256(p) for p in visible_files(folder)}
 
 
 def _parse_window(window: Any, year: int) -> tuple[dt.date, dt.date]:
@@ -195,7 +197,7 @@ def collect(
             messages.append(m)
             if len(skipped):
                 api_skips.append(pd.DataFrame(skipped).reindex(columns=SKIP_COLUMNS))
-            hashes.update({relpath(f): io.sha256(f) for f in sorted(folder.rglob("*.json"))
+            hashes.update({relpath(f): io.sha256(f) for f in visible_files(folder, "**/*.json")
                            if f.name != "index.json"})
         tables["posts"] = pd.concat(posts, ignore_index=True) if posts else twitter.empty_posts()
         tables["citizen_messages"] = (pd.concat(messages, ignore_index=True) if messages

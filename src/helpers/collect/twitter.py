@@ -1,17 +1,32 @@
 """Twitter importer: twarc2 JSON Lines and archive ``tweets.js`` -> ``posts`` and ``citizen_messages``.
 
-Inputs under ``<inputs>/twitter/`` (searched recursively, in sorted order):
+Inputs under ``<inputs>/twitter/`` (searched recursively, in sorted order; hidden files and folders
+such as ``.ipynb_checkpoints/`` are skipped, see :func:`helpers.manifest.is_hidden`; suffixes match
+case-insensitively):
 
-- ``*.jsonl`` — Twitter API v2 response pages as twarc2 writes them, one page per line:
-  ``{"data": [tweet, ...], "includes": {"users": [...], "tweets": [...]}, "meta": {...},
-  "__twarc": {"url", "version", "retrieved_at"}}``. A page whose ``__twarc.url`` is a user
-  timeline (``/2/users/<id>/tweets``) holds that account's own tweets; any other page (search,
-  ``/users/<id>/mentions``) holds tweets *about* municipalities.
-  Lines written by ``twarc2 flatten`` (one tweet per line, expansions inlined) are read too.
+- ``*.jsonl`` (or ``*.json``) — Twitter API v2 responses as twarc2 writes them, one per line, from
+  any endpoint: a page ``{"data": [tweet, ...], "includes": {"users": [...], "tweets": [...]},
+  "meta": {...}, "errors": [...], "__twarc": {"url", "version", "retrieved_at"}}`` of a user
+  timeline (``twarc2 timeline``), a full-archive or recent search (``twarc2 search [--archive]``,
+  ``/2/tweets/search/all`` or ``/recent``) or mentions, or one streamed tweet
+  ``{"data": tweet, "matching_rules": [...], ...}`` (``twarc2 stream``). Lines written by
+  ``twarc2 flatten`` (one tweet per line, expansions inlined) are read too.
 - ``tweets.js`` (or ``tweets-part<N>.js``) from a personal archive, ``window.YTD.tweets.part0 = [...]``
   with v1.1-style fields (``id_str``, ``full_text``, ``created_at`` like
   ``Sat Sep 10 01:52:13 +0000 2022``, numbers as strings). The account is read from the archive's
-  ``account.js`` in the same folder (``accountId``).
+  ``account.js`` in the same folder (``accountId``); the archive's other ``*.js`` files are not read
+  (counted in the skips as such).
+
+**Who wrote it decides, not how it was collected.** A tweet whose *author* is a listed account is an
+own post, whatever page or file it came in; any other tweet is a citizen (or other) message, also
+when it sits in a timeline page. The same tweet read twice (two search pages, a search page and a
+timeline, two files) is one tweet: the later copies are left out and counted in the skips as
+"duplicate of a tweet already read" (counted in either ``on_bad`` mode, never an error). Tweets in
+``includes.tweets`` are context (reply chains, reply targets), not items.
+
+**twarc2 ``errors`` entries** (a suspended, protected, deleted or renamed account; a deleted or
+withheld tweet) are counted in the skips, one row per entry, naming the listed account
+(``@handle``, gemeente code) and the kind; an account that is not in the list is not named.
 
 **Own posts** (the author is in the account list):
 
@@ -42,9 +57,8 @@ first reply (censored at the end of the window by the analysis).
 **Bad input** (each reported through :class:`helpers.collect.Issues`: an error, or a skip in the
 skips table): a line that is not valid JSON (truncated), a line or file that is not UTF-8, an
 unknown field (the field is ignored and the item kept; reported once per file and field), a
-duplicate tweet id (the later copy is left out), a timestamp without a timezone, an item outside
-the observation window, a timeline tweet whose author is in no municipality's account list, a
-citizen tweet that cannot be attributed.
+timestamp without a timezone, an item outside the observation window, an archive whose account is in
+no municipality's account list, a citizen tweet that cannot be attributed.
 """
 
 from __future__ import annotations
@@ -58,10 +72,15 @@ import pandas as pd
 
 from helpers.collect import questions
 from helpers.errors import DataError
+from helpers.manifest import visible_files
 from helpers.schemas import CITIZEN_MESSAGES, POSTS
 
 MAX_DEPTH = 25
-PAGE_KEYS = {"data", "includes", "meta", "errors", "__twarc"}
+PAGE_KEYS = {"data", "includes", "meta", "errors", "__twarc", "matching_rules"}
+#: Rule for a tweet read a second time (counted in the skips in either ``on_bad`` mode).
+DUPLICATE_RULE = "duplicate of a tweet already read"
+_ARCHIVE_TWEETS = re.compile(r"tweets(-part\d+)?\.js", re.IGNORECASE)
+_JSONL_SUFFIXES = (".jsonl", ".json")
 V2_FIELDS = {
     "id", "text", "author_id", "created_at", "conversation_id", "in_reply_to_user_id",
     "referenced_tweets", "lang", "entities", "public_metrics", "attachments", "context_annotations",
@@ -127,13 +146,17 @@ def _refs(tweet: dict) -> dict[str, str]:
 class _Reader:
     """Collects normalised tweets from every file, reporting bad input."""
 
-    def __init__(self, issues, window: tuple[pd.Timestamp, pd.Timestamp]) -> None:
+    def __init__(self, issues, window: tuple[pd.Timestamp, pd.Timestamp],
+                 accounts: dict[str, tuple[str, str]] | None = None) -> None:
         self.issues, self.lo, self.hi = issues, window[0], window[1]
+        self.accounts = accounts or {}  # account id -> (gm_code, handle), Twitter rows of the list
+        self.by_handle = {h.lower(): i for i, (_, h) in self.accounts.items()}
         self.items: list[dict] = []  # data tweets (own and citizen), in the window
         self.context: dict[str, tuple[str | None, str | None]] = {}  # id -> (parent, author)
-        self.seen: set[str] = set()
+        self.seen: dict[str, tuple[str, int]] = {}  # id -> (file name, row) where first read
         self.unknown: set[tuple[str, str]] = set()
         self.read: list[Path] = []
+        self.n_read: dict[str, int] = {}  # file -> tweets (items) read from it
 
     def _unknown(self, file, row, keys, known, where) -> None:
         for key in sorted(set(keys) - known):
@@ -145,11 +168,13 @@ class _Reader:
 
     def _add(self, item: dict, file, row) -> None:
         tid = item["id"]
+        self.n_read[str(file)] = self.n_read.get(str(file), 0) + 1
         if tid in self.seen:
-            self.issues.bad(file, f"duplicate tweet id {tid} (the later copy is left out)",
-                            row=row, column="id")
+            first_file, first_row = self.seen[tid]
+            self.issues.count(file, f"{DUPLICATE_RULE} (tweet {tid}, first read in {first_file} "
+                              f"row {first_row}; counted once)", row=row, column="id")
             return
-        self.seen.add(tid)
+        self.seen[tid] = (Path(file).name, row)
         self.context[tid] = (item["parent"], item["author_id"])
         if not (self.lo <= item["created_at"] < self.hi):
             self.issues.bad(file, f"created_at {item['created_at']} is outside the observation "
@@ -160,6 +185,17 @@ class _Reader:
         item["is_question"] = questions.is_question(text)
         item["theme"] = questions.theme_of(text)
         self.items.append(item)
+
+    def _errors(self, errors, path: Path, row: int) -> None:
+        """Count each twarc2 ``errors`` entry in the skips, per account (see the module docstring)."""
+        if not isinstance(errors, list):
+            self.issues.bad(path, "'errors' of a twarc2 page must be a list", row=row,
+                            column="errors")
+            return
+        for entry in errors:
+            if isinstance(entry, dict):
+                self.issues.count(path, describe_error(entry, self.accounts, self.by_handle),
+                                  row=row, column="errors")
 
     # -- twarc2 JSON Lines --------------------------------------------------------------------
     def jsonl(self, path: Path) -> None:
@@ -184,6 +220,10 @@ class _Reader:
                     continue
                 if isinstance(page, dict) and "data" not in page and "id" in page:
                     page = _unflatten(page)
+                elif isinstance(page, dict) and isinstance(page.get("data"), dict):
+                    page = dict(page, data=[page["data"]])  # a streamed tweet (twarc2 stream)
+                if isinstance(page, dict) and "data" not in page and "errors" in page:
+                    page = dict(page, data=[])  # a page holding only errors (e.g. a suspended user)
                 if not isinstance(page, dict) or not isinstance(page.get("data", []), list):
                     self.issues.bad(path, "a twarc2 page must be an object with a 'data' list",
                                     row=row, column="data")
@@ -194,11 +234,10 @@ class _Reader:
 
     def _page(self, page: dict, path: Path, row: int) -> None:
         self._unknown(path, row, page.keys(), PAGE_KEYS, "page")
+        if page.get("errors") is not None:
+            self._errors(page.get("errors"), path, row)
         url = str((page.get("__twarc") or {}).get("url") or "")
         parsed = urlparse(url)
-        timeline = bool(re.search(r"/users/[^/]+/tweets$", parsed.path))
-        if not url:
-            timeline = "timeline" in path.name.lower()
         query = " ".join(parse_qs(parsed.query).get("query", []))
         handles = tuple(h.lower() for h in _QUERY_HANDLE.findall(query))
         for inc in (page.get("includes") or {}).get("tweets") or []:
@@ -228,13 +267,14 @@ class _Reader:
                 "quoted": refs.get("quoted"),
                 "mentions": [(str(m.get("id") or ""), str(m.get("username") or "").lower())
                              for m in mentions if isinstance(m, dict)],
-                "timeline": timeline, "query_handles": handles, "file": path, "row": row,
+                "archive": False, "query_handles": handles, "file": path, "row": row,
             }, path, row)
 
     # -- personal archive ---------------------------------------------------------------------
     def archive(self, path: Path) -> None:
         self.read.append(path)
-        account = path.parent / "account.js"
+        account = next((p for p in sorted(path.parent.iterdir())
+                        if p.name.lower() == "account.js" and p.is_file()), path.parent / "account.js")
         if not account.is_file():
             self.issues.bad(path, "archive tweets.js needs its account.js beside it (accountId)")
             return
@@ -284,8 +324,67 @@ class _Reader:
                 "quoted": str(quoted) if quoted else None,
                 "mentions": [(str(m.get("id_str") or ""), str(m.get("screen_name") or "").lower())
                              for m in mentions if isinstance(m, dict)],
-                "timeline": True, "query_handles": (), "file": path, "row": row,
+                "archive": True, "query_handles": (), "file": path, "row": row,
             }, path, row)
+
+
+def error_kind(entry: dict) -> str:
+    """What a twarc2 / API v2 ``errors`` entry says happened, in a few words.
+
+    ``suspended`` (detail "User has been suspended"), ``protected`` (type
+    ``.../not-authorized-for-resource`` or title "Authorization Error"), ``not found`` for a user
+    (a deleted or renamed account), ``deleted`` for a tweet (type ``.../resource-not-found``), else
+    the entry's title (or the last part of its type).
+    """
+    detail = str(entry.get("detail") or "").lower()
+    kind = str(entry.get("type") or "")
+    title = str(entry.get("title") or "")
+    resource = str(entry.get("resource_type") or "")
+    if "suspended" in detail:
+        return "suspended"
+    if kind.endswith("/not-authorized-for-resource") or title == "Authorization Error":
+        return "protected"
+    if kind.endswith("/resource-not-found") or title == "Not Found Error":
+        return "deleted" if resource == "tweet" else "not found"
+    return title or kind.rsplit("/", 1)[-1] or "unknown problem"
+
+
+def describe_error(entry: dict, accounts: dict[str, tuple[str, str]],
+                   by_handle: dict[str, str] | None = None) -> str:
+    """The skip rule for one twarc2 ``errors`` entry: which account, what kind of problem.
+
+    Parameters
+    ----------
+    entry : dict
+        An item of a page's ``errors`` list (``resource_type``, ``resource_id``, ``parameter``,
+        ``value``, ``title``, ``detail``, ``type``).
+    accounts : dict
+        Account id -> ``(gm_code, handle)`` of the listed Twitter accounts.
+    by_handle : dict, optional
+        Lower-case handle -> account id (for entries about a ``username``).
+
+    Returns
+    -------
+    str
+        E.g. ``"twarc2 errors entry: account @gemeentex (GM0001) is suspended; no tweets of it were
+        returned"``. Accounts that are not in the list, and the entry's free text (which may hold a
+        citizen's user name), are never quoted.
+    """
+    by_handle = by_handle if by_handle is not None else {
+        h.lower(): i for i, (_, h) in accounts.items()}
+    kind = error_kind(entry)
+    resource = str(entry.get("resource_type") or "")
+    rid = str(entry.get("resource_id") or entry.get("value") or "")
+    if resource == "user":
+        acc = rid if rid in accounts else by_handle.get(rid.lower().lstrip("@"))
+        if acc is not None:
+            gm, handle = accounts[acc]
+            return (f"twarc2 errors entry: account @{handle} ({gm}) is {kind}; no tweets of it were "
+                    "returned")
+        return f"twarc2 errors entry: a user account not in the account list is {kind}"
+    if resource == "tweet":
+        return f"twarc2 errors entry: tweet {rid} is {kind} (not available; left out)"
+    return f"twarc2 errors entry about a {resource or 'resource'}: {kind}"
 
 
 def _unflatten(tweet: dict) -> dict:
@@ -402,7 +501,8 @@ def first_replies(messages: pd.DataFrame, posts: pd.DataFrame,
 
 
 def load(folder: Path, accounts: pd.DataFrame, window: tuple[pd.Timestamp, pd.Timestamp],
-         issues) -> tuple[pd.DataFrame, pd.DataFrame, list[Path]]:
+         issues, stats: dict[str, dict[str, int]] | None = None
+         ) -> tuple[pd.DataFrame, pd.DataFrame, list[Path]]:
     """Import every Twitter file under ``folder``.
 
     Parameters
@@ -415,6 +515,9 @@ def load(folder: Path, accounts: pd.DataFrame, window: tuple[pd.Timestamp, pd.Ti
         UTC [start, end) of the observation window.
     issues : helpers.collect.Issues
         Where bad input is reported.
+    stats : dict, optional
+        Filled with ``{file: {"read": tweets read, "kept": tweets in posts or messages}}`` per
+        export file (for the per-file table of :func:`helpers.collect.file_table`).
 
     Returns
     -------
@@ -426,28 +529,37 @@ def load(folder: Path, accounts: pd.DataFrame, window: tuple[pd.Timestamp, pd.Ti
     tw = accounts[accounts["platform"] == "twitter"]
     acc_gm = dict(zip(tw["account_id"].astype(str), tw["gm_code"], strict=False))
     handle_gm = dict(zip(tw["handle"].astype(str).str.lower(), tw["gm_code"], strict=False))
-    reader = _Reader(issues, window)
-    for path in sorted(folder.rglob("*")):
-        if path.suffix == ".jsonl":
+    listed = {str(i): (str(g), str(h)) for i, g, h in
+              zip(tw["account_id"], tw["gm_code"], tw["handle"], strict=False)}
+    reader = _Reader(issues, window, listed)
+    for path in visible_files(folder):
+        name = path.name
+        if path.suffix.lower() in _JSONL_SUFFIXES:
             reader.jsonl(path)
-        elif re.fullmatch(r"tweets(-part\d+)?\.js", path.name):
+        elif _ARCHIVE_TWEETS.fullmatch(name):
             reader.archive(path)
+        elif name.lower() == "account.js":
+            continue  # read with the tweets.js beside it
+        else:
+            issues.count(path, "not a Twitter export (expected *.jsonl, *.json or an archive's "
+                         "tweets.js); file not read")
     if not reader.read:
         raise DataError(str(folder), "no Twitter export (*.jsonl, tweets.js) in this folder; add "
                         "the exports or leave 'twitter' out of sources")
     own, citizen = [], []
     for t in reader.items:
         if t["author_id"] in acc_gm:
-            if t["timeline"]:
-                own.append(t)
-            # tweets by listed accounts found by a search are posts, collected via timelines
-        elif t["timeline"]:
-            issues.bad(t["file"], f"author {t['author_id']} of a timeline tweet is in no "
-                       "municipality's account list (account belongs to no municipality)",
-                       row=t["row"], column="author_id")
+            own.append(t)  # the author decides: timeline, search, stream or archive alike
+        elif t["archive"]:
+            issues.bad(t["file"], f"the archive's account {t['author_id']} is in no "
+                       "municipality's account list (account belongs to no municipality); add "
+                       "it to accounts.csv", row=t["row"], column="accountId")
         else:
             citizen.append(t)
     posts = _classify_posts(own, acc_gm, reader.context)
+    kept: dict[str, int] = {}
+    for t in own:
+        kept[str(t["file"])] = kept.get(str(t["file"]), 0) + 1
     conv_gm = dict(zip(posts.loc[posts["kind"] != "reply", "post_id"],
                        posts.loc[posts["kind"] != "reply", "gm_code"], strict=False))
     rows = []
@@ -459,6 +571,7 @@ def load(folder: Path, accounts: pd.DataFrame, window: tuple[pd.Timestamp, pd.Ti
                        column="id")
             continue
         rows.append((t["id"], gm, t["created_at"], addressed, t["is_question"], t["theme"]))
+        kept[str(t["file"])] = kept.get(str(t["file"]), 0) + 1
     msgs = pd.DataFrame(rows, columns=["msg_id", "gm_code", "created_at", "addressed",
                                        "is_question", "theme"])
     parents = {k: v[0] for k, v in reader.context.items()}
@@ -475,7 +588,13 @@ def load(folder: Path, accounts: pd.DataFrame, window: tuple[pd.Timestamp, pd.Ti
         msgs["first_reply_at"] = pd.to_datetime(msgs["first_reply_at"], utc=True)
         msgs["addressed"] = msgs["addressed"].astype(bool)
         msgs["is_question"] = msgs["is_question"].astype(bool)
+    if stats is not None:
+        for path in reader.read:
+            if path.name.lower() == "account.js":
+                continue
+            stats[str(path)] = {"read": reader.n_read.get(str(path), 0),
+                                "kept": kept.get(str(path), 0)}
     return posts.reset_index(drop=True), msgs.reset_index(drop=True), reader.read
 
 
-__all__ = ["empty_messages", "empty_posts", "first_replies", "load"]
+__all__ = ["describe_error", "empty_messages", "empty_posts", "error_kind", "first_replies", "load"]
