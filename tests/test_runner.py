@@ -102,12 +102,18 @@ def test_check_years():
 
 
 def test_check_inputs_needs_raw_folder_only_for_file_sources(tmp_path):
-    runner.check_inputs(tmp_path, 2014, {"collect": {"source": "demo"}})
-    with pytest.raises(DataError, match=r"missing input data: data/raw/2014/ .*collect"):
+    res = runner.check_inputs(tmp_path, 2014, {"collect": {"source": "demo"}})
+    assert res["collect"].kind == "demo"
+    with pytest.raises(DataError, match=r"missing input data: data/raw/2014/ does not exist"):
         runner.check_inputs(tmp_path, 2014, {"collect": {"source": "files"}})
     (tmp_path / "data" / "raw" / "2014").mkdir(parents=True)
-    runner.check_inputs(tmp_path, 2014, {"collect": {"source": "files"}})
-    with pytest.raises(DataError, match="missing input data: exports/2014 does not exist"):
+    with pytest.raises(DataError, match=r"data/raw/2014/ holds no source folder with files"):
+        runner.check_inputs(tmp_path, 2014, {"collect": {"source": "files"}})
+    (tmp_path / "data" / "raw" / "2014" / "web").mkdir()
+    (tmp_path / "data" / "raw" / "2014" / "web" / "index.jsonl").write_text("{}\n")
+    assert runner.check_inputs(tmp_path, 2014, {"collect": {"source": "files"}})[
+        "collect"].sources == ("web",)
+    with pytest.raises(DataError, match="missing input data: exports/2014/ does not exist"):
         runner.check_inputs(tmp_path, 2014, {"collect": {"source": "files",
                                                          "input_dir": "exports/2014"}})
 

@@ -43,7 +43,8 @@ import yaml
 
 from helpers import manifest as mf
 from helpers import params as prm
-from helpers.errors import DataError, ParameterError
+from helpers.errors import ParameterError
+from helpers.sources import Resolution, resolve
 
 #: The study year of the 2014 GemeenteBuzz / Socialmediameetlat.nl study: what a bare run runs.
 DEFAULT_YEAR = 2014
@@ -205,7 +206,8 @@ def check_years(years: Iterable[int | str] | None) -> list[int]:
 
 
 #: Parameters whose value must be one of a few words (checked before any kernel starts).
-CHOICES = {"on_bad_input": ("error", "skip"), "source": ("demo", "files"), "lang": ("en", "nl")}
+CHOICES = {"on_bad_input": ("error", "skip"), "source": ("auto", "demo", "files"),
+           "lang": ("en", "nl")}
 
 
 def check_choices(parameters: Mapping[str, Mapping[str, Any]]) -> None:
@@ -219,36 +221,28 @@ def check_choices(parameters: Mapping[str, Mapping[str, Any]]) -> None:
                 )
 
 
-def check_inputs(root: Path, year: int, parameters: Mapping[str, Mapping[str, Any]]) -> None:
-    """Raise when a notebook reads raw files (``source = "files"``) and their folder is absent.
+def check_inputs(root: Path, year: int,
+                 parameters: Mapping[str, Mapping[str, Any]]) -> dict[str, Resolution]:
+    """Resolve what each notebook with a ``source`` parameter reads (:func:`helpers.sources.resolve`).
 
-    The folder is the notebook's ``input_dir`` parameter when it has a non-empty one (relative to
-    the project root), else ``data/raw/<year>/``.
+    Returns
+    -------
+    dict
+        Notebook -> :class:`~helpers.sources.Resolution` (raw files or demo, and which sources).
 
     Raises
     ------
+    ParameterError
+        An unknown source or ``input_dir`` outside the project.
     DataError
-        Naming the folder and the fix.
+        Raw files asked for (``source=files`` or a named source) that are not there, naming the
+        folder and the fix.
     """
-    for nb, p in parameters.items():
-        if p.get("source") != "files":
-            continue
-        given = str(p.get("input_dir") or "")
-        rel = given or f"data/raw/{year}/"
-        inside = Path(os.path.normpath(Path(root) / rel))
-        if not inside.is_relative_to(Path(os.path.normpath(root))):
-            raise ParameterError(
-                f"parameter input_dir={given!r} for notebook {nb} points outside the project "
-                f"({root}); put the raw exports under data/raw/ and give that path"
-            )
-        folder = Path(given) if Path(given).is_absolute() else Path(root) / rel
-        if not folder.is_dir():
-            raise DataError(
-                rel,
-                f"missing input data: {rel} does not exist but {nb} reads source='files'; put the "
-                f"raw exports there (see data/raw/README.md) or run on the demo data (leave out "
-                f"-p source=files)",
-            )
+    return {
+        nb: resolve(year, str(p.get("source") or "auto"), str(p.get("sources") or ""),
+                    str(p.get("input_dir") or ""), root=Path(root))
+        for nb, p in parameters.items() if "source" in p
+    }
 
 
 def year_key(
@@ -259,11 +253,21 @@ def year_key(
     lock_hash: str | None,
     reference_hashes: Mapping[str, str],
     parameters: Mapping[str, Mapping[str, Any]],
+    inputs: Mapping[str, Resolution] | None = None,
 ) -> str:
-    """The up-to-date key of ``year``: the shared hashes plus ``data/raw/<year>/`` and parameters."""
+    """The up-to-date key of ``year``: the shared hashes plus ``data/raw/<year>/`` and parameters.
+
+    ``inputs`` (from :func:`check_inputs`) adds what each notebook reads (raw files or demo, which
+    sources) and the files of a raw folder other than ``data/raw/<year>/`` (``input_dir``).
+    """
     raw = mf.tree_hashes(Path(root) / "data" / "raw" / str(year))
+    params = {k: dict(v) for k, v in parameters.items()}
+    for nb, res in (inputs or {}).items():
+        params.setdefault(nb, {})["__inputs__"] = res.as_key()
+        if res.kind == "files" and res.path != Path(root).resolve() / "data" / "raw" / str(year):
+            raw.update({f"{res.as_key()['path']}/{k}": v for k, v in mf.tree_hashes(res.path).items()})
     return mf.up_to_date_key(
-        notebook_hashes, helper_hashes, lock_hash, reference_hashes, raw, parameters
+        notebook_hashes, helper_hashes, lock_hash, reference_hashes, raw, params
     )
 
 
@@ -286,6 +290,7 @@ class Prepared:
     overrides: dict[str, dict[str, Any]]
     effective: dict[int, dict[str, dict[str, Any]]]
     keys: dict[int, str]
+    inputs: dict[int, dict[str, Resolution]] = field(default_factory=dict)
 
 
 def helpers_hashes() -> dict[str, str]:
@@ -332,16 +337,17 @@ def prepare(
     defaults = {n: prm.notebook_defaults(project.notebook(n)) for n in order}
     overrides = prm.resolve(defaults, given)
     effective = {y: prm.effective(defaults, overrides, y) for y in year_list}
+    inputs: dict[int, dict[str, Resolution]] = {}
     for y in year_list:
         check_choices(effective[y])
-        check_inputs(project.root, y, effective[y])
+        inputs[y] = check_inputs(project.root, y, effective[y])
     nb_hashes = {n: mf.notebook_source_hash(project.notebook(n)) for n in order}
     lock = project.root / mf.LOCK_FILE
     lock_hash = mf.sha256_file(lock) if lock.is_file() else None
     ref = mf.tree_hashes(project.root / "data" / "reference")
     helper = helpers_hashes()
     keys = {
-        y: year_key(y, project.root, nb_hashes, helper, lock_hash, ref, effective[y])
+        y: year_key(y, project.root, nb_hashes, helper, lock_hash, ref, effective[y], inputs[y])
         for y in year_list
     }
     return Prepared(
@@ -354,6 +360,7 @@ def prepare(
         overrides=overrides,
         effective=effective,
         keys=keys,
+        inputs=inputs,
     )
 
 
@@ -860,6 +867,9 @@ def _run_locked(
     clean_stale(project.outputs)
     todo: list[int] = []
     for year in prepared.years:
+        for nb, res in prepared.inputs.get(year, {}).items():
+            seed = prepared.effective[year].get(nb, {}).get("seed")
+            _say(quiet, res.line(year, seed if isinstance(seed, int) else None))
         if not force and is_up_to_date(project.outputs / str(year), prepared.keys[year]):
             _say(quiet, f"{year} up to date (skipped; --force to rerun)")
         else:

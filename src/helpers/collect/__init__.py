@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -61,6 +62,10 @@ class Collected:
         True when the inputs are the synthetic demo dataset.
     year, window, sources, meta
         The arguments, and the demo dataset's ``demo.json`` (empty for real data).
+    files : DataFrame
+        One row per input file read: ``file`` (as in :attr:`inputs`), ``source``, ``read`` and
+        ``kept`` (items read from it and kept in a tidy table; ``<NA>`` where the importer does
+        not count per file). See :func:`file_table`.
     """
 
     tables: dict[str, pd.DataFrame]
@@ -71,6 +76,8 @@ class Collected:
     window: tuple[dt.date, dt.date]
     sources: tuple[str, ...]
     meta: dict[str, Any] = field(default_factory=dict)
+    files: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(
+        columns=["file", "source", "read", "kept"]))
 
 
 def window_for(year: int) -> tuple[dt.date, dt.date]:
@@ -166,6 +173,7 @@ def collect(
         if extra.is_file():
             hashes[relpath(extra)] = io.sha256(extra)
     tables: dict[str, pd.DataFrame] = {}
+    counts: dict[str, dict[str, Any]] = {}  # relpath -> source, read, kept (see Collected.files)
     social = [s for s in sources if s in SOCIAL]
     api_skips: list[pd.DataFrame] = []
     if social:
@@ -184,10 +192,16 @@ def collect(
             if not folder.is_dir():
                 raise DataError(str(folder), f"source folder {name}/ is missing; add the exported "
                                 f"files or leave {name!r} out of sources")
-            p, m, read = module.load(folder, accounts, (lo, hi), issues)
+            stats: dict[str, dict[str, int]] = {}
+            if module is twitter:
+                p, m, read = twitter.load(folder, accounts, (lo, hi), issues, stats=stats)
+            else:
+                p, m, read = module.load(folder, accounts, (lo, hi), issues)
             posts.append(p)
             messages.append(m)
             hashes.update({relpath(f): io.sha256(f) for f in read})
+            for f in read:
+                counts[relpath(f)] = {"source": name, **stats.get(str(f), {})}
         for name, module in (("mastodon", mastodon), ("bluesky", bluesky)):
             if name not in social:
                 continue
@@ -197,8 +211,10 @@ def collect(
             messages.append(m)
             if len(skipped):
                 api_skips.append(pd.DataFrame(skipped).reindex(columns=SKIP_COLUMNS))
-            hashes.update({relpath(f): io.sha256(f) for f in visible_files(folder, "**/*.json")
-                           if f.name != "index.json"})
+            hashed = {relpath(f): io.sha256(f) for f in visible_files(folder, "**/*.json")
+                      if f.name != "index.json"}
+            hashes.update(hashed)
+            counts.update({f: {"source": name} for f in hashed})
         tables["posts"] = pd.concat(posts, ignore_index=True) if posts else twitter.empty_posts()
         tables["citizen_messages"] = (pd.concat(messages, ignore_index=True) if messages
                                       else twitter.empty_messages())
@@ -217,10 +233,78 @@ def collect(
         tables[table] = df
         if skipped is not None and len(skipped):
             skip_frames.append(pd.DataFrame(skipped).reindex(columns=SKIP_COLUMNS))
-        hashes.update(_hash_tree(folder))
+        tree = _hash_tree(folder)
+        hashes.update(tree)
+        counts.update({f: {"source": name} for f in tree})
     skips = pd.concat([f for f in skip_frames if len(f)] or [skip_frames[0]], ignore_index=True)
+    if social:
+        counts[relpath(acc_file)] = {"source": "accounts", "read": pd.NA,
+                                     "kept": len(tables["accounts"])}
+    files = pd.DataFrame([{"file": f, **c} for f, c in sorted(counts.items())],
+                         columns=["file", "source", "read", "kept"])
+    files[["read", "kept"]] = files[["read", "kept"]].astype("Int64")
     return Collected(tables=tables, skips=skips, inputs=dict(sorted(hashes.items())), demo=demo,
-                     year=int(year), window=win, sources=sources, meta=meta)
+                     year=int(year), window=win, sources=sources, meta=meta, files=files)
+
+
+_PARENTHESIS = re.compile(r"\s*\([^()]*\)")
+_NUMBERS = re.compile(r"\d(?:[\d:.,+\-TZ ]*\d)?")
+
+
+def reason_of(rule: str) -> str:
+    """A skip rule without its particulars, to group skips by reason.
+
+    Parenthesised details are dropped and numbers (ids, times, dates) become ``#``: ``"duplicate
+    of a tweet already read (tweet 1007, ...)"`` -> ``"duplicate of a tweet already read"``.
+    """
+    return _NUMBERS.sub("#", _PARENTHESIS.sub("", str(rule))).strip()
+
+
+def file_table(collected: Collected, top: int = 3) -> pd.DataFrame:
+    """Per input file: items read, kept and skipped, and the most frequent reasons for skips.
+
+    Parameters
+    ----------
+    collected : Collected
+        What :func:`collect` read.
+    top : int
+        How many reasons to list per file (most frequent first, ties by text).
+
+    Returns
+    -------
+    DataFrame
+        ``file`` (relative to the project root), ``source``, ``read``, ``kept``, ``skipped``
+        (Int64 counts of items; ``read`` and ``kept`` are ``<NA>`` where the importer does not count
+        per file), and ``reasons`` (``"reason (n); ..."``; skips of the file grouped with
+        :func:`reason_of`). ``skipped`` is ``read - kept`` where both are known (an item reported
+        with an unknown field is kept), else the number of skip rows of the file. Files that only
+        appear in the skips (e.g. a file that is not an export) are listed too, with ``read`` NA.
+    """
+    files = collected.files.copy()
+    skips = collected.skips.copy()
+    skips["file"] = [relpath(Path(f)) if f else "" for f in skips["file"].astype(str)]
+    extra = sorted(set(skips["file"]) - set(files["file"]))
+    if extra:
+        files = pd.concat([files, pd.DataFrame({"file": extra, "source": pd.NA, "read": pd.NA,
+                                                "kept": pd.NA})], ignore_index=True)
+    rows = []
+    for rec in files.to_dict("records"):
+        mine = skips.loc[skips["file"] == rec["file"], "rule"].map(reason_of)
+        read, kept = rec["read"], rec["kept"]
+        skipped = (int(read) - int(kept)) if not (pd.isna(read) or pd.isna(kept)) else len(mine)
+        counts = mine.value_counts()
+        order = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[:top]
+        source = rec["source"]
+        if pd.isna(source):
+            parts = Path(rec["file"]).parts
+            source = next((p for p in parts if p in SOURCES), "accounts"
+                          if Path(rec["file"]).name == "accounts.csv" else "-")
+        rows.append({"file": rec["file"], "source": source, "read": read, "kept": kept,
+                     "skipped": skipped, "reasons": "; ".join(f"{r} ({n})" for r, n in order)})
+    out = pd.DataFrame(rows, columns=["file", "source", "read", "kept", "skipped", "reasons"])
+    for col in ("read", "kept", "skipped"):
+        out[col] = out[col].astype("Int64")
+    return out.sort_values(["source", "file"], kind="stable").reset_index(drop=True)
 
 
 def municipalities_for(collected: Collected) -> pd.DataFrame:

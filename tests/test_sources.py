@@ -1,0 +1,105 @@
+"""Which inputs a year reads (helpers.sources.resolve), the line the runner prints, and the key."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from helpers import manifest as mf
+from helpers import runner
+from helpers.errors import DataError, ParameterError
+from helpers.sources import resolve
+
+
+def _put(root: Path, rel: str, text: str = "x\n") -> Path:
+    path = root / rel
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_no_raw_inputs_means_demo(tmp_path):
+    res = resolve(2014, root=tmp_path)
+    assert (res.kind, res.sources, res.present) == (
+        "demo", ("twitter", "facebook", "survey", "web"), ())
+    assert res.line(2014, seed=1) == (
+        "2014: DEMO DATA (synthetic, seed 1): no raw inputs in data/raw/2014/")
+
+
+def test_raw_inputs_win_and_sources_default_to_those_present(tmp_path):
+    _put(tmp_path, "data/raw/2016/accounts.csv")
+    _put(tmp_path, "data/raw/2016/twitter/search.jsonl")
+    _put(tmp_path, "data/raw/2016/survey/export.csv")
+    _put(tmp_path, "data/raw/2016/facebook/.ipynb_checkpoints/posts-checkpoint.csv")  # hidden only
+    (tmp_path / "data/raw/2016/web").mkdir()  # an empty folder is not a source
+    res = resolve(2016, root=tmp_path)
+    assert (res.kind, res.sources, res.present) == (
+        "files", ("twitter", "survey"), ("twitter", "survey"))
+    assert res.path == tmp_path.resolve() / "data" / "raw" / "2016"
+    assert res.line(2016) == ("2016: raw data from data/raw/2016/ (sources found: twitter, survey; "
+                              "not collected: facebook, web)")
+    # a subset, asked for by name
+    only = resolve(2016, "auto", "survey", root=tmp_path)
+    assert only.sources == ("survey",)
+    assert only.line(2016) == ("2016: raw data from data/raw/2016/ (sources found: survey; not "
+                               "collected: twitter, facebook, web; present but not asked for: "
+                               "twitter)")
+    # the demo when asked for explicitly, saying what it leaves unused
+    demo = resolve(2016, "demo", root=tmp_path)
+    assert demo.kind == "demo" and demo.sources == ("twitter", "facebook", "survey", "web")
+    assert demo.line(2016, 3) == ("2016: DEMO DATA (synthetic, seed 3): raw inputs in "
+                                  "data/raw/2016/ (twitter, survey) not used: asked for source=demo")
+
+
+def test_asking_for_a_source_that_is_not_there_is_bad_input(tmp_path):
+    _put(tmp_path, "data/raw/2016/twitter/search.jsonl")
+    with pytest.raises(DataError) as err:
+        resolve(2016, "auto", "twitter,facebook", root=tmp_path)
+    assert err.value.file == "data/raw/2016/facebook/"
+    assert "'facebook' was asked for but data/raw/2016/facebook/ is missing" in err.value.rule
+    (tmp_path / "data/raw/2016/web/.ipynb_checkpoints").mkdir(parents=True)
+    _put(tmp_path, "data/raw/2016/web/.ipynb_checkpoints/index-checkpoint.jsonl")
+    with pytest.raises(DataError, match="data/raw/2016/web/ holds no files"):
+        resolve(2016, "files", "web", root=tmp_path)
+    with pytest.raises(DataError, match="missing input data: data/raw/2015/ does not exist"):
+        resolve(2015, "files", root=tmp_path)
+    with pytest.raises(ParameterError, match="unknown source myspace"):
+        resolve(2016, "auto", "twitter,myspace", root=tmp_path)
+    with pytest.raises(ParameterError, match="source='web'"):
+        resolve(2016, "web", root=tmp_path)
+    with pytest.raises(ParameterError, match="the demo has no mastodon data"):
+        resolve(2014, "demo", "mastodon", root=tmp_path)
+    with pytest.raises(ParameterError, match="outside the project"):
+        resolve(2016, "files", input_dir="../elsewhere", root=tmp_path)
+
+
+def test_input_dir_inside_the_project(tmp_path):
+    _put(tmp_path, "exports/y16/web/index.jsonl")
+    res = resolve(2016, "auto", "", "exports/y16", root=tmp_path)
+    assert (res.kind, res.sources) == ("files", ("web",))
+    assert res.as_key() == {"kind": "files", "path": "exports/y16", "sources": ["web"]}
+
+
+def _key(root: Path, params: dict) -> str:
+    effective = {"01_collect": params}
+    inputs = runner.check_inputs(root, 2016, effective)
+    return runner.year_key(2016, root, {}, {}, None, {}, effective, inputs)
+
+
+def test_up_to_date_key_follows_the_resolution_not_hidden_files(tmp_path):
+    demo = _key(tmp_path, {"source": "auto", "sources": ""})
+    _put(tmp_path, "data/raw/2016/twitter/.ipynb_checkpoints/search-checkpoint.jsonl")
+    _put(tmp_path, "data/raw/2016/.DS_Store")
+    assert _key(tmp_path, {"source": "auto", "sources": ""}) == demo  # hidden files: still demo
+    _put(tmp_path, "data/raw/2016/twitter/search.jsonl")
+    files = _key(tmp_path, {"source": "auto", "sources": ""})
+    assert files != demo
+    # same parameters and same raw files, another resolution: another key
+    assert _key(tmp_path, {"source": "demo", "sources": ""}) not in (files, demo)
+    # a checkpoint copy changes neither the key nor the hashes the collection records
+    _put(tmp_path, "data/raw/2016/twitter/.ipynb_checkpoints/search-checkpoint.jsonl", "changed\n")
+    assert _key(tmp_path, {"source": "auto", "sources": ""}) == files
+    assert list(mf.tree_hashes(tmp_path / "data/raw/2016")) == ["twitter/search.jsonl"]
+    _put(tmp_path, "data/raw/2016/twitter/search.jsonl", "changed\n")
+    assert _key(tmp_path, {"source": "auto", "sources": ""}) != files
