@@ -248,7 +248,7 @@ def collect(
 
 
 _PARENTHESIS = re.compile(r"\s*\([^()]*\)")
-_NUMBERS = re.compile(r"\d(?:[\d:.,+\-TZ ]*\d)?")
+_NUMBERS = re.compile(r"(?<![A-Za-z_])\d(?:[\d:.,+\-TZ ]*\d)?")
 
 
 def reason_of(rule: str) -> str:

@@ -57,7 +57,9 @@ first reply (censored at the end of the window by the analysis).
 **Bad input** (each reported through :class:`helpers.collect.Issues`: an error, or a skip in the
 skips table): a line that is not valid JSON (truncated), a line or file that is not UTF-8, an
 unknown field (the field is ignored and the item kept; reported once per file and field), a
-timestamp without a timezone, an item outside the observation window, an archive whose account is in
+timestamp without a timezone, an item outside the observation window (in an archive, which spans the
+account's whole life, such items are expected: counted in the skips in either mode), an archive whose
+account is in
 no municipality's account list, a citizen tweet that cannot be attributed.
 """
 
@@ -177,8 +179,12 @@ class _Reader:
         self.seen[tid] = (Path(file).name, row)
         self.context[tid] = (item["parent"], item["author_id"])
         if not (self.lo <= item["created_at"] < self.hi):
-            self.issues.bad(file, f"created_at {item['created_at']} is outside the observation "
-                            f"window [{self.lo}, {self.hi})", row=row, column="created_at")
+            rule = (f"created_at {item['created_at']} is outside the observation window "
+                    f"[{self.lo}, {self.hi})")
+            if item["archive"]:  # an archive spans the account's life: expected, counted
+                self.issues.count(file, rule, row=row, column="created_at")
+            else:
+                self.issues.bad(file, rule, row=row, column="created_at")
             return
         # classify now and keep only the labels: the text is not held in memory or passed on
         text = item.pop("text")
