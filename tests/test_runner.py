@@ -401,3 +401,28 @@ def test_real_failure_keeps_papermill_notebook_and_old_outputs(project, capsys):
     assert line == f"FAILED 2014 check cell 4: ValueError: toy failure on purpose (see {kept})"
     cells = json.loads(kept.read_text())["cells"]
     assert any("papermill-error-cell-tag" in c["metadata"].get("tags", []) for c in cells)
+
+
+# --- raw data wins: the first line of a year, and the key follows the resolution --------------------
+def test_first_line_says_raw_or_demo_and_new_raw_files_rerun(project, capsys):
+    fake = FakeExecutor()
+    assert runner.run([2014], params=["source=auto"], project=project, execute=fake,
+                      hooks=Hooks()) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert out[0] == "2014: DEMO DATA (synthetic): no raw inputs in data/raw/2014/"
+    raw = project.root / "data" / "raw" / "2014" / "twitter"
+    (raw / ".ipynb_checkpoints").mkdir(parents=True)
+    (raw / ".ipynb_checkpoints" / "x-checkpoint.jsonl").write_text("{}\n")
+    assert runner.run([2014], params=["source=auto"], project=project, execute=fake,
+                      hooks=Hooks()) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert out[:2] == ["2014: DEMO DATA (synthetic): no raw inputs in data/raw/2014/",
+                       "2014 up to date (skipped; --force to rerun)"]
+    (raw / "search.jsonl").write_text("{}\n")
+    calls = len(fake.calls)
+    assert runner.run([2014], params=["source=auto"], project=project, execute=fake,
+                      hooks=Hooks()) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert out[0] == ("2014: raw data from data/raw/2014/ (sources found: twitter; not collected: "
+                      "facebook, survey, web)")
+    assert len(fake.calls) > calls  # the raw files changed what the year reads: rerun
