@@ -103,3 +103,23 @@ def test_up_to_date_key_follows_the_resolution_not_hidden_files(tmp_path):
     assert list(mf.tree_hashes(tmp_path / "data/raw/2016")) == ["twitter/search.jsonl"]
     _put(tmp_path, "data/raw/2016/twitter/search.jsonl", "changed\n")
     assert _key(tmp_path, {"source": "auto", "sources": ""}) != files
+
+
+def test_hidden_copies_are_skipped_by_the_facebook_importer_too(tmp_path):
+    import shutil
+
+    from helpers.collect import collect
+
+    fix = Path(__file__).parent / "fixtures" / "facebook"
+    base = collect(2014, fix, sources=("facebook",))
+    folder = tmp_path / "in"
+    shutil.copytree(fix, folder)
+    hidden = folder / "facebook" / ".ipynb_checkpoints"
+    hidden.mkdir()
+    for name in ("posts.csv", "comments.csv"):
+        shutil.copy(folder / "facebook" / name, hidden / name.replace(".csv", "-checkpoint.csv"))
+    got = collect(2014, folder, sources=("facebook",))
+    assert got.skips.empty  # the copies would be duplicates of every post and comment
+    assert len(got.tables["posts"]) == len(base.tables["posts"]) > 0
+    assert len(got.tables["citizen_messages"]) == len(base.tables["citizen_messages"]) > 0
+    assert not any(".ipynb_checkpoints" in f for f in got.inputs)

@@ -55,6 +55,7 @@ import pandas as pd
 from helpers.collect import questions
 from helpers.collect.twitter import empty_messages, empty_posts
 from helpers.errors import DataError
+from helpers.manifest import visible_files
 from helpers.schemas import CITIZEN_MESSAGES, POSTS
 
 POST_REQUIRED = ("page_id", "post_id", "created_time")
@@ -125,7 +126,7 @@ def load(folder: Path, accounts: pd.DataFrame, window: tuple[pd.Timestamp, pd.Ti
     read: list[Path] = []
     posts, seen_posts = [], set()
     post_page: dict[str, str] = {}
-    for path in sorted(folder.rglob("posts*.csv")):
+    for path in visible_files(folder, "**/posts*.csv"):
         read.append(path)
         for row, rec in _read_csv(path, POST_REQUIRED, POST_OPTIONAL, issues):
             pid, page = rec["post_id"], rec["page_id"]
@@ -146,7 +147,7 @@ def load(folder: Path, accounts: pd.DataFrame, window: tuple[pd.Timestamp, pd.Ti
             posts.append((pid, "facebook", page_gm[page], page, ts, kind, None, pid, None))
     comments = []
     seen_comments = set()
-    for path in sorted(folder.rglob("comments*.csv")):
+    for path in visible_files(folder, "**/comments*.csv"):
         read.append(path)
         for row, rec in _read_csv(path, COMMENT_REQUIRED, COMMENT_OPTIONAL, issues):
             cid = rec["comment_id"]
