@@ -11,8 +11,8 @@ case-insensitively):
   ``/2/tweets/search/all`` or ``/recent``) or mentions, or one streamed tweet
   ``{"data": tweet, "matching_rules": [...], ...}`` (``twarc2 stream``). Lines written by
   ``twarc2 flatten`` (one tweet per line, expansions inlined) are read too.
-- ``tweets.js`` (or ``tweets-part<N>.js``) from a personal archive, ``window.YTD.tweets.part0 = [...]``
-  with v1.1-style fields (``id_str``, ``full_text``, ``created_at`` like
+- ``tweets.js`` (or ``tweets-part<N>.js``; ``tweet.js`` in older archives) from a personal archive,
+  ``window.YTD.tweets.part0 = [...]`` with v1.1-style fields (``id_str``, ``full_text``, ``created_at`` like
   ``Sat Sep 10 01:52:13 +0000 2022``, numbers as strings). The account is read from the archive's
   ``account.js`` in the same folder (``accountId``); the archive's other ``*.js`` files are not read
   (counted in the skips as such).
@@ -81,7 +81,7 @@ MAX_DEPTH = 25
 PAGE_KEYS = {"data", "includes", "meta", "errors", "__twarc", "matching_rules"}
 #: Rule for a tweet read a second time (counted in the skips in either ``on_bad`` mode).
 DUPLICATE_RULE = "duplicate of a tweet already read"
-_ARCHIVE_TWEETS = re.compile(r"tweets(-part\d+)?\.js", re.IGNORECASE)
+_ARCHIVE_TWEETS = re.compile(r"tweets?(-part\d+)?\.js", re.IGNORECASE)
 _JSONL_SUFFIXES = (".jsonl", ".json")
 V2_FIELDS = {
     "id", "text", "author_id", "created_at", "conversation_id", "in_reply_to_user_id",
