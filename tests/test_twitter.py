@@ -276,3 +276,51 @@ def test_other_files_are_counted_not_silently_ignored(tmp_path):
     c = collect(2014, folder, sources=("twitter",), on_bad="error")
     assert len(c.skips) == 1 and c.skips.iloc[0]["file"].endswith("notes.txt")
     assert "not a Twitter export" in c.skips.iloc[0]["rule"]
+
+
+def test_errors_entries_named_per_account_and_kind():
+    from helpers.collect.twitter import describe_error, error_kind
+
+    accounts = {"111": ("GM0344", "gemeenteutrecht")}
+    suspended = {"value": "gemeenteutrecht", "detail": "User has been suspended: [gemeenteutrecht].",
+                 "title": "Forbidden", "resource_type": "user", "parameter": "username",
+                 "resource_id": "gemeenteutrecht",
+                 "type": "https://api.twitter.com/2/problems/resource-not-found"}
+    protected = {"resource_type": "user", "resource_id": "111", "parameter": "id",
+                 "title": "Authorization Error", "detail": "Sorry, you are not authorized to see "
+                 "the user with id: [111].",
+                 "type": "https://api.twitter.com/2/problems/not-authorized-for-resource"}
+    gone = {"value": "777", "detail": "Could not find user with id: [777].",
+            "title": "Not Found Error", "resource_type": "user", "parameter": "id",
+            "resource_id": "777", "type": "https://api.twitter.com/2/problems/resource-not-found"}
+    tweet = {"value": "42", "detail": "Could not find tweet with ids: [42].",
+             "title": "Not Found Error", "resource_type": "tweet", "parameter": "ids",
+             "resource_id": "42", "type": "https://api.twitter.com/2/problems/resource-not-found"}
+    assert [error_kind(e) for e in (suspended, protected, gone, tweet)] == [
+        "suspended", "protected", "not found", "deleted"]
+    assert describe_error(suspended, accounts) == (
+        "twarc2 errors entry: account @gemeenteutrecht (GM0344) is suspended; no tweets of it "
+        "were returned")
+    assert describe_error(protected, accounts).startswith(
+        "twarc2 errors entry: account @gemeenteutrecht (GM0344) is protected")
+    # an account not in the list is not named (it may be a citizen's)
+    assert describe_error(gone, accounts) == (
+        "twarc2 errors entry: a user account not in the account list is not found")
+    assert describe_error(tweet, accounts) == (
+        "twarc2 errors entry: tweet 42 is deleted (not available; left out)")
+
+
+def test_streamed_tweets_are_read(tmp_path):
+    folder = _copy(tmp_path)
+    page = json.loads((folder / "twitter" / "mentions.jsonl").read_text(encoding="utf-8"))
+    lines = [json.dumps({"data": t, "includes": page["includes"],
+                         "matching_rules": [{"id": "1", "tag": "@gemeenteutrecht"}],
+                         "__twarc": {"url": "https://api.twitter.com/2/tweets/search/stream",
+                                     "version": "2.14.0", "retrieved_at": "2014-04-01T00:00:00Z"}})
+             for t in page["data"]]
+    (folder / "twitter" / "mentions.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    c = collect(2014, folder, sources=("twitter",))
+    assert c.skips.empty
+    m = c.tables["citizen_messages"].set_index("msg_id")
+    assert sorted(m.index) == ["2001", "2002", "2003", "2004", "2005"]
+    assert m.loc["2001", "first_reply_post_id"] == "1003"

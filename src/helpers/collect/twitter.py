@@ -42,7 +42,8 @@ a municipality, first rule that applies: (1) a reply to one of its accounts (``i
 or the replied-to tweet's author); (2) a reply in a conversation that one of its accounts started;
 (3) an @mention of one of its accounts (``entities.mentions``, first match) — these three are
 ``addressed``; (4) otherwise the municipality whose ``@handle`` the page's search query names (the
-search for that municipality found it): ``addressed=False`` (an indirect mention of it or of a theme).
+search for that municipality found it; for a streamed tweet, the ``tag`` of a stream rule it
+matched, e.g. ``"@gemeenteutrecht"``): ``addressed=False`` (an indirect mention of it or of a theme).
 A tweet that none of these attributes is bad input ("belongs to no municipality").
 ``is_question`` and ``theme`` come from :mod:`helpers.collect.questions`; the text, author id and
 handle are then dropped and never reach a tidy table.
@@ -245,6 +246,9 @@ class _Reader:
         url = str((page.get("__twarc") or {}).get("url") or "")
         parsed = urlparse(url)
         query = " ".join(parse_qs(parsed.query).get("query", []))
+        # a streamed tweet: the tags of the stream rules it matched stand in for the query
+        rules = page.get("matching_rules") or []
+        query += " " + " ".join(str(r.get("tag") or "") for r in rules if isinstance(r, dict))
         handles = tuple(h.lower() for h in _QUERY_HANDLE.findall(query))
         for inc in (page.get("includes") or {}).get("tweets") or []:
             if isinstance(inc, dict) and inc.get("id") is not None:
