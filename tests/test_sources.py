@@ -123,3 +123,40 @@ def test_hidden_copies_are_skipped_by_the_facebook_importer_too(tmp_path):
     assert len(got.tables["posts"]) == len(base.tables["posts"]) > 0
     assert len(got.tables["citizen_messages"]) == len(base.tables["citizen_messages"]) > 0
     assert not any(".ipynb_checkpoints" in f for f in got.inputs)
+
+
+def test_file_table_counts_reasons_and_folds_many_uncounted_files():
+    import datetime as dt
+
+    import pandas as pd
+
+    from helpers.collect import Collected, file_table
+
+    files = pd.DataFrame(
+        [{"file": "raw/twitter/a.jsonl", "source": "twitter", "read": 10, "kept": 7}]
+        + [{"file": f"raw/web/GM{i:04d}/p.html", "source": "web", "read": pd.NA, "kept": pd.NA}
+           for i in range(25)]
+        + [{"file": "raw/survey/export.sav", "source": "survey", "read": pd.NA, "kept": pd.NA}])
+    files[["read", "kept"]] = files[["read", "kept"]].astype("Int64")
+    skips = pd.DataFrame({
+        "file": ["raw/twitter/a.jsonl"] * 4 + ["raw/web/sites.csv"],
+        "row": [1, 2, 3, 3, 4], "column": ["id", "id", "created_at", "mood", "url"],
+        "rule": ["duplicate of a tweet already read (tweet 1, first read in b.jsonl row 1)",
+                 "duplicate of a tweet already read (tweet 2, first read in b.jsonl row 1)",
+                 "created_at 2014-07-01 00:00:00+00:00 is outside the observation window",
+                 "unknown field 'mood' in tweet (ignored; item kept)",
+                 "url is not http(s)"]})
+    c = Collected(tables={}, skips=skips, inputs={}, demo=False, year=2014,
+                  window=(dt.date(2014, 4, 1), dt.date(2014, 6, 30)), sources=("twitter",),
+                  files=files)
+    t = file_table(c, top=2, collapse=20).set_index("file")
+    # 10 read, 7 kept -> 3 skipped (the unknown field's item was kept: 4 skip rows, 3 items)
+    assert tuple(t.loc["raw/twitter/a.jsonl", ["read", "kept", "skipped"]]) == (10, 7, 3)
+    assert t.loc["raw/twitter/a.jsonl", "reasons"] == (
+        "duplicate of a tweet already read (2); created_at # is outside the observation window (1)")
+    assert t.loc["raw/web/ (25 files)", "source"] == "web"  # 25 > 20 uncounted pages: one row
+    assert t.loc["raw/web/sites.csv", "skipped"] == 1  # only in the skips: listed, source web
+    assert t.loc["raw/web/sites.csv", "source"] == "web"
+    assert t.loc["raw/survey/export.sav", "skipped"] == 0 and pd.isna(
+        t.loc["raw/survey/export.sav", "read"])
+    assert len(t) == 4

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -260,7 +261,7 @@ def reason_of(rule: str) -> str:
     return _NUMBERS.sub("#", _PARENTHESIS.sub("", str(rule))).strip()
 
 
-def file_table(collected: Collected, top: int = 3) -> pd.DataFrame:
+def file_table(collected: Collected, top: int = 3, collapse: int = 20) -> pd.DataFrame:
     """Per input file: items read, kept and skipped, and the most frequent reasons for skips.
 
     Parameters
@@ -269,6 +270,10 @@ def file_table(collected: Collected, top: int = 3) -> pd.DataFrame:
         What :func:`collect` read.
     top : int
         How many reasons to list per file (most frequent first, ties by text).
+    collapse : int
+        A source with more than this many files that have no per-file counts and no skips (the
+        web cache's pages, Mastodon/Bluesky response pages) is shown as one row,
+        ``<folder>/ (<n> files)``.
 
     Returns
     -------
@@ -282,11 +287,21 @@ def file_table(collected: Collected, top: int = 3) -> pd.DataFrame:
     """
     files = collected.files.copy()
     skips = collected.skips.copy()
-    skips["file"] = [relpath(Path(f)) if f else "" for f in skips["file"].astype(str)]
+    skips["file"] = [relpath(Path(f)) if f and Path(f).is_absolute() else f
+                     for f in skips["file"].astype(str)]
     extra = sorted(set(skips["file"]) - set(files["file"]))
     if extra:
         files = pd.concat([files, pd.DataFrame({"file": extra, "source": pd.NA, "read": pd.NA,
                                                 "kept": pd.NA})], ignore_index=True)
+    quiet = files["read"].isna() & ~files["file"].isin(set(skips["file"]))
+    many = files[quiet].groupby("source")["file"].transform("size") > collapse
+    if many.any():
+        folded = files[quiet][many]
+        summary = [{"file": f"{os.path.commonpath(list(g['file']))}/ ({len(g)} files)",
+                    "source": src, "read": pd.NA, "kept": pd.NA}
+                   for src, g in folded.groupby("source", sort=True)]
+        files = pd.concat([files.drop(index=folded.index), pd.DataFrame(summary)],
+                          ignore_index=True)
     rows = []
     for rec in files.to_dict("records"):
         mine = skips.loc[skips["file"] == rec["file"], "rule"].map(reason_of)

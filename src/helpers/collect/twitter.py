@@ -401,11 +401,17 @@ def _unflatten(tweet: dict) -> dict:
     """A ``twarc2 flatten`` line (one tweet with its expansions inlined) as a one-tweet page."""
     inlined = ("author", "in_reply_to_user", "__twarc", "matching_rules")
     data = {k: v for k, v in tweet.items() if k not in inlined}
-    refs = [{"type": r.get("type"), "id": r.get("id")} for r in tweet.get("referenced_tweets") or []
-            if isinstance(r, dict)]
+    raw_refs = [r for r in tweet.get("referenced_tweets") or [] if isinstance(r, dict)]
+    refs = [{"type": r.get("type"), "id": r.get("id")} for r in raw_refs]
     if refs:
         data["referenced_tweets"] = refs
-    return {"data": [data], "__twarc": tweet.get("__twarc") or {}}
+    # the inlined referenced tweets are context (author, and whom they reply to), as includes.tweets
+    context = [{k: r[k] for k in ("id", "author_id", "referenced_tweets") if k in r}
+               for r in raw_refs if r.get("id") is not None and r.get("author_id") is not None]
+    page = {"data": [data], "__twarc": tweet.get("__twarc") or {}}
+    if context:
+        page["includes"] = {"tweets": context}
+    return page
 
 
 def _load_js(path: Path) -> list:
