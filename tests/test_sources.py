@@ -160,3 +160,22 @@ def test_file_table_counts_reasons_and_folds_many_uncounted_files():
     assert t.loc["raw/survey/export.sav", "skipped"] == 0 and pd.isna(
         t.loc["raw/survey/export.sav", "read"])
     assert len(t) == 4
+
+
+def test_files_outside_source_folders_are_named_never_silently_demo(tmp_path):
+    # exports put straight into data/raw/2016/: not the demo, but bad input naming them
+    _put(tmp_path, "data/raw/2016/search.jsonl")
+    _put(tmp_path, "data/raw/2016/accounts.csv")
+    _put(tmp_path, "data/raw/2016/.DS_Store")
+    with pytest.raises(DataError) as err:
+        resolve(2016, root=tmp_path)
+    assert err.value.file == "data/raw/2016/"
+    assert err.value.rule.startswith("data/raw/2016/ holds search.jsonl but no source folder")
+    assert resolve(2016, "demo", root=tmp_path).kind == "demo"  # asked for: fine
+    # beside a source: read what is a source, and say what is not read
+    _put(tmp_path, "data/raw/2016/twitter/a.jsonl")
+    _put(tmp_path, "data/raw/2016/tweets/b.jsonl")
+    res = resolve(2016, root=tmp_path)
+    assert res.sources == ("twitter",) and res.unread == ("search.jsonl", "tweets/")
+    assert res.line(2016).endswith("not collected: facebook, survey, web; not read: search.jsonl, "
+                                   "tweets/)")

@@ -14,7 +14,9 @@ up-to-date key):
 
 A source is *present* when its folder (``twitter/``, ``facebook/``, ``mastodon/``, ``bluesky/``,
 ``survey/``, ``web/``) holds at least one visible file (hidden files and folders such as
-``.ipynb_checkpoints/`` do not count, see :func:`helpers.manifest.is_hidden`). ``sources=""`` means
+``.ipynb_checkpoints/`` do not count, see :func:`helpers.manifest.is_hidden`). A raw folder that holds
+files but no source (exports put beside the source folders instead of in them) is bad input with
+``source="auto"``, not a reason to fall back on the demo. ``sources=""`` means
 the sources present (for the demo: its four, :data:`helpers.collect.DEFAULT_SOURCES`); a list names
 them, and asking for a source of the raw files that is not present is bad input naming its folder.
 """
@@ -50,20 +52,26 @@ class Resolution:
         The sources to read, in :data:`ALL_SOURCES` order.
     present : tuple of str
         The sources present in ``path`` (empty when none).
+    root : Path or None
+        The project root the paths are shown relative to.
+    unread : tuple of str
+        Visible entries of ``path`` that no importer reads (not ``accounts.csv`` nor a source
+        folder), e.g. ``tweets/`` or ``export.jsonl`` put beside the source folders; named in
+        :meth:`line` so that nothing is ignored without a word.
     """
 
     kind: str
     path: Path
     sources: tuple[str, ...]
     present: tuple[str, ...]
+    root: Path | None = None
+    unread: tuple[str, ...] = ()
 
     @property
     def not_collected(self) -> tuple[str, ...]:
         """The study's sources (:data:`DEMO_SOURCES` plus any read) that are not read this year."""
         pool = [s for s in ALL_SOURCES if s in DEMO_SOURCES or s in self.sources]
         return tuple(s for s in pool if s not in self.sources)
-
-    root: Path | None = None
 
     def as_key(self) -> dict[str, object]:
         """A JSON-able description for the up-to-date key and the provenance."""
@@ -83,6 +91,8 @@ class Resolution:
                     f"not collected: {missing}")
             if ignored:
                 text += f"; present but not asked for: {', '.join(ignored)}"
+            if self.unread:
+                text += f"; not read: {', '.join(self.unread)}"
             return text + ")"
         seed_text = f", seed {seed}" if seed is not None else ""
         why = (f"raw inputs in {where} ({', '.join(self.present)}) not used: asked for "
@@ -108,6 +118,26 @@ def _folder(year: int, input_dir: str | Path, root: Path) -> Path:
         raise ParameterError(f"parameter input_dir={str(input_dir)!r} points outside the project "
                              f"({root}); put the raw exports under data/raw/ and give that path")
     return folder
+
+
+#: Files of a raw folder that belong to it without being a source.
+KNOWN_FILES = ("accounts.csv", "demo.json", "SYNTHETIC.txt")
+
+
+def unread_entries(folder: Path) -> tuple[str, ...]:
+    """Visible top-level entries of ``folder`` that are neither a source folder nor a known file
+    (folders with a trailing ``/``), sorted."""
+    folder = Path(folder)
+    if not folder.is_dir():
+        return ()
+    out = []
+    for p in sorted(folder.iterdir()):
+        if p.name.startswith(".") or p.name == "__pycache__" or p.name in KNOWN_FILES:
+            continue
+        if p.is_dir() and p.name in ALL_SOURCES:
+            continue
+        out.append(p.name + ("/" if p.is_dir() else ""))
+    return tuple(out)
 
 
 def present_sources(folder: Path) -> tuple[str, ...]:
@@ -169,6 +199,14 @@ def resolve(year: int, source: str = "auto", sources: str | tuple[str, ...] = ""
     root = Path(root or project_root()).resolve()
     folder = _folder(year, input_dir, root)
     present = present_sources(folder)
+    unread = unread_entries(folder)
+    if source == "auto" and not present and unread:
+        shown = ", ".join(unread[:5]) + (f" and {len(unread) - 5} more" if len(unread) > 5 else "")
+        rel = _rel(folder, root) + "/"
+        raise DataError(rel, f"{rel} holds {shown} but no source folder with files; put each "
+                        f"export in its source folder ({', '.join(s + '/' for s in ALL_SOURCES)}; "
+                        "see README, 'Rerunning for a new year'), or run the demo with "
+                        "-p source=demo")
     kind = source if source != "auto" else ("files" if present else "demo")
     if kind == "demo":
         chosen = asked or DEMO_SOURCES
@@ -178,7 +216,7 @@ def resolve(year: int, source: str = "auto", sources: str | tuple[str, ...] = ""
                                  f"choose from {', '.join(DEMO_SOURCES)} or put raw exports in "
                                  f"{_rel(folder, root)}/")
         return Resolution("demo", folder, tuple(s for s in ALL_SOURCES if s in chosen), present,
-                          root)
+                          root, unread)
     rel = _rel(folder, root) + "/"
     if not present:
         what = "does not exist" if not folder.is_dir() else "holds no source folder with files"
@@ -186,7 +224,7 @@ def resolve(year: int, source: str = "auto", sources: str | tuple[str, ...] = ""
                         f"for; put the raw exports in {rel}<source>/ (see README, 'Rerunning for "
                         "a new year') or run on the demo data (-p source=demo)")
     if not asked:
-        return Resolution("files", folder, present, present, root)
+        return Resolution("files", folder, present, present, root, unread)
     for name in asked:
         if name not in present:
             sub = f"{rel}{name}/"
@@ -194,8 +232,9 @@ def resolve(year: int, source: str = "auto", sources: str | tuple[str, ...] = ""
             raise DataError(sub, f"source {name!r} was asked for but {sub} {state}; add the "
                             f"exported files or leave {name!r} out of sources (present: "
                             f"{', '.join(present)})")
-    return Resolution("files", folder, tuple(s for s in ALL_SOURCES if s in asked), present, root)
+    return Resolution("files", folder, tuple(s for s in ALL_SOURCES if s in asked), present, root,
+                      unread)
 
 
 __all__ = ["ALL_SOURCES", "DEMO_SOURCES", "SOURCE_CHOICES", "Resolution", "parse_sources",
-           "present_sources", "resolve"]
+           "present_sources", "resolve", "unread_entries"]
