@@ -152,6 +152,8 @@ def test_duplicates_once_errors_reported_checkpoints_ignored(year):
     assert "outside the observation window" in rules["twitter/veere_archive/data/tweets.js"]
     assert set(skips["column"]) == {"id", "errors", "created_at"}
     # the checkpoint copy (805, 903) is neither read nor hashed
+    checkpoint = FIX / "twitter/goeree/.ipynb_checkpoints/GOEREE_SEARCH-checkpoint.JSONL"
+    assert tid(805) in checkpoint.read_text(encoding="utf-8")  # it is there (committed) ...
     assert tid(805) not in set(posts["post_id"])
     assert tid(903) not in set(year.tables["citizen_messages"]["msg_id"])
     assert not any(".ipynb_checkpoints" in f for f in year.inputs)
