@@ -179,3 +179,22 @@ def test_files_outside_source_folders_are_named_never_silently_demo(tmp_path):
     assert res.sources == ("twitter",) and res.unread == ("search.jsonl", "tweets/")
     assert res.line(2016).endswith("not collected: facebook, survey, web; not read: search.jsonl, "
                                    "tweets/)")
+
+
+def test_cli_source_asked_for_but_absent_exits_2_naming_the_folder(tmp_path, monkeypatch, capsys):
+    import shutil
+
+    from helpers import cli
+
+    project = Path(__file__).resolve().parents[1]
+    root = tmp_path / "proj"
+    shutil.copytree(project / "notebooks", root / "notebooks")
+    shutil.copytree(project / "data" / "reference", root / "data" / "reference")
+    (root / "pyproject.toml").write_text("[project]\nname = 'toy'\n")
+    _put(root, "data/raw/2016/accounts.csv")
+    _put(root, "data/raw/2016/twitter/search.jsonl")
+    monkeypatch.setenv("ROEPTOETER_ROOT", str(root))
+    assert cli.main(["run", "--year", "2016", "-p", "sources=twitter,facebook"]) == 2
+    err = capsys.readouterr().err
+    assert "data/raw/2016/facebook/" in err and "'facebook' was asked for" in err
+    assert not (root / "outputs").exists()
