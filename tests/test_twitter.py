@@ -324,3 +324,16 @@ def test_streamed_tweets_are_read(tmp_path):
     m = c.tables["citizen_messages"].set_index("msg_id")
     assert sorted(m.index) == ["2001", "2002", "2003", "2004", "2005"]
     assert m.loc["2001", "first_reply_post_id"] == "1003"
+
+
+def test_per_file_table_counts_items_left_out_for_bad_input(tmp_path):
+    from helpers.collect import file_table
+
+    folder = _copy(tmp_path)
+    _edit_timeline(folder, lambda p: p["data"][0].__setitem__("created_at", "2014-04-03T09:30"))
+    c = collect(2014, folder, sources=("twitter",), on_bad="skip")
+    t = file_table(c).set_index("file")
+    row = t.loc[[f for f in t.index if f.endswith("timelines.jsonl")][0]]
+    # 7 tweets in the timeline page, 1007 without a timezone: 6 kept, 1 skipped
+    assert (row["read"], row["kept"], row["skipped"]) == (7, 6, 1)
+    assert row["reasons"].startswith("timestamp '#' has no timezone")

@@ -44,7 +44,7 @@ or the replied-to tweet's author); (2) a reply in a conversation that one of its
 ``addressed``; (4) otherwise the municipality whose ``@handle`` the page's search query names (the
 search for that municipality found it; for a streamed tweet, the ``tag`` of a stream rule it
 matched, e.g. ``"@gemeenteutrecht"``): ``addressed=False`` (an indirect mention of it or of a theme).
-A tweet that none of these attributes is bad input ("belongs to no municipality").
+A tweet that none of these attributes is bad input ("cannot be attributed to a municipality").
 ``is_question`` and ``theme`` come from :mod:`helpers.collect.questions`; the text, author id and
 handle are then dropped and never reach a tidy table.
 
@@ -60,8 +60,7 @@ skips table): a line that is not valid JSON (truncated), a line or file that is 
 unknown field (the field is ignored and the item kept; reported once per file and field), a
 timestamp without a timezone, an item outside the observation window (in an archive, which spans the
 account's whole life, such items are expected: counted in the skips in either mode), an archive whose
-account is in
-no municipality's account list, a citizen tweet that cannot be attributed.
+account is in no municipality's account list, a citizen tweet that cannot be attributed.
 """
 
 from __future__ import annotations
@@ -169,9 +168,12 @@ class _Reader:
             self.issues.bad(file, f"unknown field {key!r} in {where} (ignored; item kept)",
                             row=row, column=key)
 
+    def _saw(self, file) -> None:
+        """Count one tweet (item) read from ``file``, kept or not (for the per-file table)."""
+        self.n_read[str(file)] = self.n_read.get(str(file), 0) + 1
+
     def _add(self, item: dict, file, row) -> None:
         tid = item["id"]
-        self.n_read[str(file)] = self.n_read.get(str(file), 0) + 1
         if tid in self.seen:
             first_file, first_row = self.seen[tid]
             self.issues.count(file, f"{DUPLICATE_RULE} (tweet {tid}, first read in {first_file} "
@@ -256,6 +258,7 @@ class _Reader:
                 parent = _refs(inc).get("replied_to")
                 self.context.setdefault(tid, (parent, str(inc.get("author_id") or "") or None))
         for tweet in page.get("data") or []:
+            self._saw(path)
             if not isinstance(tweet, dict) or tweet.get("id") is None:
                 self.issues.bad(path, "tweet without an id", row=row, column="id")
                 continue
@@ -304,6 +307,7 @@ class _Reader:
             self.issues.bad(path, f"not a valid archive file (truncated?): {exc}")
             return
         for row, wrapper in enumerate(items, start=1):
+            self._saw(path)
             tweet = wrapper.get("tweet") if isinstance(wrapper, dict) else None
             if not isinstance(tweet, dict) or not (tweet.get("id_str") or tweet.get("id")):
                 self.issues.bad(path, "archive item without tweet.id_str", row=row, column="id_str")
