@@ -337,3 +337,21 @@ def test_per_file_table_counts_items_left_out_for_bad_input(tmp_path):
     # 7 tweets in the timeline page, 1007 without a timezone: 6 kept, 1 skipped
     assert (row["read"], row["kept"], row["skipped"]) == (7, 6, 1)
     assert row["reasons"].startswith("timestamp '#' has no timezone")
+
+
+def test_a_page_of_only_errors_is_reported_not_an_error(tmp_path):
+    folder = _copy(tmp_path)
+    page = {"errors": [{"value": "gemeenteutrecht", "detail": "Sorry, you are not authorized to "
+                        "see the user with username: [gemeenteutrecht].",
+                        "title": "Authorization Error", "resource_type": "user",
+                        "parameter": "username", "resource_id": "gemeenteutrecht",
+                        "type": "https://api.twitter.com/2/problems/not-authorized-for-resource"}],
+            "__twarc": {"url": "https://api.twitter.com/2/users/by/username/gemeenteutrecht",
+                        "version": "2.14.0", "retrieved_at": "2014-07-01T00:00:00+00:00"}}
+    (folder / "twitter" / "protected.jsonl").write_text(json.dumps(page) + "\n", encoding="utf-8")
+    c = collect(2014, folder, sources=("twitter",), on_bad="error")
+    assert c.skips["rule"].tolist() == [
+        "twarc2 errors entry: account @gemeenteutrecht (GM0344) is protected; no tweets of it were "
+        "returned"]
+    assert c.skips["file"].iloc[0].endswith("protected.jsonl") and c.skips["row"].iloc[0] == 1
+    assert len(c.tables["posts"]) == 12
