@@ -23,11 +23,12 @@ them, and asking for a source of the raw files that is not present is bad input 
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
 from helpers.errors import DataError, ParameterError
-from helpers.manifest import visible_files
+from helpers.manifest import is_hidden
 from helpers.paths import project_root
 
 #: Every source the collection can read, in the order they are listed.
@@ -140,10 +141,21 @@ def unread_entries(folder: Path) -> tuple[str, ...]:
     return tuple(out)
 
 
+def _has_visible_file(folder: Path) -> bool:
+    """True when ``folder`` holds a visible file at any depth (stops at the first one)."""
+    if not folder.is_dir():
+        return False
+    for top, dirs, files in os.walk(folder):
+        dirs[:] = sorted(d for d in dirs if not is_hidden(Path(top) / d, folder))
+        if any(not is_hidden(Path(top) / f, folder) for f in files):
+            return True
+    return False
+
+
 def present_sources(folder: Path) -> tuple[str, ...]:
     """The sources with at least one visible file in their folder under ``folder``."""
     folder = Path(folder)
-    return tuple(s for s in ALL_SOURCES if visible_files(folder / s))
+    return tuple(s for s in ALL_SOURCES if _has_visible_file(folder / s))
 
 
 def parse_sources(sources: str | tuple[str, ...] | list[str]) -> tuple[str, ...]:
