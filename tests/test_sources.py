@@ -42,9 +42,9 @@ def test_raw_inputs_win_and_sources_default_to_those_present(tmp_path):
     # a subset, asked for by name
     only = resolve(2016, "auto", "survey", root=tmp_path)
     assert only.sources == ("survey",)
-    assert only.line(2016) == ("2016: raw data from data/raw/2016/ (sources found: survey; not "
-                               "collected: twitter, facebook, web; present but not asked for: "
-                               "twitter)")
+    assert only.line(2016) == ("2016: raw data from data/raw/2016/ (sources found: twitter, survey; "
+                               "reading only: survey, as asked; not collected: facebook, web)")
+    assert only.not_collected == ("twitter", "facebook", "web")  # what the analyses will lack
     # the demo when asked for explicitly, saying what it leaves unused
     demo = resolve(2016, "demo", root=tmp_path)
     assert demo.kind == "demo" and demo.sources == ("twitter", "facebook", "survey", "web")

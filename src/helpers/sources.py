@@ -70,7 +70,8 @@ class Resolution:
 
     @property
     def not_collected(self) -> tuple[str, ...]:
-        """The study's sources (:data:`DEMO_SOURCES` plus any read) that are not read this year."""
+        """The study's sources (:data:`DEMO_SOURCES` plus any read) that are not read this year
+        (absent, or present but left out of ``sources``): the analyses of these have no data."""
         pool = [s for s in ALL_SOURCES if s in DEMO_SOURCES or s in self.sources]
         return tuple(s for s in pool if s not in self.sources)
 
@@ -86,12 +87,12 @@ class Resolution:
         data/raw/2014/``."""
         where = _rel(self.path, self.root) + "/"
         if self.kind == "files":
-            missing = ", ".join(self.not_collected) or "none"
-            ignored = [s for s in self.present if s not in self.sources]
-            text = (f"{year}: raw data from {where} (sources found: {', '.join(self.sources)}; "
-                    f"not collected: {missing}")
-            if ignored:
-                text += f"; present but not asked for: {', '.join(ignored)}"
+            study = [s for s in ALL_SOURCES if s in DEMO_SOURCES or s in self.present]
+            absent = ", ".join(s for s in study if s not in self.present) or "none"
+            text = f"{year}: raw data from {where} (sources found: {', '.join(self.present)}"
+            if self.sources != self.present:
+                text += f"; reading only: {', '.join(self.sources)}, as asked"
+            text += f"; not collected: {absent}"
             if self.unread:
                 text += f"; not read: {', '.join(self.unread)}"
             return text + ")"
