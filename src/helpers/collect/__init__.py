@@ -287,8 +287,8 @@ def file_table(collected: Collected, top: int = 3, collapse: int = 20) -> pd.Dat
     """
     files = collected.files.copy()
     skips = collected.skips.copy()
-    skips["file"] = [relpath(Path(f)) if f and Path(f).is_absolute() else f
-                     for f in skips["file"].astype(str)]
+    skips["file"] = [relpath(Path(f)) if f and Path(f).is_absolute() else (f or "(no file)")
+                     for f in skips["file"].fillna("").astype(str)]
     extra = sorted(set(skips["file"]) - set(files["file"]))
     if extra:
         files = pd.concat([files, pd.DataFrame({"file": extra, "source": pd.NA, "read": pd.NA,
