@@ -42,17 +42,28 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+import yaml
 from openpyxl.utils.exceptions import InvalidFileException
 
 from helpers import register
+from helpers.collect import codebook
 from helpers.collect.issues import Issues
 from helpers.errors import DataError
-from helpers.survey import COLUMNS, RESPONSES_SCHEMA, codebook_items, load_codebook
+from helpers.survey import (
+    CODEBOOK_ATTR,
+    COLUMNS,
+    RESPONSES_SCHEMA,
+    check_codebook,
+    codebook_items,
+    load_codebook,
+)
 
 SALT_ENV = "ROEPTOETER_PSEUDONYM_SALT"
 DEFAULT_SALT = "roeptoeter-survey-v1"
-_TRUE = {"1", "1.0", "ja", "yes", "true", "waar", "x", "gekozen"}
-_FALSE = {"0", "0.0", "nee", "no", "false", "onwaar", "niet gekozen"}
+# "Y" is LimeSurvey's code of a chosen multiple-choice option (exported "as answer codes")
+_TRUE = {"1", "1.0", "ja", "yes", "y", "true", "waar", "x", "gekozen", "selected", "geselecteerd"}
+_FALSE = {"0", "0.0", "nee", "no", "n", "false", "onwaar", "niet gekozen", "not selected",
+          "niet geselecteerd"}
 
 
 def pseudonym(year: int, original_id: Any, salt: str | None = None) -> str:
@@ -72,10 +83,6 @@ def _id_text(value: Any) -> str:
         return str(int(value))
     text = str(value).strip()
     return text.split(".")[0] if re.fullmatch(r"\d+\.0+", text) else text
-
-
-def _norm(name: str) -> str:
-    return re.sub(r"[\s\-]+", "_", str(name).strip().lower())
 
 
 def normalise_gm_code(value: Any) -> str | None:
@@ -99,7 +106,8 @@ def read_export(path: Path) -> tuple[pd.DataFrame, dict[str, dict[float, str]]]:
             try:
                 df, meta = pyreadstat.read_sav(path, user_missing=True)
             except pyreadstat.ReadstatError as exc:
-                raise DataError(str(path), f"cannot be read as an SPSS .sav file ({exc})") from None
+                raise DataError(str(path), "cannot be read as an SPSS .sav file "
+                                f"({_first_line(exc)})") from None
             return df, dict(meta.variable_value_labels)
         if suffix == ".csv":
             from helpers import io
@@ -108,8 +116,12 @@ def read_export(path: Path) -> tuple[pd.DataFrame, dict[str, dict[float, str]]]:
             if not text.strip():
                 raise DataError(str(path), "empty file; expected a header row and one row per "
                                 "respondent")
-            df = pd.read_csv(_StringIO(text), dtype=str, keep_default_na=False, sep=None,
-                             engine="python")
+            try:
+                df = pd.read_csv(_StringIO(text), dtype=str, keep_default_na=False, sep=None,
+                                 engine="python")
+            except pd.errors.ParserError as exc:  # its message names a line, never a value
+                raise DataError(str(path), f"cannot be read as CSV ({_first_line(exc)}); every row "
+                                "needs the header's number of fields, quotes closed") from None
             return df, {}
         if suffix == ".xlsx":
             df = pd.read_excel(path, dtype=object, engine="openpyxl")
@@ -118,9 +130,15 @@ def read_export(path: Path) -> tuple[pd.DataFrame, dict[str, dict[float, str]]]:
         raise DataError(str(path), f"cannot be read as an Excel .xlsx workbook ({exc}); save it "
                         "again from Excel") from None
     except csv.Error as exc:
-        raise DataError(str(path), f"cannot be read as CSV ({exc}); use ; or , as separator"
-                        ) from None
+        raise DataError(str(path), f"cannot be read as CSV ({_first_line(exc)}); use ; or , as "
+                        "separator") from None
     raise DataError(str(path), f"unsupported export type {suffix!r} (use .sav, .csv or .xlsx)")
+
+
+def _first_line(exc: Exception) -> str:
+    """A parser's message, first line only, with anything quoted replaced (it may be a value)."""
+    text = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+    return re.sub(r"'[^']*'|\"[^\"]*\"", "<value>", text)
 
 
 def _blank(v: Any) -> bool:
@@ -131,53 +149,78 @@ def _blank(v: Any) -> bool:
     return isinstance(v, str) and v.strip() == ""
 
 
+def describe(v: Any) -> str:
+    """What a cell holds, without quoting it: its type and length (never the value itself).
+
+    A survey cell can hold a name, an e-mail address or an IP address typed by a respondent, so
+    messages, skips and logs describe the value instead of showing it.
+    """
+    if isinstance(v, (bool, np.bool_)):
+        return "a true/false value"
+    if isinstance(v, (int, np.integer)) or (isinstance(v, (float, np.floating))
+                                            and float(v).is_integer()):
+        return "a whole number"
+    if isinstance(v, (float, np.floating)):
+        return "a decimal number"
+    if isinstance(v, str):
+        text = v.strip()
+        try:
+            float(text.replace(",", "."))
+            return f"a number written as text ({len(text)} characters)"
+        except ValueError:
+            return f"text of {len(text)} characters"
+    return f"a value of type {type(v).__name__}"
+
+
 def _label_lookup(item: pd.Series, cb: dict[str, Any]) -> dict[str, int]:
-    """Lower-case label (nl, en, key) -> code, for an item with coded answers."""
-    lookup: dict[str, int] = {}
-    codes: dict[int, str] = item["codes"]
+    """Lower-case label (nl, en, key, aliases) -> code, for an item with coded answers."""
     q = next(q for q in cb["questions"] if q["id"] == item["question"])
-    if item["type"] == "likert5":
-        for c, v in cb["scales"][q["scale"]].items():
-            lookup.update({v["nl"].lower(): int(c), v["en"].lower(): int(c)})
-    elif item["type"] == "single":
-        for c, v in q["values"].items():
-            lookup.update({v["nl"].lower(): int(c), v["en"].lower(): int(c), v["key"]: int(c)})
-    for m in q.get("missing", []):
-        v = cb["missing"][int(m)]
-        lookup.update({v["nl"].lower(): int(m), v["en"].lower(): int(m), v["key"]: int(m)})
-    for c in codes:
+    lookup: dict[str, int] = {}
+    for c, names in codebook.answer_codes(cb, q).items():
+        lookup.update(dict.fromkeys(names, int(c)))
+    for c, names in item["aliases"].items():
+        lookup.update({codebook.label_key(n): int(c) for n in names})
+    for c in item["codes"]:
         lookup[str(c)] = int(c)
     return lookup
 
 
-def _code(v: Any, lookup: dict[str, int], allowed: set[int],
-          spss_labels: dict[float, str]) -> int | None:
-    """Answer code of one cell, or raise ValueError with the reason."""
+def _code(v: Any, lookup: dict[str, int], allowed: set[int], spss_labels: dict[float, str],
+          recode: dict[str, int], item: str) -> int:
+    """Answer code of one cell (after the codebook's recoding), or raise ValueError with a reason
+    that describes the value without quoting it."""
+    codes = ", ".join(str(c) for c in sorted(allowed))
+    key = codebook.code_key(v)
+    if key in recode:
+        return recode[key]
     if isinstance(v, (int, float, np.integer, np.floating)) and not isinstance(v, bool):
         f = float(v)
         if f.is_integer() and int(f) in allowed:
             return int(f)
         label = spss_labels.get(f)
-        if label is not None and label.lower() in lookup:
-            return lookup[label.lower()]
-        raise ValueError(f"{v!r} is not an answer code of this question ({sorted(allowed)})")
-    text = str(v).strip().lower()
+        if label is not None and codebook.label_key(label) in lookup:
+            return lookup[codebook.label_key(label)]
+        raise ValueError(f"{describe(v)} that is not an answer code of item {item} "
+                         f"(codes {codes})")
+    text = codebook.label_key(v)
     if text in lookup:
         return lookup[text]
     try:
         f = float(text.replace(",", "."))
     except ValueError:
-        raise ValueError(f"{v!r} is not an answer of this question") from None
+        raise ValueError(f"{describe(v)} where an answer code or label of item {item} is "
+                         f"expected (codes {codes})") from None
     if f.is_integer() and int(f) in allowed:
         return int(f)
-    raise ValueError(f"{v!r} is not an answer code of this question ({sorted(allowed)})")
+    raise ValueError(f"{describe(v)} that is not an answer code of item {item} (codes {codes})")
 
 
-def _chosen(v: Any, labels: set[str]) -> bool:
+def _chosen(v: Any, labels: set[str], item: str) -> bool:
     if isinstance(v, (int, float, np.integer, np.floating)) and not isinstance(v, bool):
         if float(v) in (0.0, 1.0):
             return bool(v)
-        raise ValueError(f"{v!r} is not 0 (not chosen) or 1 (chosen)")
+        raise ValueError(f"{describe(v)} that is not 0 (not chosen) or 1 (chosen) for option "
+                         f"{item}")
     if isinstance(v, bool):
         return v
     text = str(v).strip().lower()
@@ -185,29 +228,55 @@ def _chosen(v: Any, labels: set[str]) -> bool:
         return True
     if text in _FALSE:
         return False
-    raise ValueError(f"{v!r} is not a chosen/not chosen answer (1/0, ja/nee, or the option label)")
+    raise ValueError(f"{describe(v)} that is not a chosen/not chosen answer of option {item} "
+                     "(1/0, Y, ja/nee, or the option label)")
+
+
+def _shorten(names: list[str], limit: int = 20) -> str:
+    shown = ", ".join(names[:limit])
+    return shown + (f" and {len(names) - limit} more" if len(names) > limit else "")
 
 
 def _map_columns(df: pd.DataFrame, path: Path, cb: dict[str, Any], items: pd.DataFrame,
                  bad: Issues) -> dict[str, str]:
-    """Export column -> tidy column; drops identifying/text/ignored columns, flags unknown ones."""
-    raw_to_col = {r: row["column"] for _, row in items.iterrows() for r in row["raw"]}
-    text_raw = {_norm(r) for q in cb["questions"] if q["type"] == "text" for r in q["raw"]}
-    drop = {_norm(c) for c in cb["identifying"] + cb["ignored"]} | text_raw
+    """Export column -> tidy column; drops identifying/text/ignored columns, flags unknown ones.
+
+    Order of precedence: the codebook's ``identifying`` list, then the items' ``raw`` names, then
+    free-text questions and the ``ignored`` list, then the names known out of the box
+    (:data:`helpers.collect.codebook.KNOWN_IDENTIFYING`, ``KNOWN_IGNORED``). Every other column is
+    unknown: all of them are named in one message (error mode), or each is a skip.
+    """
+    norm = codebook.norm
+    raw_to_col = {norm(r): row["column"] for _, row in items.iterrows() for r in row["raw"]}
+    text_raw = {norm(r) for q in cb["questions"] if q["type"] == "text" for r in q["raw"]}
+    identifying = {norm(c) for c in cb["identifying"]}
+    ignored = {norm(c) for c in cb["ignored"]} | text_raw
     mapping: dict[str, str] = {}
+    unknown: list[str] = []
     for col in df.columns:
-        key = _norm(col)
-        if key in drop:
+        key = norm(col)
+        if key in identifying:
             continue
         if key not in raw_to_col:
-            bad(path, "unknown column (not in the survey codebook; add it there, or to "
-                "'identifying'/'ignored')", column=str(col))
+            if not (key in ignored or codebook.is_identifying(str(col), cb)
+                    or codebook.is_ignored(str(col), cb)):
+                unknown.append(str(col))
             continue
         target = raw_to_col[key]
         if target in mapping.values():
             bad(path, f"two export columns map onto {target!r}", column=str(col))
             continue
         mapping[str(col)] = target
+    if unknown:
+        hint = ("not in the survey codebook; map them in survey/codebook.yaml beside the export, or "
+                "list them there under 'identifying' or 'ignored' (`roeptoeter codebook draft` "
+                "writes a starting codebook)")
+        if bad.on_bad == "error":
+            noun = "unknown column" if len(unknown) == 1 else f"{len(unknown)} unknown columns"
+            raise DataError(str(path), f"{noun} ({hint}): {_shorten(unknown)}",
+                            column=unknown[0])
+        for col in unknown:
+            bad(path, f"unknown column ({hint})", column=col)
     for need in ("respondent_id", "gm_code"):
         if need not in mapping.values():
             raise DataError(str(path), f"required column {need!r} is missing "
@@ -216,11 +285,71 @@ def _map_columns(df: pd.DataFrame, path: Path, cb: dict[str, Any], items: pd.Dat
     return mapping
 
 
+def check_value_labels(path: Path, mapping: dict[str, str], spss_labels: dict[str, dict],
+                       cb: dict[str, Any], items: pd.DataFrame, bad: Issues) -> set[str]:
+    """Check the SPSS value labels of coded columns against the codebook's mapping.
+
+    For each labelled code of a likert5 or single column, the code the codebook maps it to (after
+    ``recode``) must carry that label (nl, en, key or an alias, case-insensitive). A label that
+    names another answer (SAV: 3 = "anders"; codebook: 3 = management) is bad input naming the
+    item, the code and both labels (labels are codebook text, not respondents' answers). Codes
+    the codebook does not map are not checked (a value with such a code is an error on its own).
+
+    Returns
+    -------
+    set of str
+        Export columns to leave out (skip mode: a column whose labels contradict the codebook).
+    """
+    by_col = items.set_index("column", drop=False)
+    dropped: set[str] = set()
+    for export_col, col in mapping.items():
+        labels = spss_labels.get(export_col) or {}
+        item = by_col.loc[col]
+        if not labels or item["type"] not in ("likert5", "single"):
+            continue
+        q = next(q for q in cb["questions"] if q["id"] == item["question"])
+        ours = codebook.answer_codes(cb, q)
+        for c, names in item["aliases"].items():
+            ours.setdefault(int(c), set()).update(codebook.label_key(n) for n in names)
+        for code, label in sorted(labels.items(), key=lambda kv: str(kv[0])):
+            key = codebook.code_key(code)
+            target = item["recode"].get(key)
+            if target is None:
+                try:
+                    target = int(float(code))
+                except (TypeError, ValueError):
+                    continue
+                if float(code) != target or target not in ours:
+                    continue
+            if codebook.label_key(label) in ours[target]:
+                continue
+            named = item["codes"].get(target)
+            cb_label = _codebook_label(cb, q, target)
+            bad(path, f"the SPSS value label of code {key} of item {col} is {label!r}, but the "
+                f"codebook maps code {key} to {cb_label!r} ({named}); add a recode for {key} to "
+                "survey/codebook.yaml (or an alias, if the label means the same answer)",
+                column=export_col)
+            dropped.add(export_col)
+            break
+    return dropped
+
+
+def _codebook_label(cb: dict[str, Any], q: dict[str, Any], code: int) -> str:
+    """The codebook's Dutch label of our ``code`` of question ``q``."""
+    if code in {int(m) for m in q.get("missing", [])}:
+        return str(cb["missing"][int(code)]["nl"])
+    if q["type"] == "likert5":
+        return str(cb["scales"][q["scale"]][code]["nl"])
+    return str(q["values"][code]["nl"])
+
+
 def _convert_file(path: Path, year: int, cb: dict[str, Any], items: pd.DataFrame, bad: Issues,
                   salt: str | None) -> pd.DataFrame:
     """Tidy rows of one export (plus ``_file``, ``_row``, ``_orig_id`` bookkeeping columns)."""
     df, spss_labels = read_export(path)
     mapping = _map_columns(df, path, cb, items, bad)
+    for export_col in check_value_labels(path, mapping, spss_labels, cb, items, bad):
+        del mapping[export_col]
     by_col = items.set_index("column", drop=False)
     inv = {v: k for k, v in mapping.items()}
     reason_cols = [c for c in by_col.index if by_col.at[c, "type"] == "multi"]
@@ -237,7 +366,9 @@ def _convert_file(path: Path, year: int, cb: dict[str, Any], items: pd.DataFrame
             bad(path, "respondent id is empty", row=i, column=inv["respondent_id"])
             continue
         if code is None:
-            bad(path, f"{rec[inv['gm_code']]!r} is not a gemeente code (GM0000)", row=i,
+            what = ("empty" if _blank(rec[inv["gm_code"]])
+                    else describe(rec[inv["gm_code"]]))
+            bad(path, f"gemeente code is {what}, not a gemeente code (GM0000, 0000 or 0)", row=i,
                 column=inv["gm_code"])
             continue
         out["_orig_id"] = _id_text(raw_id)
@@ -256,12 +387,12 @@ def _convert_file(path: Path, year: int, cb: dict[str, Any], items: pd.DataFrame
                 elif kind == "multi":
                     labels = {by_col.at[col, "nl"].lower(), by_col.at[col, "en"].lower(),
                               str(by_col.at[col, "key"])}
-                    val = _chosen(v, labels)
+                    val = _chosen(v, labels, col)
                     answered_any = True
                 else:
                     codes: dict[int, str] = by_col.at[col, "codes"]
                     labels = spss_labels.get(inv[col], {})
-                    c = _code(v, lookups[col], set(codes), labels)
+                    c = _code(v, lookups[col], set(codes), labels, by_col.at[col, "recode"], col)
                     val = codes[c] if kind == "single" else c
             except ValueError as exc:
                 bad(path, f"answer outside the scale: {exc}", row=i, column=inv[col])
@@ -321,7 +452,12 @@ def load(folder: Path, year: int, on_bad: str = "error", *, one_per_municipality
                    and not p.name.startswith((".", "~$")))
     if not files:
         raise DataError(str(src), "no survey export (*.sav, *.csv, *.xlsx) in this folder")
-    cb = load_codebook()
+    cb, local = codebook.for_export(src, load_codebook())
+    if local is not None:
+        try:
+            check_codebook(cb, str(local))
+        except ValueError as exc:
+            raise DataError(str(local), str(exc).removeprefix(f"{local}: ")) from None
     items = codebook_items(cb)
     bad = Issues(on_bad)
     parts = [_convert_file(p, year, cb, items, bad, salt) for p in files]
@@ -329,11 +465,13 @@ def load(folder: Path, year: int, on_bad: str = "error", *, one_per_municipality
         len(p) for p in parts) else pd.DataFrame(columns=["_file", "_row", "_orig_id", *COLUMNS])
     data = _check_rows(data, year, bad, one_per_municipality)
     data["year"] = int(year)
-    for col in COLUMNS:
+    columns = [*COLUMNS, *(c for c in items["column"] if c not in COLUMNS)]  # extras follow
+    for col in columns:
         if col not in data.columns:
             data[col] = None
-    out = data[list(COLUMNS)].sort_values(["gm_code", "respondent_id"]).reset_index(drop=True)
+    out = data[columns].sort_values(["gm_code", "respondent_id"]).reset_index(drop=True)
     out = RESPONSES_SCHEMA.validate(out)
+    out.attrs[CODEBOOK_ATTR] = yaml.safe_dump(cb, sort_keys=False, allow_unicode=True)
     return out, bad.frame()
 
 
@@ -342,7 +480,7 @@ def _check_rows(data: pd.DataFrame, year: int, bad: Issues, one_per_municipality
     """Duplicate ids, invalid gm_codes, second respondents per municipality (in file order)."""
     keep = np.ones(len(data), dtype=bool)
     valid = register.codes(year)
-    seen_ids: set[str] = set()
+    seen_ids: dict[str, str] = {}  # pseudonym -> where it was first seen
     seen_codes: dict[str, str] = {}
     for i, rec in enumerate(data.to_dict("records")):
         file, row = Path(rec["_file"]), int(rec["_row"])
@@ -358,8 +496,9 @@ def _check_rows(data: pd.DataFrame, year: int, bad: Issues, one_per_municipality
             keep[i] = False
             continue
         if rec["respondent_id"] in seen_ids:
-            bad(file, f"duplicate respondent id {rec['_orig_id']!r}", row=row,
-                column=rec["_id_col"])
+            first = seen_ids[rec["respondent_id"]]
+            bad(file, f"duplicate respondent id (the same id as {first}; ids are not quoted: they "
+                "can be tokens or e-mail addresses)", row=row, column=rec["_id_col"])
             keep[i] = False
             continue
         if one_per_municipality and rec["gm_code"] in seen_codes:
@@ -367,6 +506,6 @@ def _check_rows(data: pd.DataFrame, year: int, bad: Issues, one_per_municipality
                 f"first in {seen_codes[rec['gm_code']]})", row=row, column=rec["_gm_col"])
             keep[i] = False
             continue
-        seen_ids.add(rec["respondent_id"])
+        seen_ids[rec["respondent_id"]] = f"{file.name} row {row}"
         seen_codes[rec["gm_code"]] = f"{file.name} row {row}"
     return data[keep].reset_index(drop=True)
