@@ -164,11 +164,12 @@ def describe(v: Any) -> str:
         return "a decimal number"
     if isinstance(v, str):
         text = v.strip()
+        size = f"{len(text)} character{'s' if len(text) != 1 else ''}"
         try:
             float(text.replace(",", "."))
-            return f"a number written as text ({len(text)} characters)"
+            return f"a number written as text ({size})"
         except ValueError:
-            return f"text of {len(text)} characters"
+            return f"text of {size}"
     return f"a value of type {type(v).__name__}"
 
 
