@@ -352,3 +352,15 @@ def test_draft_from_sav_proposes_recodes_from_labels(tmp_path: Path) -> None:
 def test_draft_of_a_missing_export(tmp_path: Path) -> None:
     with pytest.raises(DataError, match="no such export file"):
         cbm.draft(tmp_path / "nope.csv")
+
+
+def test_draft_from_xlsx_reads_the_header_only(tmp_path: Path) -> None:
+    path = tmp_path / "export.xlsx"
+    pd.DataFrame({"Respondent ID": ["1"], "E-mail": ["p.bakker@example.org"], "Gemeente": ["0344"],
+                  "enth_kcc": ["4"], "Q9": ["Piet Bakker"]}).to_excel(path, index=False)
+    text = cbm.draft(path).read_text(encoding="utf-8")
+    assert "bakker" not in text.lower()
+    draft = yaml.safe_load(text)
+    assert draft["identifying"] == ["E-mail"]
+    assert draft["questions"] is None  # every other name is shipped or unknown
+    assert '#   - "Q9"' in text

@@ -38,6 +38,7 @@ from typing import Any
 import yaml
 
 from helpers.errors import DataError
+from helpers.survey import ITEM_PREFIX  # tidy-column prefix of each grid question's items
 
 LOCAL_NAMES = ("codebook.yaml", "codebook.yml")
 #: Column names that identify a person, known without a codebook entry (compared by :func:`squash`).
@@ -54,9 +55,6 @@ KNOWN_IGNORED = (
     "startdatum", "einddatum", "enddate", "status", "collectorid", "progress", "finished",
     "durationinseconds", "recordeddate",
 )
-#: Tidy-column prefix of the items of each grid question (extra items get ``<prefix>_<key>``).
-ITEM_PREFIX = {"enthusiasm": "enth", "monitoring": "monitor", "integration": "integration",
-               "reasons": "reason"}
 _TOP_KEYS = {"version", "questions", "identifying", "ignored"}
 _QUESTION_KEYS = {"id", "type", "raw", "recode", "aliases", "items", "nl", "en", "column"}
 _ITEM_KEYS = {"key", "column", "raw", "recode", "aliases", "nl", "en"}
