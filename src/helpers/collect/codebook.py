@@ -488,6 +488,13 @@ def _label_notes(cb: dict[str, Any], q: dict[str, Any], labels: dict[Any, str]
     return recode, notes
 
 
+def _labels_note(col: str, labels: dict[Any, str]) -> list[str]:
+    """The SPSS value labels of a column, copied for the reviewer (codebook text, not answers)."""
+    if not labels:
+        return []
+    return [f"{col}: SAV labels {_flow({code_key(c): v for c, v in labels.items()})}"]
+
+
 def _answer_key(cb: dict[str, Any], q: dict[str, Any], code: int) -> Any:
     if code in {int(m) for m in q.get("missing", [])}:
         return cb["missing"][code]["key"]
@@ -529,10 +536,10 @@ def draft_text(export: Path, base: dict[str, Any]) -> str:
         if key in raw_of and raw_of[key][0]["type"] != "text":
             q, it = raw_of[key]
             rec, notes = _label_notes(base, q, labels)
-            if rec or notes:
+            if rec or notes or labels:
                 e = entry(q)
                 e["recode"].update(rec)
-                e["notes"] += [f"{col}: {n}" for n in notes]
+                e["notes"] += [*_labels_note(col, labels), *(f"{col}: {n}" for n in notes)]
             continue
         if key in text_raw:
             continue
@@ -569,7 +576,7 @@ def draft_text(export: Path, base: dict[str, Any]) -> str:
             continue
         rec, notes = _label_notes(base, q, labels)
         e["recode"].update(rec)
-        e["notes"] += [f"{col}: {n}" for n in notes]
+        e["notes"] += [*_labels_note(col, labels), *(f"{col}: {n}" for n in notes)]
     lines = [
         f"# Survey codebook DRAFT for {export.name}, written by `roeptoeter codebook draft` from the",
         "# export's column names and SPSS value labels only (no respondent's value was read).",
