@@ -137,8 +137,15 @@ def read_export(path: Path) -> tuple[pd.DataFrame, dict[str, dict[float, str]]]:
                                 "needs the header's number of fields, quotes closed") from None
             return df, {}
         if suffix == ".xlsx":
-            df = pd.read_excel(path, dtype=object, engine="openpyxl")
+            try:
+                df = pd.read_excel(path, dtype=object, engine="openpyxl")
+            except (ValueError, KeyError, TypeError, IndexError) as exc:  # a damaged workbook
+                raise DataError(str(path), "cannot be read as an Excel .xlsx workbook "
+                                f"({type(exc).__name__}); save it again from Excel") from None
             return df, {}
+    except PermissionError:
+        raise DataError(str(path), "cannot be read (permission denied); make the export readable"
+                        ) from None
     except (zipfile.BadZipFile, InvalidFileException) as exc:
         raise DataError(str(path), f"cannot be read as an Excel .xlsx workbook ({exc}); save it "
                         "again from Excel") from None
