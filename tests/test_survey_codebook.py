@@ -368,3 +368,14 @@ def test_draft_from_xlsx_reads_the_header_only(tmp_path: Path) -> None:
     assert draft["identifying"] == ["E-mail"]
     assert draft["questions"] is None  # every other name is shipped or unknown
     assert '#   - "Q9"' in text
+
+
+def test_codebook_of_a_table_without_its_codebook(dropin: pd.DataFrame) -> None:
+    """A table that lost its codebook (built by hand): extra item columns still join their scale."""
+    bare = dropin.copy()
+    bare.attrs = {}
+    cb = sv.codebook_of(bare)
+    assert sv.scale_columns(cb, "monitoring")[-1] == "monitor_complaints"
+    assert sv.scale_reliability(bare).loc["monitoring", "alpha"] == pytest.approx(112.5 / 116)
+    shipped = sv.codebook_of(bare.drop(columns="monitor_complaints"))
+    assert sv.reliability_scales(shipped)["monitoring"] == ["monitor_themes", "monitor_indirect"]
