@@ -200,7 +200,7 @@ def test_sav_label_contradicting_the_codebook(tmp_path: Path) -> None:
         cs.load(tmp_path, 2014)
     e = err.value
     assert (e.file, e.row, e.column) == (str(path), None, "functie")
-    assert "code 3 of item role is 'anders'" in e.rule
+    assert "code 3 of item role is 'anders' (which is the codebook's answer 6 (other))" in e.rule
     assert "'directie of management' (management)" in e.rule
     # skip mode: the column is left out (one skip), the rest is read
     df, skips = cs.load(tmp_path, 2014, on_bad="skip")
@@ -217,8 +217,8 @@ def test_sav_label_contradicting_the_codebook(tmp_path: Path) -> None:
 
 
 def test_sav_labels_that_agree_and_an_alias(tmp_path: Path) -> None:
-    sav_export(tmp_path, {**ROLE_LABELS, 3.0: "Directie / management"})
-    with pytest.raises(DataError, match="'Directie / management'"):
+    sav_export(tmp_path, {**ROLE_LABELS, 3.0: "Directie / management", 2.0: "2"})
+    with pytest.raises(DataError, match="'Directie / management' .which names no answer"):
         cs.load(tmp_path, 2014)
     (tmp_path / "survey" / "codebook.yml").write_text(
         "questions:\n  - {id: role, aliases: {3: ['Directie / management']}}\n", encoding="utf-8")

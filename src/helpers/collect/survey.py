@@ -311,10 +311,11 @@ def check_value_labels(path: Path, mapping: dict[str, str], spss_labels: dict[st
     """Check the SPSS value labels of coded columns against the codebook's mapping.
 
     For each labelled code of a likert5 or single column, the code the codebook maps it to (after
-    ``recode``) must carry that label (nl, en, key or an alias, case-insensitive). A label that
-    names another answer (SAV: 3 = "anders"; codebook: 3 = management) is bad input naming the
-    item, the code and both labels (labels are codebook text, not respondents' answers). Codes
-    the codebook does not map are not checked (a value with such a code is an error on its own).
+    ``recode``) must carry that label (nl, en, key or an alias, case-insensitive; a label that is
+    just the code, such as LimeSurvey's "3", also agrees). A label that names another answer (SAV:
+    3 = "anders"; codebook: 3 = management) or no answer of the item is bad input naming the item,
+    the code and both labels (labels are codebook text, not respondents' answers). Codes the
+    codebook does not map are not checked (a value with such a code is an error on its own).
 
     Returns
     -------
@@ -342,13 +343,17 @@ def check_value_labels(path: Path, mapping: dict[str, str], spss_labels: dict[st
                     continue
                 if float(code) != target or target not in ours:
                     continue
-            if codebook.label_key(label) in ours[target]:
+            text = codebook.label_key(label)
+            if text in ours[target] or text in (key, str(target)):  # or just the code ("3")
                 continue
             named = item["codes"].get(target)
             cb_label = _codebook_label(cb, q, target)
-            bad(path, f"the SPSS value label of code {key} of item {col} is {label!r}, but the "
-                f"codebook maps code {key} to {cb_label!r} ({named}); add a recode for {key} to "
-                "survey/codebook.yaml (or an alias, if the label means the same answer)",
+            other = sorted(c for c, names in ours.items() if text in names)
+            what = (f"which is the codebook's answer {other[0]} ({item['codes'].get(other[0])})"
+                    if other else "which names no answer of the item")
+            bad(path, f"the SPSS value label of code {key} of item {col} is {label!r} ({what}), "
+                f"but the codebook maps code {key} to {cb_label!r} ({named}); add a recode for "
+                f"{key} to survey/codebook.yaml (or an alias, if the label means the same answer)",
                 column=export_col)
             dropped.add(export_col)
             break
