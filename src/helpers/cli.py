@@ -1,7 +1,8 @@
 """The ``roeptoeter`` command (also ``python -m helpers``).
 
 ``roeptoeter run`` runs the collection for one or more years (see :mod:`helpers.runner`);
-``roeptoeter list`` shows the notebooks with their parameters and defaults.
+``roeptoeter list`` shows the notebooks with their parameters and defaults;
+``roeptoeter codebook draft <export>`` writes a starting survey codebook for an export.
 
 Exit codes: 0 success (or everything up to date), 1 a notebook failed, 2 bad input (unknown year,
 unknown notebook, malformed ``-p``, a parameter no notebook declares, missing input data, or any
@@ -25,7 +26,7 @@ def build_parser() -> argparse.ArgumentParser:
         prog="roeptoeter",
         description="Run the Roeptoeter notebook collection (results in outputs/<year>/).",
     )
-    sub = parser.add_subparsers(dest="command", metavar="{run,list,profiles}")
+    sub = parser.add_subparsers(dest="command", metavar="{run,list,profiles,codebook}")
     run = sub.add_parser("run", help="run the notebooks for one or more years")
     years = run.add_mutually_exclusive_group()
     years.add_argument("--year", type=str, metavar="Y", help="one study year (default 2014)")
@@ -56,7 +57,30 @@ def build_parser() -> argparse.ArgumentParser:
     prof.add_argument("--lang", choices=("en", "nl"), default="en", help="label language")
     prof.add_argument("--force", action="store_true", help="rerender when up to date")
     prof.add_argument("--quiet", action="store_true", help="print failures only")
+    _add_codebook_parser(sub)
     return parser
+
+
+def _add_codebook_parser(sub: argparse._SubParsersAction) -> None:
+    """``roeptoeter codebook draft <export> [-o path] [--force]``."""
+    cbp = sub.add_parser("codebook", help="survey codebooks: draft one for an export")
+    cb_sub = cbp.add_subparsers(dest="codebook_command", metavar="{draft}", required=True)
+    draft = cb_sub.add_parser(
+        "draft", help="write a starting codebook.yaml for a survey export (column names and SPSS "
+        "value labels only, never a respondent's value), for you to review")
+    draft.add_argument("export", help="the export: .sav, .csv or .xlsx")
+    draft.add_argument("-o", "--output", default=None, metavar="PATH",
+                       help="where to write (default: codebook.yaml beside the export)")
+    draft.add_argument("--force", action="store_true", help="overwrite an existing file")
+
+
+def _codebook(args: argparse.Namespace) -> int:
+    from helpers.collect import codebook
+
+    out = codebook.draft(args.export, args.output, force=args.force)
+    print(f"wrote {out}: a DRAFT; review every line (TODO marks decisions), then keep it beside the "
+          "export as survey/codebook.yaml")
+    return EXIT_OK
 
 
 def _list() -> int:
@@ -86,6 +110,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         if args.command == "list":
             return _list()
+        if args.command == "codebook":
+            return _codebook(args)
         if args.command == "profiles":
             from helpers.render import render_profiles
 

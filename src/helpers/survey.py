@@ -59,9 +59,11 @@ REASON_COLS = tuple(f"reason_{r}" for r in REASONS)
 MONITOR_COLS = ("monitor_themes", "monitor_indirect")
 INTEGRATION_COLS = ("integration_policy", "integration_execution")
 LIKERT_COLS = ENTHUSIASM_COLS + MONITOR_COLS + INTEGRATION_COLS
-#: Item sets that are meant to measure one thing, for Cronbach's alpha. The two monitoring items
-#: (themes, indirect questions) and the two integration items (policy, execution) are two-item
-#: scales; the eight enthusiasm ratings form an "organisational enthusiasm" index.
+#: Item sets of the *shipped* codebook that are meant to measure one thing, for Cronbach's alpha.
+#: The two monitoring items (themes, indirect questions) and the two integration items (policy,
+#: execution) are two-item scales; the eight enthusiasm ratings form an "organisational enthusiasm"
+#: index. The analyses read the membership from the table's codebook (:func:`reliability_scales`),
+#: so that extra items of a local codebook count; this constant documents the shipped one.
 SCALES = {
     "monitoring": MONITOR_COLS,
     "integration": INTEGRATION_COLS,
@@ -73,7 +75,23 @@ def _likert(codes: tuple[int, ...]) -> pa.Column:
     return pa.Column("Int64", pa.Check.isin(list(codes)), nullable=True)
 
 
-#: Schema of the tidy ``survey_responses`` table (one row per respondent).
+#: Tidy-column prefix of the items of each grid question; a local codebook's extra item of a grid
+#: question gets the column ``<prefix>_<key>`` (see :mod:`helpers.collect.codebook`).
+ITEM_PREFIX = {"enthusiasm": "enth", "monitoring": "monitor", "integration": "integration",
+               "reasons": "reason"}
+_FIXED = ("respondent_id", "year", "gm_code", "role", *ENTHUSIASM_COLS, "ownership", *REASON_COLS,
+          *MONITOR_COLS, *INTEGRATION_COLS)
+
+
+def _extra(prefix: str) -> str:
+    """Regex of extra item columns ``<prefix>_<key>`` that are not one of the shipped columns."""
+    shipped = "|".join(c for c in _FIXED if c.startswith(f"{prefix}_"))
+    return rf"^(?!(?:{shipped})$){prefix}_[a-z0-9_]+$"
+
+
+#: Schema of the tidy ``survey_responses`` table (one row per respondent): the shipped columns in
+#: order, then any extra items a local codebook added to a grid question (Likert codes 1-5, 8, 9 or
+#: booleans), in codebook order.
 RESPONSES_SCHEMA = pa.DataFrameSchema(
     {
         # "R" + 16 hex digits of a salted SHA-256 of year and export id (see helpers.collect.survey)
@@ -88,47 +106,80 @@ RESPONSES_SCHEMA = pa.DataFrameSchema(
         **{c: pa.Column("boolean", nullable=True) for c in REASON_COLS},
         **{c: _likert(VALID + (DONT_KNOW,)) for c in MONITOR_COLS},
         **{c: _likert(VALID + (DONT_KNOW, NOT_APPLICABLE)) for c in INTEGRATION_COLS},
+        **{_extra(p): pa.Column("Int64", pa.Check.isin([*VALID, DONT_KNOW, NOT_APPLICABLE]),
+                                nullable=True, regex=True, required=False)
+           for q, p in ITEM_PREFIX.items() if q != "reasons"},
+        _extra("reason"): pa.Column("boolean", nullable=True, regex=True, required=False),
     },
     strict=True,
     coerce=True,
     ordered=True,
     name="survey_responses",
 )
-COLUMNS = tuple(RESPONSES_SCHEMA.columns)
+#: The shipped columns of the tidy table, in order (extra items follow them).
+COLUMNS = _FIXED
+#: ``DataFrame.attrs`` key under which the tidy table carries the codebook it was imported with
+#: (YAML text; pandas keeps ``attrs`` in the Parquet file).
+CODEBOOK_ATTR = "survey_codebook"
 
 
 # --- codebook ------------------------------------------------------------------------------------
 
 
 def load_codebook(path: Path | None = None) -> dict[str, Any]:
-    """Read the survey codebook (YAML) and check that it covers the tidy table's columns.
+    """Read the survey codebook (YAML) and check it (see :func:`check_codebook`).
 
     Returns
     -------
     dict
-        The YAML's content (``missing``, ``scales``, ``questions``, ``identifying``, ``ignored``).
+        The YAML's content (``missing``, ``scales``, ``reliability``, ``questions``,
+        ``identifying``, ``ignored``).
 
     Raises
     ------
     ValueError
-        When a question lacks a field, names an unknown scale, or the codebook's tidy columns differ
-        from :data:`RESPONSES_SCHEMA` (besides ``year``, which the importer adds).
+        When the codebook breaks a rule of :func:`check_codebook`.
     """
     path = path or reference_dir() / CODEBOOK_FILE
     cb = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
+    check_codebook(cb, str(path))
+    return cb
+
+
+def check_codebook(cb: dict[str, Any], where: str = "codebook") -> None:
+    """Check a (shipped or merged) codebook against the tidy table.
+
+    Rules: every question has ``id``, ``type``, ``nl``, ``en``; a likert5 question names a known
+    scale; the codebook's tidy columns are the shipped :data:`COLUMNS` (besides ``year``) plus extra
+    items ``<prefix>_<key>`` of grid questions (:data:`ITEM_PREFIX`); every ``reliability`` scale
+    names a likert5 question.
+
+    Raises
+    ------
+    ValueError
+        Naming ``where`` and the rule broken.
+    """
     for q in cb["questions"]:
         for key in ("id", "type", "nl", "en"):
             if key not in q:
-                raise ValueError(f"{path}: question {q.get('id')!r} has no {key!r}")
+                raise ValueError(f"{where}: question {q.get('id')!r} has no {key!r}")
         if q["type"] == "likert5" and q.get("scale") not in cb["scales"]:
-            raise ValueError(f"{path}: question {q['id']!r} names unknown scale {q.get('scale')!r}")
-    cols = set(codebook_items(cb)["column"]) | {"year"}
-    if cols != set(COLUMNS):
+            raise ValueError(f"{where}: question {q['id']!r} names unknown scale {q.get('scale')!r}")
+    items = codebook_items(cb)
+    cols = set(items["column"]) | {"year"}
+    extra = items[~items["column"].isin(COLUMNS)]
+    bad = [c for c, q in zip(extra["column"], extra["question"], strict=True)
+           if q not in ITEM_PREFIX or not str(c).startswith(f"{ITEM_PREFIX[q]}_")]
+    if set(COLUMNS) - cols or bad:
         raise ValueError(
-            f"{path}: codebook columns differ from the schema: "
-            f"missing {sorted(set(COLUMNS) - cols)}, extra {sorted(cols - set(COLUMNS))}"
+            f"{where}: codebook columns differ from the schema: "
+            f"missing {sorted(set(COLUMNS) - cols)}, extra {sorted(bad)}"
         )
-    return cb
+    for name, qid in (cb.get("reliability") or {}).items():
+        q = next((q for q in cb["questions"] if q["id"] == qid), None)
+        if q is None or q["type"] != "likert5":
+            raise ValueError(f"{where}: reliability scale {name!r} names {qid!r}, which is not a "
+                             "likert5 question")
 
 
 def codebook_items(cb: dict[str, Any]) -> pd.DataFrame:
@@ -139,7 +190,9 @@ def codebook_items(cb: dict[str, Any]) -> pd.DataFrame:
     DataFrame
         ``column``, ``question``, ``type``, ``key`` (group/reason/option key or None), ``raw``
         (list of export names, lower case), ``codes`` (dict code -> key or label for single and
-        likert5 items, including allowed missing codes), ``nl``, ``en``.
+        likert5 items, including allowed missing codes), ``recode`` (dict export code key -> our
+        code: the question's recoding overridden by the item's), ``aliases`` (dict our code -> list
+        of the export's own labels for it), ``nl``, ``en``.
     """
     rows = []
     for q in cb["questions"]:
@@ -156,12 +209,57 @@ def codebook_items(cb: dict[str, Any]) -> pd.DataFrame:
                 codes = {}
             for m in q.get("missing", []):
                 codes[int(m)] = cb["missing"][int(m)]["key"]
+            aliases = {int(c): list(v) for c, v in (q.get("aliases") or {}).items()}
+            for c, v in (it.get("aliases") or {}).items():
+                aliases[int(c)] = aliases.get(int(c), []) + list(v)
             rows.append({
                 "column": it["column"], "question": q["id"], "type": q["type"],
                 "key": it.get("key"), "raw": [str(r).lower() for r in it["raw"]],
-                "codes": codes, "nl": it["nl"], "en": it["en"],
+                "codes": codes,
+                "recode": {str(k): int(v) for k, v in {**(q.get("recode") or {}),
+                                                        **(it.get("recode") or {})}.items()},
+                "aliases": aliases, "nl": it["nl"], "en": it["en"],
             })
     return pd.DataFrame(rows)
+
+
+def scale_columns(cb: dict[str, Any], question: str) -> list[str]:
+    """The tidy columns of a grid question's items (``"monitoring"`` -> ``monitor_themes``, ...),
+    in codebook order, extra items of a local codebook included."""
+    q = next((q for q in cb["questions"] if q["id"] == question), None)
+    if q is None or "items" not in q:
+        raise KeyError(f"the codebook has no grid question {question!r}")
+    return [it["column"] for it in q["items"]]
+
+
+def reliability_scales(cb: dict[str, Any]) -> dict[str, list[str]]:
+    """Scale name -> its item columns, for Cronbach's alpha: the codebook's ``reliability`` section
+    (scale name -> grid question), every item the codebook puts on that question."""
+    return {name: scale_columns(cb, qid) for name, qid in (cb.get("reliability") or {}).items()}
+
+
+def codebook_of(df: pd.DataFrame) -> dict[str, Any]:
+    """The codebook a tidy ``survey_responses`` table was imported with.
+
+    The importer stores the merged codebook (shipped + local) in ``df.attrs[CODEBOOK_ATTR]``, and
+    pandas keeps ``attrs`` in the Parquet file. A table without it (built by hand, or by an older
+    version) gets the shipped codebook, with any extra item column of the table (``<prefix>_<key>``
+    beyond the shipped ones) added to its grid question.
+    """
+    text = df.attrs.get(CODEBOOK_ATTR)
+    if text:
+        return yaml.safe_load(text)
+    cb = load_codebook()
+    known = set(codebook_items(cb)["column"])
+    for col in df.columns:
+        if col in known:
+            continue
+        for q in cb["questions"]:
+            prefix = ITEM_PREFIX.get(q["id"])
+            if prefix and str(col).startswith(f"{prefix}_"):
+                key = str(col).removeprefix(f"{prefix}_")
+                q["items"].append({"column": col, "key": key, "raw": [], "nl": key, "en": key})
+    return cb
 
 
 def group_labels(cb: dict[str, Any], lang: str = "en") -> dict[str, str]:
@@ -248,12 +346,15 @@ def likert_distribution(df: pd.DataFrame, columns: tuple[str, ...] | list[str]) 
     return out
 
 
-def enthusiasm_distribution(df: pd.DataFrame) -> pd.DataFrame:
-    """:func:`likert_distribution` of the eight groups, indexed by group key, ordered by agreement.
+def enthusiasm_distribution(df: pd.DataFrame, codebook: dict[str, Any] | None = None
+                            ) -> pd.DataFrame:
+    """:func:`likert_distribution` of the groups, indexed by group key, ordered by agreement.
 
+    The groups are the items of the codebook's ``enthusiasm`` question (``codebook`` defaults to
+    :func:`codebook_of` ``df``): the eight shipped ones plus any a local codebook added.
     Order: ``net`` (top-2-box minus bottom-2-box share) descending, then ``mean`` descending.
     """
-    dist = likert_distribution(df, ENTHUSIASM_COLS)
+    dist = likert_distribution(df, scale_columns(codebook or codebook_of(df), "enthusiasm"))
     dist.index = pd.Index([c.removeprefix("enth_") for c in dist.index], name="group")
     return dist.sort_values(["net", "mean"], ascending=False)
 
@@ -284,10 +385,11 @@ def _valid_numeric(df: pd.DataFrame, columns: tuple[str, ...] | list[str]) -> pd
 
 
 def within_respondent_tests(
-    df: pd.DataFrame, columns: tuple[str, ...] | list[str] = ENTHUSIASM_COLS
+    df: pd.DataFrame, columns: tuple[str, ...] | list[str] | None = None
 ) -> tuple[dict[str, float], pd.DataFrame]:
     """Compare items that every respondent rated (e.g. the groups' enthusiasm) within respondents.
 
+    ``columns`` defaults to the enthusiasm items of the table's codebook (:func:`codebook_of`).
     Omnibus: Friedman test on respondents with a valid answer (1-5) on every item, with Kendall's W
     (effect size, 0-1). Pairs: Wilcoxon signed-rank test per pair on respondents with valid answers on
     both items (zero differences dropped, ``zero_method="wilcox"``), p-values Holm-adjusted over all
@@ -304,6 +406,8 @@ def within_respondent_tests(
     """
     from scipy.stats import wilcoxon
 
+    if columns is None:  # the enthusiasm items of the table's codebook
+        columns = scale_columns(codebook_of(df), "enthusiasm")
     vals = _valid_numeric(df, columns)
     omnibus = stats.kendalls_w(vals)
     rows = []
@@ -331,8 +435,9 @@ def within_respondent_tests(
 
 def enthusiasm_long(df: pd.DataFrame, munis: pd.DataFrame | None = None) -> pd.DataFrame:
     """Enthusiasm ratings in long form: ``respondent_id``, ``group``, ``rating`` (1-5; 8/9/NA dropped),
-    plus ``size_class`` when the register ``munis`` (``gm_code``, ``size_class``) is given."""
-    cols = ["respondent_id", "gm_code", *ENTHUSIASM_COLS]
+    plus ``size_class`` when the register ``munis`` (``gm_code``, ``size_class``) is given. The
+    groups are the enthusiasm items of the table's codebook (:func:`codebook_of`)."""
+    cols = ["respondent_id", "gm_code", *scale_columns(codebook_of(df), "enthusiasm")]
     long = df[cols].melt(id_vars=["respondent_id", "gm_code"], var_name="group", value_name="rating")
     long["group"] = long["group"].str.removeprefix("enth_")
     long["rating"] = long["rating"].astype("Int64")
@@ -392,7 +497,7 @@ def ordinal_model(
         long = long[long["size_class"].notna()].reset_index(drop=True)
     elif munis is not None:  # no size class known this year (no population): group terms only
         munis = None
-    groups = [g for g in GROUPS if g != reference_group and (long["group"] == g).any()]
+    groups = [g for g in long["group"].unique() if g != reference_group]
     X = pd.DataFrame({f"group[{g}]": (long["group"] == g).astype(float) for g in groups})
     if munis is not None:
         for s in ("M", "L"):
@@ -438,7 +543,7 @@ def proportional_odds_check(df: pd.DataFrame, munis: pd.DataFrame | None = None,
     elif munis is not None:  # no size class known this year (no population): group terms only
         munis = None
     X = pd.DataFrame({f"group[{g}]": (long["group"] == g).astype(float)
-                      for g in GROUPS if g != reference_group and (long["group"] == g).any()})
+                      for g in long["group"].unique() if g != reference_group})
     if munis is not None:
         for s in ("M", "L"):
             if (long["size_class"] == s).any():
@@ -523,18 +628,20 @@ def ownership_by_size(
     return table, _test_or_nan(table.to_numpy(), seed=seed)
 
 
-def reasons_ranked(df: pd.DataFrame, alpha: float = 0.05) -> pd.DataFrame:
+def reasons_ranked(df: pd.DataFrame, alpha: float = 0.05,
+                   codebook: dict[str, Any] | None = None) -> pd.DataFrame:
     """Reasons for limited enthusiasm, ranked by how often they were named, with Wilson intervals.
 
     Base = respondents who answered the multiple-choice question (any reason column not NA); a
-    respondent can name several reasons, so shares do not sum to 1.
+    respondent can name several reasons, so shares do not sum to 1. The reasons are the items of
+    the codebook's ``reasons`` question (``codebook`` defaults to :func:`codebook_of` ``df``).
 
     Returns
     -------
     DataFrame indexed by reason key, most named first (ties alphabetical)
         ``count``, ``n``, ``share``, ``ci_low``, ``ci_high``, ``rank`` (1 = most named).
     """
-    sub = df[list(REASON_COLS)]
+    sub = df[scale_columns(codebook or codebook_of(df), "reasons")]
     answered = sub.notna().any(axis=1)
     counts = sub[answered].fillna(False).astype(bool).sum()
     counts.index = [c.removeprefix("reason_") for c in counts.index]
@@ -545,19 +652,22 @@ def reasons_ranked(df: pd.DataFrame, alpha: float = 0.05) -> pd.DataFrame:
     return out.set_index("reason")
 
 
-def monitoring_assessment(df: pd.DataFrame, alpha: float = 0.05) -> pd.DataFrame:
+def monitoring_assessment(df: pd.DataFrame, alpha: float = 0.05,
+                          codebook: dict[str, Any] | None = None) -> pd.DataFrame:
     """Self-rated monitoring of policy themes and of questions not put to the municipality directly.
 
     "Insufficient" = codes 1-2 (ruim onvoldoende, onvoldoende), "sufficient" = 4-5; shares of valid
-    answers (1-5), Wilson interval for the insufficient share; "weet niet" reported apart.
+    answers (1-5), Wilson interval for the insufficient share; "weet niet" reported apart. The
+    items are those of the codebook's ``monitoring`` question (``codebook`` defaults to
+    :func:`codebook_of` ``df``), extra items of a local codebook included.
 
     Returns
     -------
-    DataFrame indexed by item (``themes``, ``indirect``)
+    DataFrame indexed by item (``themes``, ``indirect``, then any extra item's key)
         ``n_valid``, ``n_dont_know``, ``insufficient`` (count), ``share_insufficient``, ``ci_low``,
         ``ci_high``, ``share_sufficient``, ``median``.
     """
-    dist = likert_distribution(df, MONITOR_COLS)
+    dist = likert_distribution(df, scale_columns(codebook or codebook_of(df), "monitoring"))
     count = (dist["c1"] + dist["c2"]).astype(int)
     tab = stats.proportion_table(count, dist["n_valid"].astype(int), alpha)
     out = pd.DataFrame({
@@ -569,8 +679,14 @@ def monitoring_assessment(df: pd.DataFrame, alpha: float = 0.05) -> pd.DataFrame
     return out
 
 
-def scale_reliability(df: pd.DataFrame, ci: float = 0.95) -> pd.DataFrame:
-    """Cronbach's alpha (Feldt interval) of each item set in :data:`SCALES`, valid answers only.
+def scale_reliability(df: pd.DataFrame, ci: float = 0.95,
+                      codebook: dict[str, Any] | None = None) -> pd.DataFrame:
+    """Cronbach's alpha (Feldt interval) of each scale of the codebook, valid answers only.
+
+    The scales and their items come from the codebook (``codebook`` defaults to
+    :func:`codebook_of` ``df``, the codebook the table was imported with): its ``reliability``
+    section names the grid question of each scale, and every item of that question counts, extra
+    items of a local codebook included (:func:`reliability_scales`).
 
     Returns
     -------
@@ -579,7 +695,7 @@ def scale_reliability(df: pd.DataFrame, ci: float = 0.95) -> pd.DataFrame:
         ``ci_high``.
     """
     rows = {}
-    for name, cols in SCALES.items():
+    for name, cols in reliability_scales(codebook or codebook_of(df)).items():
         res = stats.cronbach_alpha(_valid_numeric(df, cols), ci=ci)
         rows[name] = {"items": ";".join(cols), "k": res["k"], "n": res["n"], "alpha": res["alpha"],
                       "ci_low": res["ci_low"], "ci_high": res["ci_high"]}
@@ -665,11 +781,13 @@ def _weighted_share(x: pd.Series, w: pd.Series) -> tuple[float, float, int]:
     return float(xv.mean()), float((xv * wv).sum() / wv.sum()), int(len(xv))
 
 
-def weighted_estimates(df: pd.DataFrame, weights: pd.Series) -> pd.DataFrame:
+def weighted_estimates(df: pd.DataFrame, weights: pd.Series,
+                       codebook: dict[str, Any] | None = None) -> pd.DataFrame:
     """Key survey shares unweighted and post-stratified, side by side.
 
     Estimates: share "fully communications" (of valid ownership answers), share insufficient (1-2)
-    of each monitoring item, top-2-box share of each group's enthusiasm, share naming each reason.
+    of each monitoring item, top-2-box share of each group's enthusiasm, share naming each reason
+    (the items of the codebook, ``codebook`` defaulting to :func:`codebook_of` ``df``).
 
     Returns
     -------
@@ -689,14 +807,16 @@ def weighted_estimates(df: pd.DataFrame, weights: pd.Series) -> pd.DataFrame:
     own = df["ownership"]
     add("ownership_fully_communications", (own == "fully_communications").astype(float)
         .where(own.isin(OWNERSHIP)))
-    for c in MONITOR_COLS:
+    cb = codebook or codebook_of(df)
+    for c in scale_columns(cb, "monitoring"):
         s = df[c].astype("Int64")
         add(f"{c}_insufficient", s.isin([1, 2]).astype(float).where(s.isin(VALID)))
-    for c in ENTHUSIASM_COLS:
+    for c in scale_columns(cb, "enthusiasm"):
         s = df[c].astype("Int64")
         add(f"{c}_top2", s.isin([4, 5]).astype(float).where(s.isin(VALID)))
-    answered = df[list(REASON_COLS)].notna().any(axis=1)
-    for c in REASON_COLS:
+    reason_cols = scale_columns(cb, "reasons")
+    answered = df[reason_cols].notna().any(axis=1)
+    for c in reason_cols:
         add(c, df[c].fillna(False).astype(bool).astype(float).where(answered))
     out = pd.DataFrame.from_dict(rows, orient="index")
     out.index.name = "estimate"
