@@ -64,7 +64,7 @@ def collected_sources(folder: Path) -> tuple[str, ...]:
 
     Read from ``data/provenance.json`` (``sources``, written by ``01_collect``). Without a provenance
     file (tables written by hand) the tidy tables decide: ``survey_responses`` means survey,
-    ``website_audit`` web, and ``posts`` the platforms of the ``accounts`` table.
+    ``website_audit`` web, and ``accounts`` the platforms it lists.
 
     Parameters
     ----------
@@ -87,7 +87,7 @@ def collected_sources(folder: Path) -> tuple[str, ...]:
             chosen.add("survey")
         if io.table_path(folder, "website_audit").is_file():
             chosen.add("web")
-        if io.table_path(folder, "posts").is_file() and io.table_path(folder, "accounts").is_file():
+        if io.table_path(folder, "accounts").is_file():
             platforms = pd.read_parquet(io.table_path(folder, "accounts"), columns=["platform"])
             chosen.update(str(p) for p in platforms["platform"].unique())
     return tuple(s for s in SOURCES if s in chosen)

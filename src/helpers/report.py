@@ -854,21 +854,28 @@ def presence_by_municipality(folder: Path) -> pd.DataFrame:
     """Per municipality of a year folder: 1 where it has an account on a platform, else 0.
 
     The municipalities are those of the year's ``data/municipalities`` table (the ones studied);
-    the accounts come from ``data/accounts``.
+    the accounts come from ``data/accounts``, for the social platforms collected that year only.
 
     Returns
     -------
     DataFrame
-        ``gm_code`` and one 0/1 column per platform seen in any account (sorted).
+        ``gm_code`` and one 0/1 column per platform collected (sorted); only ``gm_code`` when the
+        year collected no social platform.
     """
     from helpers import io as hio
+    from helpers.context import SOCIAL, collected_sources
 
     munis = hio.read_table("municipalities", Path(folder))[["gm_code"]]
+    platforms = [s for s in collected_sources(Path(folder)) if s in SOCIAL]
+    if not platforms:  # no social platform collected that year: no presence to show
+        return munis.reset_index(drop=True)
     accounts = hio.read_table("accounts", Path(folder))
     has = (
-        accounts.drop_duplicates(["gm_code", "platform"])
+        accounts[accounts["platform"].isin(platforms)]
+        .drop_duplicates(["gm_code", "platform"])
         .assign(present=1)
         .pivot(index="gm_code", columns="platform", values="present")
+        .reindex(columns=platforms)
     )
     out = munis.set_index("gm_code").join(has).fillna(0).astype(int)
     out = out[sorted(out.columns)]
