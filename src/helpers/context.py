@@ -100,7 +100,7 @@ def not_collected_text(year: int, missing: list[str] | tuple[str, ...], lang: st
         what = " en ".join([", ".join(names[:-1]), names[-1]] if len(names) > 1 else names)
         return (f"**Niet verzameld voor {year}:** {what}. Dit notebook heeft niets te analyseren en "
                 "schrijft geen tabellen of figuren; de overige cellen worden overgeslagen.")
-    what = " or ".join([", ".join(names[:-1]), names[-1]] if len(names) > 1 else names)
+    what = " and ".join([", ".join(names[:-1]), names[-1]] if len(names) > 1 else names)
     return (f"**Not collected for {year}:** {what}. This notebook has nothing to analyse and writes "
             "no tables or figures; its remaining cells are skipped.")
 
