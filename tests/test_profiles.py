@@ -203,6 +203,13 @@ def test_a_survey_only_year_has_profiles_that_name_what_was_not_collected(in_pro
     assert kf["interaction_rank"].isna().all() and kf["speed_rank"].isna().all()
     assert profiles.presence_row(kf.reset_index(), "GM1930").empty
     assert profiles.comparison(kf.reset_index(), "GM1930").empty
+    from helpers.render import write_profiles_index
+
+    scratch = folder / "index-check"
+    scratch.mkdir()
+    index = write_profiles_index(scratch, kf.reset_index(), 2016, demo=False).read_text(encoding="utf-8")
+    assert index.count('<td data-v=""></td>') == 7 * 5  # 5 figures not collected, 7 municipalities
+    shutil.rmtree(scratch)
     nb = in_project / "notebooks" / "profile.ipynb"
     [res] = render_many(nb, [{"year": 2016, "gm_code": "GM1930"}], jobs=1, cwd=in_project)
     assert res.error is None
