@@ -167,3 +167,23 @@ def test_start_ends_an_earlier_skip(tmp_path, monkeypatch):
         assert shell.user_ns["w"] == 7
     finally:
         InteractiveShell.clear_instance()
+
+
+def test_explain_na_gives_na_records_their_reason(tmp_path, monkeypatch):
+    monkeypatch.setenv("ROEPTOETER_ROOT", str(tmp_path))
+    run = helpers.start("response_time", 2016)
+    run.record("n_questions", 12, "questions")
+    run.record("km_median_hours", float("nan"), "hours", "Kaplan-Meier median")
+    run.record("mean_hours", None, "hours")
+    run.record("fastest", None, "gm_code", "NA: nobody has 20 questions")
+    assert run.explain_na("") == 0
+    assert run.explain_na("NA: none of the 12 questions was answered") == 2
+    path = run.out / "records" / "response_time.json"
+    stored = {r["name"]: r["note"] for r in json.loads(path.read_text())}
+    assert stored == {
+        "n_questions": "",
+        "km_median_hours": "NA: none of the 12 questions was answered; Kaplan-Meier median",
+        "mean_hours": "NA: none of the 12 questions was answered",
+        "fastest": "NA: nobody has 20 questions",
+    }
+    assert run.explain_na("NA: other", names=["n_questions"]) == 0  # not NA: unchanged

@@ -299,3 +299,10 @@ def test_ranking_with_nobody_over_the_minimum_is_empty_not_an_error():
     per = rt.by_municipality(q)
     ranked = rt.fastest(per, min_questions=20)
     assert ranked.empty and "rank" in ranked.columns
+
+
+def test_no_fastest_when_nobody_answered_a_question():
+    q = _q_frame(np.zeros(25, int), np.full(25, 9.0), np.zeros(25, bool))
+    per = rt.by_municipality(q)
+    assert per.loc["GM0000", "n_questions"] == 25 and per.loc["GM0000", "n_answered"] == 0
+    assert rt.fastest(per, min_questions=20).empty

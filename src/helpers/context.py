@@ -271,10 +271,38 @@ class Run:
             value = None
         entry = {"notebook": self.notebook, "name": name, "value": value, "unit": unit, "note": note}
         self._records = [r for r in self._records if r["name"] != name] + [entry]
+        self._write_records()
+        return value
+
+    def explain_na(self, reason: str, names: Any = None) -> int:
+        """Put ``reason`` in front of the note of every NA record so far (or of those in ``names``).
+
+        A degenerate statistic is recorded as NA (null), never as 0; this says why, once for a group
+        of numbers that share the reason (e.g. "NA: none of the 12 questions was answered").
+        Records whose note already starts with "NA" keep it. An empty ``reason`` changes nothing.
+
+        Returns
+        -------
+        int
+            How many records got the reason.
+        """
+        if not reason:
+            return 0
+        chosen = None if names is None else set(names)
+        changed = 0
+        for r in self._records:
+            if (r["value"] is None and (chosen is None or r["name"] in chosen)
+                    and not str(r["note"]).startswith("NA")):
+                r["note"] = f"{reason}; {r['note']}" if r["note"] else reason
+                changed += 1
+        if changed:
+            self._write_records()
+        return changed
+
+    def _write_records(self) -> None:
         path = self.out / "records" / f"{self.notebook}.json"
         with io.atomic_path(path) as tmp:
             tmp.write_text(json.dumps(self._records, indent=1, ensure_ascii=False), encoding="utf-8")
-        return value
 
     def save_table(self, df: pd.DataFrame, name: str, *, index: bool = False) -> list[Path]:
         """Write an analysis table as ``tables/<name>.csv`` and ``tables/<name>.parquet``."""

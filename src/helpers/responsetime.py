@@ -610,11 +610,14 @@ def fastest(per_muni: pd.DataFrame, *, min_questions: int = 20) -> pd.DataFrame:
     """Rank municipalities with at least ``min_questions`` questions by KM median (fastest first).
 
     Ties (and equal medians) are broken by the KM share answered within 2 hours (higher first), then
-    by code. Municipalities whose median is not reached (fewer than half answered) rank last.
+    by code. Municipalities whose median is not reached (fewer than half answered) rank last. When
+    no qualifying municipality answered a single question there is no ranking (empty).
 
     Returns the rows of ``per_muni`` that qualify, with a ``rank`` column (1 = fastest).
     """
     ok = per_muni.loc[per_muni["n_questions"] >= min_questions].copy()
+    if not (ok["n_answered"] > 0).any():  # nobody answered anything: no one is "fastest"
+        ok = ok.iloc[:0]
     ok["_med"] = ok["km_median"].fillna(np.inf)
     ok = ok.reset_index().sort_values(
         ["_med", "km_within_2h", "gm_code"], ascending=[True, False, True]
