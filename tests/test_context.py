@@ -74,3 +74,116 @@ def test_demo_flag_and_figure_mark(tmp_path, monkeypatch):
 def test_project_root_is_this_checkout(monkeypatch):
     monkeypatch.delenv("ROEPTOETER_ROOT", raising=False)
     assert (project_root() / "pyproject.toml").is_file()
+
+
+# --- what was collected, and "not collected" -------------------------------------------------------
+def _provenance(run, sources):
+    path = run.out / "data" / "provenance.json"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps({"demo": False, "sources": sources}))
+
+
+def test_sources_come_from_the_provenance_in_report_order(tmp_path, monkeypatch):
+    monkeypatch.setenv("ROEPTOETER_ROOT", str(tmp_path))
+    run = helpers.start("survey", 2016)
+    _provenance(run, ["web", "survey", "twitter"])
+    assert run.sources == ("twitter", "survey", "web")
+    assert run.collected("survey") and run.collected("facebook", "twitter")
+    assert not run.collected("facebook", "mastodon")
+    with pytest.raises(ValueError, match="unknown sources"):
+        run.collected("tiktok")
+
+
+def test_without_provenance_the_tidy_tables_decide(tmp_path, monkeypatch):
+    from helpers import io
+    from helpers.context import collected_sources
+
+    monkeypatch.setenv("ROEPTOETER_ROOT", str(tmp_path))
+    run = helpers.start("survey", 2016)
+    assert collected_sources(run.out) == ()
+    (run.out / "data").mkdir(parents=True, exist_ok=True)
+    pd.DataFrame({"x": [1]}).to_parquet(io.table_path(run.out, "website_audit"))
+    pd.DataFrame({"platform": ["facebook", "facebook"]}).to_parquet(io.table_path(run.out, "accounts"))
+    pd.DataFrame({"x": [1]}).to_parquet(io.table_path(run.out, "posts"))
+    assert collected_sources(run.out) == ("facebook", "web")
+
+
+def test_require_passes_when_any_source_was_collected(tmp_path, monkeypatch):
+    monkeypatch.setenv("ROEPTOETER_ROOT", str(tmp_path))
+    run = helpers.start("presence", 2016)
+    _provenance(run, ["facebook"])
+    assert run.require("twitter", "facebook") is None
+    with pytest.raises(ValueError, match="at least one source"):
+        run.require("")
+
+
+def test_require_says_not_collected_in_either_language(tmp_path, monkeypatch):
+    monkeypatch.setenv("ROEPTOETER_ROOT", str(tmp_path))
+    run = helpers.start("websites", 2016)
+    _provenance(run, ["twitter"])
+    shown = run.require("web")
+    assert shown.data == ("**Not collected for 2016:** the website crawl. This notebook has nothing "
+                          "to analyse and writes no tables or figures; its remaining cells are skipped.")
+    nl = helpers.start("survey", 2016, lang="nl")
+    assert nl.require("survey", "web").data.startswith(
+        "**Niet verzameld voor 2016:** de enquête onder medewerkers en de website-crawl.")
+
+
+def test_a_skip_runs_no_later_cell_but_parameters_and_start_run_again():
+    from IPython.core.interactiveshell import InteractiveShell
+
+    from helpers.context import clear_skip, skip_remaining_cells
+
+    shell = InteractiveShell.instance()
+    try:
+        shell.run_cell("x = 1")
+        assert skip_remaining_cells("skipped: not collected", shell=shell)
+        shell.run_cell("x = 2\ny = x + 1")  # an analysis cell: skipped
+        assert shell.user_ns["x"] == 1 and "y" not in shell.user_ns
+        shell.run_cell("year = 2015  # a parameters cell still runs\nlang = 'en'")
+        assert shell.user_ns["year"] == 2015
+        shell.run_cell("z = 5 if True else 'helpers.start(' ")  # names it, so it runs
+        assert shell.user_ns["z"] == 5
+        clear_skip(shell)
+        shell.run_cell("x = 3")
+        assert shell.user_ns["x"] == 3
+    finally:
+        clear_skip(shell)
+        InteractiveShell.clear_instance()
+
+
+def test_start_ends_an_earlier_skip(tmp_path, monkeypatch):
+    from IPython.core.interactiveshell import InteractiveShell
+
+    from helpers.context import skip_remaining_cells
+
+    monkeypatch.setenv("ROEPTOETER_ROOT", str(tmp_path))
+    shell = InteractiveShell.instance()
+    try:
+        skip_remaining_cells("skipped", shell=shell)
+        monkeypatch.setattr("helpers.context._shell", lambda: shell)
+        helpers.start("presence", 2016)
+        shell.run_cell("w = 7")
+        assert shell.user_ns["w"] == 7
+    finally:
+        InteractiveShell.clear_instance()
+
+
+def test_explain_na_gives_na_records_their_reason(tmp_path, monkeypatch):
+    monkeypatch.setenv("ROEPTOETER_ROOT", str(tmp_path))
+    run = helpers.start("response_time", 2016)
+    run.record("n_questions", 12, "questions")
+    run.record("km_median_hours", float("nan"), "hours", "Kaplan-Meier median")
+    run.record("mean_hours", None, "hours")
+    run.record("fastest", None, "gm_code", "NA: nobody has 20 questions")
+    assert run.explain_na("") == 0
+    assert run.explain_na("NA: none of the 12 questions was answered") == 2
+    path = run.out / "records" / "response_time.json"
+    stored = {r["name"]: r["note"] for r in json.loads(path.read_text())}
+    assert stored == {
+        "n_questions": "",
+        "km_median_hours": "NA: none of the 12 questions was answered; Kaplan-Meier median",
+        "mean_hours": "NA: none of the 12 questions was answered",
+        "fastest": "NA: nobody has 20 questions",
+    }
+    assert run.explain_na("NA: other", names=["n_questions"]) == 0  # not NA: unchanged

@@ -158,3 +158,34 @@ def test_monitoring_hand_computed():
     assert sorted(mon.loc[["afval", "zorg"], "p_adjusted"]) == pytest.approx(
         [min(1, 2 * ps[0]), min(1, max(2 * ps[0], ps[1]))])
     assert math.isnan(mon.loc["all", "p_adjusted"])
+
+
+# --- degenerate data: NA with the reason ----------------------------------------------------------
+def test_interaction_summary_with_nobody_over_the_base_or_no_posts_is_na_with_reason():
+    inter = metrics.interaction(hand_posts())  # bases 10 and 5
+    s = metrics.interaction_summary(inter, min_base=30)
+    assert s["pooled_share"] == pytest.approx(9 / 15)  # still defined: pooled over all posts
+    assert s["n_ranked"] == 0 and s["top_gm_code"] is None and math.isnan(s["median_share"])
+    assert s["note"] == "NA: no municipality has a base of 30 or more posts: no ranking"
+    assert metrics.interaction_summary(inter, min_base=5)["note"] == ""
+    none = metrics.interaction(hand_posts().iloc[:0], labels=["GM0001"])
+    empty = metrics.interaction_summary(none)
+    assert math.isnan(empty["pooled_share"]) and empty["note"] == "NA: no own posts in the base"
+
+
+def test_presence_logit_on_five_municipalities_is_na_with_reason():
+    pres = pd.DataFrame({"platform": "twitter",
+                         "population": pd.array([5_000, 20_000, 40_000, 90_000, 300_000], "Int64"),
+                         "has_account": [False, True, False, True, True]})
+    got = metrics.presence_logit(pres, "twitter")
+    assert got["coef"].isna().all() and (got["n"] == 5).all()
+    assert got["note"].iloc[0] == "NA: too few municipalities for a logistic regression (n=5, needs 10)"
+
+
+def test_monitoring_without_messages_gives_na_shares_not_zero():
+    empty = pd.DataFrame({"platform": pd.Series(dtype=str), "theme": pd.Series(dtype=str),
+                          "addressed": pd.Series(dtype=bool), "first_reply_post_id": pd.Series(dtype=str)})
+    mon = metrics.monitoring(empty).set_index("theme")
+    assert mon.index.tolist() == ["all"]
+    assert mon.loc["all", "n_addressed"] == 0 and math.isnan(mon.loc["all", "share_addressed"])
+    assert math.isnan(mon.loc["all", "p"])

@@ -186,3 +186,35 @@ def test_harmonized_key_figures_sum_predecessors_and_pool(in_project):
     sub = h[h["year"] == 2015]
     assert pooled.loc[2015, "answer_rate_pooled"] == pytest.approx(
         sub["n_answered"].sum() / sub["n_questions"].sum())
+
+
+def test_a_survey_only_year_has_profiles_that_name_what_was_not_collected(in_project):
+    codes = ["GM1930", "GM0614", "GM0501", "GM0512", "GM0523", "GM0530", "GM0531"]
+    folder = in_project / "outputs" / "2016"
+    munis = register.municipalities(2016)
+    io.write_table(munis[munis["gm_code"].isin(codes)].reset_index(drop=True), "municipalities", folder)
+    io.write_table(_survey(2016, codes, own="GM0501"), "survey_responses", folder)
+    (folder / "data" / "provenance.json").write_text(json.dumps(
+        {"demo": False, "sources": ["survey"], "window": {"start": "2016-04-01", "end": "2016-06-30"}}))
+    kf = profiles.key_figures(folder, 2016).set_index("gm_code")
+    # nothing social was measured: presence NA (not False), counts 0, shares and ranks NA
+    assert kf["twitter_account"].isna().all() and kf["facebook_active"].isna().all()
+    assert (kf["posts"] == 0).all() and kf["interaction_share"].isna().all()
+    assert kf["interaction_rank"].isna().all() and kf["speed_rank"].isna().all()
+    assert profiles.presence_row(kf.reset_index(), "GM1930").empty
+    assert profiles.comparison(kf.reset_index(), "GM1930").empty
+    from helpers.render import write_profiles_index
+
+    scratch = folder / "index-check"
+    scratch.mkdir()
+    index = write_profiles_index(scratch, kf.reset_index(), 2016, demo=False).read_text(encoding="utf-8")
+    assert index.count('<td data-v=""></td>') == 7 * 5  # 5 figures not collected, 7 municipalities
+    shutil.rmtree(scratch)
+    nb = in_project / "notebooks" / "profile.ipynb"
+    [res] = render_many(nb, [{"year": 2016, "gm_code": "GM1930"}], jobs=1, cwd=in_project)
+    assert res.error is None
+    assert ("Sources for 2016: the staff survey. Not collected: Twitter, Facebook, the website crawl."
+            in res.html)
+    assert "Not collected for 2016: Twitter, Facebook." in res.html
+    assert "Not collected for 2016: the website crawl." in res.html
+    assert "staff survey._" not in res.html and "Not collected for 2016: the staff survey" not in res.html

@@ -443,3 +443,45 @@ def test_trend_title_states_the_largest_change():
                           "value": [23.37, 21.0]})
     assert report.trend_title(hours, "hours").endswith("went from 23.4 h to 21 h")
     assert report.trend_title(hours[hours["year"] == 2014], "hours") == "2014: one year only, no trend yet"
+
+
+# --- sources collected and not collected ----------------------------------------------------------
+def test_sources_table_names_what_was_not_collected():
+    tab = report.sources_table(["survey", "mastodon"], 2016)
+    assert tab["source"].tolist() == ["Twitter", "Facebook", "Mastodon", "The staff survey",
+                                      "The website crawl"]
+    assert tab["status"].tolist() == ["not collected for 2016", "not collected for 2016", "collected",
+                                      "collected", "not collected for 2016"]
+    assert report.not_collected(["survey", "mastodon"]) == ["twitter", "facebook", "web"]
+    assert report.not_collected_sentence(["survey"], 2016) == (
+        "**Not collected for 2016:** Twitter, Facebook, the website crawl. The notebooks that use "
+        "only these sources say so and write no tables or figures.")
+    assert report.not_collected_sentence(["twitter", "facebook", "survey", "web"], 2016) == ""
+    nl = report.sources_table(["web"], 2016, lang="nl")
+    assert nl["status"].iloc[0] == "niet verzameld voor 2016"
+
+
+def test_index_names_each_years_sources_and_what_was_not_collected(tmp_path):
+    out = tmp_path / "outputs"
+    folder = make_year(out / "2016", demo=False, year=2016)
+    (folder / "data").mkdir(exist_ok=True)
+    (folder / "data" / "provenance.json").write_text(
+        json.dumps({"demo": False, "sources": ["twitter", "survey"]}), encoding="utf-8")
+    html = report.write_index(out).read_text(encoding="utf-8")
+    row = html[html.index(">2016"): html.index("</tr>", html.index(">2016"))]
+    assert "<td>Twitter, the staff survey<br>" in row
+    assert "not collected: Facebook, the website crawl" in row
+
+
+def test_presence_of_a_year_without_social_sources_has_no_platform_columns(tmp_path):
+    out = tmp_path / "outputs"
+    _year_tables(out, 2012, ["GM1911", "GM0344"], [("GM1911", "twitter"), ("GM0344", "facebook")])
+    folder = out / "2012"
+    (folder / "data" / "provenance.json").write_text(json.dumps({"sources": ["survey"]}))
+    assert report.presence_by_municipality(folder).columns.tolist() == ["gm_code"]
+    shares, _ = report.harmonized_presence(out, [2012], 2012)
+    assert shares.empty
+    # Twitter only: the Facebook account of the list is not a measured presence
+    (folder / "data" / "provenance.json").write_text(json.dumps({"sources": ["twitter"]}))
+    pres = report.presence_by_municipality(folder).set_index("gm_code")
+    assert pres.columns.tolist() == ["twitter"] and pres["twitter"].to_dict() == {"GM1911": 1, "GM0344": 0}

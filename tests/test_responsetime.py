@@ -239,3 +239,70 @@ def test_rank_changes():
     ch = rt.rank_changes(now, before)
     assert ch.loc["GM0717", "change"] == -1  # from 1st to 2nd
     assert np.isnan(ch.loc["GM1924", "rank_before"]) and np.isnan(ch.loc["GM0001", "rank_now"])
+
+
+# --- degenerate data: NA with a reason, never a crash or a silent 0 -------------------------------
+def test_summary_of_no_questions_and_of_no_answered_questions_is_na_with_reason():
+    empty = rt.summary(_q_frame(np.zeros(0, int), np.zeros(0), np.zeros(0, bool)))
+    assert empty["n_questions"] == 0 and np.isnan(empty["answer_rate"])
+    assert empty["note"] == "NA: no questions in the window"
+    t = np.array([5.0, 7.0, 9.0])
+    none = rt.summary(_q_frame(np.zeros(3, int), t, np.zeros(3, bool), np.array([False, True, False])))
+    assert none["answer_rate"] == 0.0  # a real 0: three questions, none answered
+    assert np.isnan(none["km_median_hours"]) and np.isnan(none["mean_hours"])
+    assert np.isnan(none["logrank_p"])
+    assert none["weekend_raises_mean"] is None
+    assert none["note"].startswith("NA: none of the 3 questions was answered")
+
+
+def test_summary_without_weekend_answers_says_why_the_comparison_is_na():
+    t = np.array([1.0, 3.0, 5.0])
+    s = rt.summary(_q_frame(np.zeros(3, int), t, np.ones(3, bool)))  # all on weekdays
+    assert s["mean_hours"] == 3.0 and s["weekday_mean_hours"] == 3.0
+    assert np.isnan(s["weekend_mean_hours"]) and np.isnan(s["logrank_p"])
+    assert s["note"] == "NA: no answered weekend questions: no weekday-weekend comparison"
+
+
+def test_km_with_one_event_gives_its_time_as_median():
+    q = _q_frame(np.zeros(2, int), np.array([1.0, 2.0]), np.array([False, True]),
+                 np.array([True, False]))
+    s = rt.summary(q)
+    # KM: censored at 1 h, then the one remaining question is answered at 2 h: S(2) = 0, median 2 h
+    assert s["km_median_hours"] == 2.0 and s["n_answered"] == 1 and s["mean_hours"] == 2.0
+    b = rt.bands(q)
+    assert b["answered"].sum() == 1 and b["km_share"].sum() == pytest.approx(1.0)
+
+
+MUNIS = pd.DataFrame({"gm_code": ["GM0000", "GM0001"],
+                      "population": pd.array([10_000, 100_000], dtype="Int64")})
+
+
+def test_cox_without_events_is_na_with_reason():
+    q = _q_frame(np.array([0, 1, 0, 1]), np.array([5.0, 6.0, 7.0, 8.0]), np.zeros(4, bool),
+                 np.array([True, False, False, True]))
+    cox = rt.cox_size(q, MUNIS)
+    assert cox["hazard_ratio"].isna().all()
+    assert (cox["note"] == "NA: no events (none of the 4 questions was answered)").all()
+    none = rt.cox_size(q.iloc[:0], MUNIS)
+    assert (none["note"] == "NA: no questions with a known population").all()
+
+
+def test_cox_with_a_covariate_that_does_not_vary_is_na_with_reason():
+    q = _q_frame(np.array([0, 1, 0, 1]), np.array([5.0, 6.0, 7.0, 8.0]), np.ones(4, bool))
+    cox = rt.cox_size(q, MUNIS)  # no weekend question at all
+    assert cox["p"].isna().all()
+    assert (cox["note"] == "NA: weekend does not vary across the questions").all()
+
+
+def test_ranking_with_nobody_over_the_minimum_is_empty_not_an_error():
+    q = _q_frame(np.array([0, 1, 1]), np.array([1.0, 2.0, 3.0]), np.ones(3, bool))
+    per = rt.by_municipality(q)
+    ranked = rt.fastest(per, min_questions=20)
+    assert ranked.empty and "rank" in ranked.columns
+
+
+def test_no_fastest_when_nobody_answered_a_question():
+    q = _q_frame(np.zeros(25, int), np.full(25, 9.0), np.zeros(25, bool))
+    per = rt.by_municipality(q)
+    assert per.loc["GM0000", "n_questions"] == 25 and per.loc["GM0000", "n_answered"] == 0
+    assert rt.fastest(per, min_questions=20).empty

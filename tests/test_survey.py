@@ -307,3 +307,51 @@ def test_without_size_classes_tests_degrade_to_nan() -> None:
     assert test["method"] == "none" and np.isnan(test["p"])
     _, info = sv.ordinal_model(tiny(), munis)  # falls back to group terms only
     assert info["n_clusters"] == 6
+
+
+# --- degenerate data: NA with the reason ----------------------------------------------------------
+def test_alpha_of_a_scale_with_one_item_or_one_complete_respondent_is_na_with_reason() -> None:
+    rel = sv.scale_reliability(tiny().drop(columns="monitor_themes"))
+    mon = rel.loc["monitoring"]
+    assert mon["k"] == 1 and np.isnan(mon["alpha"])
+    assert mon["note"] == "NA: Cronbach's alpha needs at least two items (k=1)"
+    # integration: valid pairs (1,2), (2,2), (3,3), (4,5), (5,5) -> still estimated
+    assert rel.loc["integration", "note"] == "" and rel.loc["integration", "n"] == 5
+    one = sv.scale_reliability(tiny().iloc[:1])
+    assert one.loc["integration", "n"] == 1 and np.isnan(one.loc["integration", "alpha"])
+    assert one.loc["integration", "note"] == (
+        "NA: Cronbach's alpha needs at least two complete respondents (n=1)")
+
+
+def test_alpha_of_items_without_variance_is_na() -> None:
+    from helpers import stats
+
+    res = stats.cronbach_alpha_or_na(pd.DataFrame({"a": [3.0, 3.0, 3.0], "b": [3.0, 3.0, 3.0]}))
+    assert np.isnan(res["alpha"]) and res["n"] == 3 and res["k"] == 2
+    assert res["note"] == "NA: Cronbach's alpha is not defined: the sum score has no variance"
+
+
+def test_friedman_with_too_few_respondents_or_items_is_na_with_reason() -> None:
+    omnibus, pairs = sv.within_respondent_tests(tiny().iloc[:1])
+    assert omnibus["n"] == 1 and np.isnan(omnibus["p"]) and np.isnan(omnibus["w"])
+    assert omnibus["note"] == "NA: the Friedman test needs at least two complete respondents (has 1)"
+    assert len(pairs) == 28 and (pairs["n"] == 1).all()  # one pair each: Wilcoxon gives p = 1 or NaN
+    two, _ = sv.within_respondent_tests(tiny(), columns=["enth_college", "enth_directie"])
+    assert two["note"] == "NA: the Friedman test needs at least three items (has 2)"
+
+
+def test_ordinal_model_with_fewer_respondents_than_parameters_is_na_with_reason() -> None:
+    table, info = sv.ordinal_model(tiny())
+    # 7 group terms + 4 thresholds (levels 1-5 used) = 11 parameters, 6 respondents
+    assert table.empty and info["result"] is None and info["n_clusters"] == 6
+    assert info["note"] == ("NA: too few respondents for the ordinal model (6 respondents for 11 "
+                            "parameters; cluster-robust errors need more respondents than parameters)")
+    assert sv.proportional_odds_check(tiny()).shape[1] == 0
+
+
+def test_chi_square_with_every_respondent_in_one_size_class_is_na_with_reason() -> None:
+    munis = pd.DataFrame({"gm_code": tiny()["gm_code"], "size_class": "S"})
+    table, test = sv.ownership_by_size(tiny(), munis)
+    assert table.loc["fully_communications", "S"] == 3 and table["M"].sum() == 0
+    assert test["method"] == "none" and np.isnan(test["p"]) and test["n"] == 4
+    assert test["note"] == "NA: a contingency table needs at least two non-empty rows and columns"

@@ -298,3 +298,16 @@ def test_demo_deterministic_and_marked(tmp_path):
     pages = [p for p in a if p.suffix == ".html"]
     assert pages and all(dweb.GENERATOR in p.read_text(encoding="utf-8") for p in pages)
     assert all("DEMODATA (synthetisch)" in p.read_text(encoding="utf-8") for p in pages)
+
+
+def test_website_statistics_without_audited_sites_are_na_with_reason(small_audit, rules):
+    none = small_audit.iloc[:0]
+    few = websites.few_eservices(none, rules)
+    assert few["few"] is None and np.isnan(few["share_at_least"]) and np.isnan(few["mean"])
+    assert few["note"] == "NA: no website was audited"
+    assert websites.few_eservices(small_audit, rules)["note"] == ""
+    s = websites.in_order_share(none)
+    assert s["n"] == 0 and np.isnan(s["share"])
+    one = websites.info_vs_eservices(small_audit.iloc[:1])
+    assert one["n"] == 1 and np.isnan(one["spearman_rho"])
+    assert one["test"]["test"] == "none (a margin is constant)" and np.isnan(one["test"]["p"])

@@ -10,12 +10,23 @@ A notebook calls :func:`start` right after its ``parameters`` cell::
 
 Key numbers are *recorded*, not printed: reports, the replication table and the tests read them from
 ``<year dir>/records/<notebook>.json`` (collected by the runner into ``tables/records.csv``).
+
+A year may hold any subset of the sources (Twitter only, survey only, ...). A notebook states what it
+needs in one line after the start cell::
+
+    run.require("survey")
+
+When none of the named sources was collected for the year, this shows "not collected for <year>" as
+rendered Markdown and skips the notebook's remaining cells, so nothing (no empty table or figure) is
+written. It works the same in JupyterLab, papermill and the batch runner (see :meth:`Run.require`).
 """
 
 from __future__ import annotations
 
+import ast
 import json
 import math
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -26,6 +37,126 @@ from helpers import io, viz
 from helpers.paths import year_dir
 
 PROVENANCE = "provenance.json"
+#: Social platforms (read with the account list into ``accounts``, ``posts``, ``citizen_messages``).
+SOCIAL = ("twitter", "facebook", "mastodon", "bluesky")
+#: Every source a year can hold, in the order reports list them.
+SOURCES = (*SOCIAL, "survey", "web")
+#: What each source is, for "not collected" messages (English, Dutch).
+SOURCE_LABELS = {
+    "twitter": ("Twitter", "Twitter"),
+    "facebook": ("Facebook", "Facebook"),
+    "mastodon": ("Mastodon", "Mastodon"),
+    "bluesky": ("Bluesky", "Bluesky"),
+    "survey": ("the staff survey", "de enquête onder medewerkers"),
+    "web": ("the website crawl", "de website-crawl"),
+}
+_SKIP_MARK = "_roeptoeter_skip"
+
+
+def source_label(source: str, lang: str = "en") -> str:
+    """A source's name in words (``"survey"`` -> ``"the staff survey"``)."""
+    en, nl = SOURCE_LABELS.get(source, (source, source))
+    return nl if lang == "nl" else en
+
+
+def collected_sources(folder: Path) -> tuple[str, ...]:
+    """The sources collected for the year folder ``folder``, in :data:`SOURCES` order.
+
+    Read from ``data/provenance.json`` (``sources``, written by ``01_collect``). Without a provenance
+    file (tables written by hand) the tidy tables decide: ``survey_responses`` means survey,
+    ``website_audit`` web, and ``accounts`` the platforms it lists.
+
+    Parameters
+    ----------
+    folder : Path
+        A year folder (``outputs/<year>`` or the runner's temporary sibling).
+
+    Returns
+    -------
+    tuple of str
+        Names from :data:`SOURCES`; empty when nothing was collected.
+    """
+    folder = Path(folder)
+    path = folder / "data" / PROVENANCE
+    prov = json.loads(path.read_text(encoding="utf-8")) if path.is_file() else {}
+    if "sources" in prov:
+        chosen = {str(s) for s in prov["sources"]}
+    else:
+        chosen = set()
+        if io.table_path(folder, "survey_responses").is_file():
+            chosen.add("survey")
+        if io.table_path(folder, "website_audit").is_file():
+            chosen.add("web")
+        if io.table_path(folder, "accounts").is_file():
+            platforms = pd.read_parquet(io.table_path(folder, "accounts"), columns=["platform"])
+            chosen.update(str(p) for p in platforms["platform"].unique())
+    return tuple(s for s in SOURCES if s in chosen)
+
+
+def not_collected_text(year: int, missing: list[str] | tuple[str, ...], lang: str = "en") -> str:
+    """The Markdown a notebook shows when its input was not collected for ``year``."""
+    names = [source_label(s, lang) for s in missing]
+    if lang == "nl":
+        what = " en ".join([", ".join(names[:-1]), names[-1]] if len(names) > 1 else names)
+        return (f"**Niet verzameld voor {year}:** {what}. Dit notebook heeft niets te analyseren en "
+                "schrijft geen tabellen of figuren; de overige cellen worden overgeslagen.")
+    what = " and ".join([", ".join(names[:-1]), names[-1]] if len(names) > 1 else names)
+    return (f"**Not collected for {year}:** {what}. This notebook has nothing to analyse and writes "
+            "no tables or figures; its remaining cells are skipped.")
+
+
+def _always_runs(source: str) -> bool:
+    """True for cells a skip must let through: parameters (literal assignments) and the start cell."""
+    if "helpers.start(" in source:
+        return True
+    try:
+        tree = ast.parse(source)
+    except SyntaxError:
+        return False
+    return bool(tree.body) and all(
+        isinstance(node, ast.Assign) and isinstance(node.value, ast.Constant) for node in tree.body
+    )
+
+
+def _skipper(note: str) -> Callable[[list[str]], list[str]]:
+    def skip(lines: list[str]) -> list[str]:
+        return lines if _always_runs("".join(lines)) else [f"# {note}\n"]
+
+    setattr(skip, _SKIP_MARK, True)
+    return skip
+
+
+def _shell() -> Any:
+    try:
+        from IPython import get_ipython
+    except ImportError:  # pragma: no cover - IPython is a dependency of the notebooks
+        return None
+    return get_ipython()
+
+
+def clear_skip(shell: Any = None) -> None:
+    """Stop skipping cells (:func:`start` calls this, so a rerun from the top runs everything)."""
+    shell = shell or _shell()
+    if shell is not None:
+        shell.input_transformers_post[:] = [
+            t for t in shell.input_transformers_post if not getattr(t, _SKIP_MARK, False)
+        ]
+
+
+def skip_remaining_cells(note: str, shell: Any = None) -> bool:
+    """Make the IPython kernel skip every later cell of this notebook; False outside IPython.
+
+    An input transformer replaces each later cell by a comment, except parameter cells (only literal
+    assignments) and the cell that calls ``helpers.start(``, so that in JupyterLab changing the
+    parameters and running all cells again starts afresh. The cell that calls this still runs to its
+    end: call it last in its cell.
+    """
+    shell = shell or _shell()
+    if shell is None:
+        return False
+    clear_skip(shell)
+    shell.input_transformers_post.append(_skipper(note.replace("\n", " ")))
+    return True
 
 
 @dataclass
@@ -74,6 +205,46 @@ class Run:
             return HTML(demo_banner(self.lang, self.provenance.get("seed")))
         return HTML(f"<div><b>Data:</b> {', '.join(self.provenance.get('sources', []))}</div>")
 
+    # --- what was collected ----------------------------------------------------------------
+    @property
+    def sources(self) -> tuple[str, ...]:
+        """The sources collected for this year (see :func:`collected_sources`)."""
+        return collected_sources(self.out)
+
+    def collected(self, *sources: str) -> bool:
+        """True when at least one of ``sources`` was collected for this year."""
+        unknown = sorted(set(sources) - set(SOURCES))
+        if unknown:
+            raise ValueError(f"unknown sources {unknown}; choose from {', '.join(SOURCES)}")
+        return bool(set(sources) & set(self.sources))
+
+    def require(self, *sources: str) -> Any:
+        """Go on only when at least one of ``sources`` was collected; else say so and skip the rest.
+
+        Parameters
+        ----------
+        *sources : str
+            Source names from :data:`SOURCES` (e.g. ``"twitter"``, ``"survey"``, ``"web"``); empty
+            strings are ignored.
+
+        Returns
+        -------
+        IPython.display.Markdown or None
+            ``None`` when the input was collected. Otherwise the "not collected for <year>" text as
+            Markdown (shown when it is the cell's last expression); the remaining cells of the
+            notebook are then skipped (:func:`skip_remaining_cells`), so nothing more is written.
+        """
+        names = tuple(s for s in sources if s)
+        if not names:
+            raise ValueError("require needs at least one source name")
+        if self.collected(*names):
+            return None
+        from IPython.display import Markdown
+
+        text = not_collected_text(self.year, names, self.lang)
+        skip_remaining_cells(f"skipped: not collected for {self.year} ({', '.join(names)})")
+        return Markdown(text)
+
     # --- reading ------------------------------------------------------------------------------
     def table(self, name: str) -> pd.DataFrame:
         """A tidy table of this year, validated against its schema."""
@@ -100,10 +271,38 @@ class Run:
             value = None
         entry = {"notebook": self.notebook, "name": name, "value": value, "unit": unit, "note": note}
         self._records = [r for r in self._records if r["name"] != name] + [entry]
+        self._write_records()
+        return value
+
+    def explain_na(self, reason: str, names: Any = None) -> int:
+        """Put ``reason`` in front of the note of every NA record so far (or of those in ``names``).
+
+        A degenerate statistic is recorded as NA (null), never as 0; this says why, once for a group
+        of numbers that share the reason (e.g. "NA: none of the 12 questions was answered").
+        Records whose note already starts with "NA" keep it. An empty ``reason`` changes nothing.
+
+        Returns
+        -------
+        int
+            How many records got the reason.
+        """
+        if not reason:
+            return 0
+        chosen = None if names is None else set(names)
+        changed = 0
+        for r in self._records:
+            if (r["value"] is None and (chosen is None or r["name"] in chosen)
+                    and not str(r["note"]).startswith("NA")):
+                r["note"] = f"{reason}; {r['note']}" if r["note"] else reason
+                changed += 1
+        if changed:
+            self._write_records()
+        return changed
+
+    def _write_records(self) -> None:
         path = self.out / "records" / f"{self.notebook}.json"
         with io.atomic_path(path) as tmp:
             tmp.write_text(json.dumps(self._records, indent=1, ensure_ascii=False), encoding="utf-8")
-        return value
 
     def save_table(self, df: pd.DataFrame, name: str, *, index: bool = False) -> list[Path]:
         """Write an analysis table as ``tables/<name>.csv`` and ``tables/<name>.parquet``."""
@@ -124,6 +323,7 @@ def start(notebook: str, year: int, run_dir: str = "", lang: str = "en") -> Run:
         raise ValueError(f"lang must be 'en' or 'nl', not {lang!r}")
     out = year_dir(int(year), run_dir)
     out.mkdir(parents=True, exist_ok=True)
+    clear_skip()
     viz.set_theme()
     return Run(notebook=notebook, year=int(year), out=out, lang=lang)
 

@@ -31,6 +31,8 @@ from helpers.stats import p_adjust, proportion_table, wilson_ci
 MEASURES = ("has_account", "has_corporate", "active")
 #: Smallest base (replies to others + originals) for a municipality to enter the interaction ranking.
 MIN_INTERACTION_BASE = 30
+#: Fewest municipalities for the presence logit (two parameters; fewer gives no usable estimate).
+MIN_LOGIT_N = 10
 
 
 def _codes(values: Any, labels: Sequence[str] | None = None) -> tuple[np.ndarray, pd.Index]:
@@ -145,8 +147,8 @@ def presence_logit(pres: pd.DataFrame, platform: str, measure: str = "has_accoun
     -------
     DataFrame with one row per term (``const``, ``log10_population``): ``coef``, ``se``, ``p``,
     ``odds_ratio`` (per tenfold population), ``ci_low``, ``ci_high`` (of the odds ratio), ``n``.
-    Empty of estimates (NaN) with a ``note`` when the model cannot be fitted (no variation in the
-    outcome, or perfect separation).
+    Empty of estimates (NaN) with a ``note`` when the model cannot be fitted (fewer than
+    :data:`MIN_LOGIT_N` municipalities, no variation in the outcome, or perfect separation).
     """
     import statsmodels.api as sm
 
@@ -157,7 +159,11 @@ def presence_logit(pres: pd.DataFrame, platform: str, measure: str = "has_accoun
     empty = pd.DataFrame({"term": terms, "coef": np.nan, "se": np.nan, "p": np.nan,
                           "odds_ratio": np.nan, "ci_low": np.nan, "ci_high": np.nan,
                           "n": len(y), "note": ""})
-    if len(y) < 3 or y.min() == y.max():
+    if len(y) < MIN_LOGIT_N:
+        empty["note"] = (f"NA: too few municipalities for a logistic regression (n={len(y)}, "
+                         f"needs {MIN_LOGIT_N})")
+        return empty
+    if y.min() == y.max():
         empty["note"] = "no variation in the outcome"
         return empty
     try:
@@ -239,7 +245,8 @@ def interaction_summary(inter: pd.DataFrame, *, min_base: int = MIN_INTERACTION_
     -------
     dict: ``pooled_share`` (sum of replies to others / sum of bases) with Wilson ``pooled_low`` /
     ``pooled_high``, ``median_share`` (over municipalities with base >= ``min_base``), ``n_ranked``,
-    ``top_gm_code``, ``top_share`` (highest share among those), ``min_base``.
+    ``top_gm_code``, ``top_share`` (highest share among those), ``min_base``, ``note`` (empty, or
+    why the median and the top are NA: no posts, or nobody with the minimum base).
     """
     k, n = int(inter["reply_others"].sum()), int(inter["base"].sum())
     lo, hi = wilson_ci(k, n)
@@ -253,6 +260,9 @@ def interaction_summary(inter: pd.DataFrame, *, min_base: int = MIN_INTERACTION_
         "top_gm_code": ranked.index[0] if len(ranked) else None,
         "top_share": float(ranked["interaction_share"].iloc[0]) if len(ranked) else np.nan,
         "min_base": min_base,
+        "note": ("NA: no own posts in the base" if n == 0 else
+                 f"NA: no municipality has a base of {min_base} or more posts: no ranking"
+                 if not len(ranked) else ""),
     }
 
 

@@ -61,6 +61,39 @@ def _optional(name: str, folder: Path) -> pd.DataFrame | None:
     return io.read_table(name, folder) if io.table_path(folder, name).is_file() else None
 
 
+def _table_or_empty(name: str, folder: Path) -> pd.DataFrame:
+    """A tidy table of the year, or an empty one with the schema's columns and types."""
+    from helpers.schemas import schema
+
+    found = _optional(name, folder)
+    if found is not None:
+        return found
+    empty = pd.DataFrame({c: pd.Series(dtype="object") for c in schema(name).columns})
+    return io.validate(empty, name, file=io.table_path(folder, name))
+
+
+def not_collected_markdown(year: int, sources: tuple[str, ...] | list[str], lang: str = "en") -> str:
+    """A profile section's line when its source was not collected for ``year``."""
+    from helpers.context import source_label
+
+    names = ", ".join(source_label(s, lang) for s in sources)
+    if lang == "nl":
+        return f"_Niet verzameld voor {year}: {names}._"
+    return f"_Not collected for {year}: {names}._"
+
+
+def sources_markdown(year: int, collected: tuple[str, ...] | list[str], lang: str = "en") -> str:
+    """One line naming the sources a profile's year collected and those of the study it did not."""
+    from helpers.context import source_label
+    from helpers.report import not_collected
+
+    have = ", ".join(source_label(s, lang) for s in collected) or "-"
+    missing = ", ".join(source_label(s, lang) for s in not_collected(collected))
+    if lang == "nl":
+        return f"Bronnen voor {year}: {have}." + (f" Niet verzameld: {missing}." if missing else "")
+    return f"Sources for {year}: {have}." + (f" Not collected: {missing}." if missing else "")
+
+
 def key_figures(folder: Path, year: int) -> pd.DataFrame:
     """Every municipality's key figures of one year, from the tidy tables in a year folder.
 
@@ -76,13 +109,17 @@ def key_figures(folder: Path, year: int) -> pd.DataFrame:
         (+ ``km_low``, ``km_high``, hours), ``km_within_2h``, ``speed_rank`` (1 = fastest, among
         >= 20 questions); monitoring: ``n_indirect``, ``reacted_indirect``,
         ``indirect_reaction_share``; website: ``info_score``, ``info_in_order``, ``eservice_score``
-        (NA where not audited).
+        (NA where not audited). A platform that was not collected has NA presence (not False);
+        without Twitter the counts are 0 and the shares, medians and ranks NA.
     """
+    from helpers.context import collected_sources
+
     folder = Path(folder)
     munis = io.read_table("municipalities", folder)
-    accounts = io.read_table("accounts", folder)
-    posts = io.read_table("posts", folder)
-    msgs = io.read_table("citizen_messages", folder)
+    accounts = _table_or_empty("accounts", folder)  # empty when no social platform was collected
+    posts = _table_or_empty("posts", folder)
+    msgs = _table_or_empty("citizen_messages", folder)
+    collected = collected_sources(folder)
     window = _window(folder, year)
     codes = munis["gm_code"].astype(str).tolist()
     out = munis[["gm_code", "name", "province", "size_class", "population"]].set_index("gm_code")
@@ -93,6 +130,9 @@ def key_figures(folder: Path, year: int) -> pd.DataFrame:
         out[f"{platform}_account"] = p["has_account"].astype(bool)
         out[f"{platform}_corporate"] = p["has_corporate"].astype(bool)
         out[f"{platform}_active"] = p["active"].astype(bool)
+        if platform not in collected:  # not measured: NA, not False
+            for measure in ("account", "corporate", "active"):
+                out[f"{platform}_{measure}"] = pd.array([pd.NA] * len(out), dtype="boolean")
 
     inter = metrics.interaction(posts, platform="twitter", labels=codes)
     out["posts"] = inter["total"]
@@ -121,6 +161,8 @@ def key_figures(folder: Path, year: int) -> pd.DataFrame:
     out["n_indirect"] = n_ind
     out["reacted_indirect"] = r_ind.reindex(codes, fill_value=0)
     out["indirect_reaction_share"] = (out["reacted_indirect"] / n_ind.where(n_ind > 0)).astype(float)
+    if "twitter" not in collected:  # counts stay 0 (nothing collected); ranks and shares are NA
+        out[["interaction_rank", "speed_rank"]] = pd.NA
 
     audit = _optional("website_audit", folder)
     if audit is not None:
@@ -175,10 +217,13 @@ def comparison(kf: pd.DataFrame, gm_code: str) -> pd.DataFrame:
         One row per figure and peer group: ``figure``, ``unit``, ``value`` (this municipality),
         ``peer_group``, ``peer_n`` (municipalities with a value), ``peer_median``, ``share_better``
         (share of the peers with a value strictly better than this one; NaN where it has none).
+        Figures that no municipality has (source not collected) are left out.
     """
     me = kf.loc[kf["gm_code"] == gm_code].iloc[0]
     rows = []
     for col, (label, unit, higher) in COMPARED.items():
+        if pd.to_numeric(kf[col], errors="coerce").isna().all():  # not collected (or no one has it)
+            continue
         value = me[col]
         for group, frame in peers(kf, gm_code).items():
             vals = pd.to_numeric(frame[col], errors="coerce").dropna().astype(float)
@@ -197,11 +242,16 @@ def comparison(kf: pd.DataFrame, gm_code: str) -> pd.DataFrame:
 
 
 def presence_row(kf: pd.DataFrame, gm_code: str) -> pd.DataFrame:
-    """Presence of the municipality per platform beside the share of each peer group (0-1)."""
+    """Presence of the municipality per platform beside the share of each peer group (0-1).
+
+    Platforms not collected for the year (NA presence) are left out; empty when none was.
+    """
     rows = []
     groups = peers(kf, gm_code)
     me = kf.loc[kf["gm_code"] == gm_code].iloc[0]
     for platform in ("twitter", "facebook"):
+        if kf[f"{platform}_account"].isna().all():  # not collected this year
+            continue
         for measure in ("account", "corporate", "active"):
             col = f"{platform}_{measure}"
             row = {"platform": platform, "measure": measure, "this municipality": bool(me[col])}

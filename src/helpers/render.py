@@ -238,6 +238,8 @@ def write_profiles_index(folder: Path, kf: Any, year: int, demo: bool) -> Path:
     """``profiles/index.html``: every municipality in a sortable table (click a header to sort)."""
     import html
 
+    from pandas import isna
+
     from helpers.io import atomic_path
     from helpers.report import demo_banner
 
@@ -253,7 +255,7 @@ def write_profiles_index(folder: Path, kf: Any, year: int, demo: bool) -> Path:
             if key == "name":
                 cells.append(f'<td><a href="{r.gm_code}.html">{html.escape(str(v))}</a></td>')
                 continue
-            text = "" if v is None or v != v else (f"{v:.2f}" if isinstance(v, float) else str(v))
+            text = "" if isna(v) else (f"{v:.2f}" if isinstance(v, float) else str(v))  # NA: not collected
             cells.append(f'<td data-v="{html.escape(text)}">{html.escape(text)}</td>')
         rows.append("<tr>" + "".join(cells) + "</tr>")
     banner = demo_banner() if demo else ""
@@ -314,7 +316,7 @@ def render_profiles(
 
     root, outputs = project_root(), outputs_dir()
     folder = outputs / str(year)
-    if not io.table_path(folder, "posts").is_file():
+    if not io.table_path(folder, "municipalities").is_file():  # any subset of sources will do
         print(f"roeptoeter: error: no results for {year} in {folder}; run `roeptoeter run --year {year}` "
               "first", file=sys.stderr)
         return 2

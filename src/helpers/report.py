@@ -438,8 +438,9 @@ def write_index(outputs: Path) -> Path:
     """Write ``outputs/index.html`` linking every year folder that has a ``manifest.json``.
 
     Each year shows its status and run date (from the manifest), a demo-data mark where its data
-    is synthetic, a link to ``<year>/report.html`` (when present) and to ``<year>/profiles/
-    index.html`` (when present); ``trends/report.html`` is linked when present. Links are relative,
+    is synthetic, the sources it collected and those of the study it did not, a link to
+    ``<year>/report.html`` (when present) and to ``<year>/profiles/index.html`` (when present);
+    ``trends/report.html`` is linked when present. Links are relative,
     so the folder can be moved or served. Written atomically.
 
     Returns
@@ -447,6 +448,8 @@ def write_index(outputs: Path) -> Path:
     Path
         The index file.
     """
+    from helpers.context import collected_sources, source_label
+
     outputs = Path(outputs)
     outputs.mkdir(parents=True, exist_ok=True)
     rows = []
@@ -465,11 +468,18 @@ def write_index(outputs: Path) -> Path:
         if (folder / "profiles" / "index.html").is_file():
             links.append(f'<a href="{year}/profiles/index.html">municipality profiles</a>')
         css = "ok" if status == "ok" else "failed"
+        have = collected_sources(folder)
+        missing = [source_label(m) for m in not_collected(have)]
+        collected = ", ".join(source_label(h) for h in have) or "none"
+        sources = html.escape(collected) + (
+            f'<br><span class="note">not collected: {html.escape(", ".join(missing))}</span>'
+            if missing else "")
         mark = f' <span class="demo-mark">{DEMO_TEXT}</span>' if demo else ""
         rows.append(
             f"<tr><td>{html.escape(year)}{mark}</td>"
             f'<td class="{css}">{html.escape(status)}</td>'
             f"<td>{html.escape(run_date(manifest))}</td>"
+            f"<td>{sources}</td>"
             f"<td>{' · '.join(links) or 'no report'}</td></tr>"
         )
     parts = []
@@ -481,7 +491,7 @@ def write_index(outputs: Path) -> Path:
     if rows:
         parts.append(
             "<table><thead><tr><th>Year</th><th>Status</th><th>Run finished (UTC)</th>"
-            "<th>Pages</th></tr></thead><tbody>" + "".join(rows) + "</tbody></table>"
+            "<th>Sources</th><th>Pages</th></tr></thead><tbody>" + "".join(rows) + "</tbody></table>"
         )
     else:
         parts.append("<p>No year has been run yet: <code>make run</code> runs the default year.</p>")
@@ -635,6 +645,65 @@ def provenance_table(
     return pd.DataFrame([(k, "" if v is None else str(v)) for k, v in rows], columns=["item", "value"])
 
 
+#: The sources of the 2014 study: a year names each of these that it did not collect.
+STUDY_SOURCES = ("twitter", "facebook", "survey", "web")
+#: The notebooks that analyse each source.
+SOURCE_NOTEBOOKS = {
+    "twitter": "02_presence, 03_interaction, 04_response_time, 05_monitoring",
+    "facebook": "02_presence, 05_monitoring",
+    "mastodon": "05_monitoring",
+    "bluesky": "05_monitoring",
+    "survey": "06_survey",
+    "web": "07_websites",
+}
+
+
+def not_collected(sources: Iterable[str]) -> list[str]:
+    """The study's sources (:data:`STUDY_SOURCES`) missing from ``sources``, in that order."""
+    have = set(sources)
+    return [s for s in STUDY_SOURCES if s not in have]
+
+
+def sources_table(sources: Iterable[str], year: int, lang: str = "en") -> pd.DataFrame:
+    """What a year collected: one row per source of the study (and any other source collected).
+
+    Returns
+    -------
+    DataFrame
+        ``source`` (in words), ``status`` ("collected" or "not collected for <year>") and
+        ``notebooks`` (those that analyse it).
+    """
+    from helpers.context import SOURCES, source_label
+
+    have = set(sources)
+    rows = []
+    for s in SOURCES:
+        if s not in have and s not in STUDY_SOURCES:
+            continue
+        if lang == "nl":
+            status = "verzameld" if s in have else f"niet verzameld voor {year}"
+        else:
+            status = "collected" if s in have else f"not collected for {year}"
+        label = source_label(s, lang)
+        rows.append({"source": label[:1].upper() + label[1:], "status": status,
+                     "notebooks": SOURCE_NOTEBOOKS[s]})
+    return pd.DataFrame(rows, columns=["source", "status", "notebooks"])
+
+
+def not_collected_sentence(sources: Iterable[str], year: int, lang: str = "en") -> str:
+    """One Markdown sentence naming what ``year`` did not collect (empty when nothing is missing)."""
+    from helpers.context import source_label
+
+    missing = [source_label(s, lang) for s in not_collected(sources)]
+    if not missing:
+        return ""
+    if lang == "nl":
+        return (f"**Niet verzameld voor {year}:** {', '.join(missing)}. De notebooks die alleen deze "
+                "bronnen gebruiken, melden dat en schrijven geen tabellen of figuren.")
+    return (f"**Not collected for {year}:** {', '.join(missing)}. The notebooks that use only these "
+            "sources say so and write no tables or figures.")
+
+
 def show_table(df: pd.DataFrame) -> Any:
     """A DataFrame for a notebook output: plain HTML without index, deterministic (no random ids)."""
     from IPython.display import HTML
@@ -785,21 +854,28 @@ def presence_by_municipality(folder: Path) -> pd.DataFrame:
     """Per municipality of a year folder: 1 where it has an account on a platform, else 0.
 
     The municipalities are those of the year's ``data/municipalities`` table (the ones studied);
-    the accounts come from ``data/accounts``.
+    the accounts come from ``data/accounts``, for the social platforms collected that year only.
 
     Returns
     -------
     DataFrame
-        ``gm_code`` and one 0/1 column per platform seen in any account (sorted).
+        ``gm_code`` and one 0/1 column per platform collected (sorted); only ``gm_code`` when the
+        year collected no social platform.
     """
     from helpers import io as hio
+    from helpers.context import SOCIAL, collected_sources
 
     munis = hio.read_table("municipalities", Path(folder))[["gm_code"]]
+    platforms = [s for s in collected_sources(Path(folder)) if s in SOCIAL]
+    if not platforms:  # no social platform collected that year: no presence to show
+        return munis.reset_index(drop=True)
     accounts = hio.read_table("accounts", Path(folder))
     has = (
-        accounts.drop_duplicates(["gm_code", "platform"])
+        accounts[accounts["platform"].isin(platforms)]
+        .drop_duplicates(["gm_code", "platform"])
         .assign(present=1)
         .pivot(index="gm_code", columns="platform", values="present")
+        .reindex(columns=platforms)
     )
     out = munis.set_index("gm_code").join(has).fillna(0).astype(int)
     out = out[sorted(out.columns)]

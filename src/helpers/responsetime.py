@@ -449,6 +449,8 @@ def summary(q: pd.DataFrame, *, hours: str = "clock_hours", alpha: float = 0.05)
         Monday-Friday), ``weekend_mean_hours``, ``weekend_raises_mean`` (mean >= (1 + 10%) x weekday
         mean), ``logrank_chi2`` and ``logrank_p`` (weekday vs weekend questions, ``survdiff``),
         ``weekday_km_median_hours``, ``weekend_km_median_hours``. Times in hours of kind ``hours``.
+        ``note``: empty, or why statistics are NA (:func:`summary_na_reason`);
+        ``weekend_raises_mean`` is None when either mean is not defined.
     """
     t = q[hours].to_numpy(float)
     e = q["answered"].to_numpy(bool)
@@ -479,7 +481,24 @@ def summary(q: pd.DataFrame, *, hours: str = "clock_hours", alpha: float = 0.05)
         out["mean_hours"] >= (1 + WEEKEND_MARGIN) * out["weekday_mean_hours"]
     )
     out.update(logrank(q, hours=hours))
+    out["note"] = summary_na_reason(n, k, int((e & ~wk).sum()), int((e & wk).sum()))
+    if np.isnan(out["mean_hours"]) or np.isnan(out["weekday_mean_hours"]):
+        out["weekend_raises_mean"] = None  # not "no": the comparison is not defined
     return out
+
+
+def summary_na_reason(n_questions: int, n_answered: int, n_weekday_answered: int,
+                      n_weekend_answered: int) -> str:
+    """Why some statistics of :func:`summary` are NA ("" when all are defined)."""
+    if n_questions == 0:
+        return "NA: no questions in the window"
+    if n_answered == 0:
+        return (f"NA: none of the {n_questions} questions was answered: no response times, no "
+                "Kaplan-Meier median")
+    if n_weekday_answered == 0 or n_weekend_answered == 0:
+        side = "weekday" if n_weekday_answered == 0 else "weekend"
+        return f"NA: no answered {side} questions: no weekday-weekend comparison"
+    return ""
 
 
 def logrank(q: pd.DataFrame, *, hours: str = "clock_hours") -> dict[str, float]:
@@ -495,7 +514,10 @@ def logrank(q: pd.DataFrame, *, hours: str = "clock_hours") -> dict[str, float]:
            "weekend_km_median_hours": np.nan, "weekend_median_ratio": np.nan}
     if wk.all() or (~wk).all() or e.sum() == 0:
         return out
-    chi2, p = survdiff(t, e, wk.astype(int))
+    try:
+        chi2, p = survdiff(t, e, wk.astype(int))
+    except np.linalg.LinAlgError:  # no event while both groups are at risk: zero variance
+        return out
     out["logrank_chi2"], out["logrank_p"] = float(chi2), float(p)
     for name, mask in (("weekday", ~wk), ("weekend", wk)):
         if e[mask].sum():
@@ -588,11 +610,14 @@ def fastest(per_muni: pd.DataFrame, *, min_questions: int = 20) -> pd.DataFrame:
     """Rank municipalities with at least ``min_questions`` questions by KM median (fastest first).
 
     Ties (and equal medians) are broken by the KM share answered within 2 hours (higher first), then
-    by code. Municipalities whose median is not reached (fewer than half answered) rank last.
+    by code. Municipalities whose median is not reached (fewer than half answered) rank last. When
+    no qualifying municipality answered a single question there is no ranking (empty).
 
     Returns the rows of ``per_muni`` that qualify, with a ``rank`` column (1 = fastest).
     """
     ok = per_muni.loc[per_muni["n_questions"] >= min_questions].copy()
+    if not (ok["n_answered"] > 0).any():  # nobody answered anything: no one is "fastest"
+        ok = ok.iloc[:0]
     ok["_med"] = ok["km_median"].fillna(np.inf)
     ok = ok.reset_index().sort_values(
         ["_med", "km_within_2h", "gm_code"], ascending=[True, False, True]
@@ -608,6 +633,20 @@ def rank_changes(this_year: pd.DataFrame, last_year: pd.DataFrame) -> pd.DataFra
     out = a.join(b, how="outer")
     out["change"] = out["rank_before"] - out["rank_now"]
     return out.sort_values("rank_now")
+
+
+def cox_na_reason(answered: np.ndarray, exog: np.ndarray) -> str:
+    """Why the Cox model cannot be fitted ("" when it can): no events, or a covariate that does not
+    vary (every question on a weekend, or all from municipalities of one population)."""
+    if len(answered) == 0:
+        return "NA: no questions with a known population"
+    if not answered.any():
+        return f"NA: no events (none of the {len(answered)} questions was answered)"
+    names = ("log10 population", "weekend")
+    flat = [names[j] for j in range(exog.shape[1]) if np.ptp(exog[:, j]) == 0]
+    if flat:
+        return f"NA: {' and '.join(flat)} does not vary across the questions"
+    return ""
 
 
 def cox_size(q: pd.DataFrame, municipalities: pd.DataFrame, *, hours: str = "clock_hours"
@@ -626,12 +665,16 @@ def cox_size(q: pd.DataFrame, municipalities: pd.DataFrame, *, hours: str = "clo
     d = d.dropna(subset=["log10_pop"])
     exog = np.column_stack([d["log10_pop"].to_numpy(), d["weekend"].to_numpy(float)])
     terms = ["log10_population", "weekend"]
+    nan = np.full(2, np.nan)
+    reason = cox_na_reason(d["answered"].to_numpy(bool), exog)
+    if reason:
+        return pd.DataFrame({"term": terms, "hazard_ratio": nan, "ci_low": nan, "ci_high": nan,
+                             "p": nan, "note": reason})
     try:
         res = PHReg(d[hours].to_numpy(float), exog, status=d["answered"].to_numpy(float),
                     ties="efron").fit()
         ci = np.asarray(res.conf_int())
-    except (ValueError, np.linalg.LinAlgError) as exc:  # too few questions, no variation
-        nan = np.full(2, np.nan)
+    except (ValueError, IndexError, np.linalg.LinAlgError) as exc:  # too few questions
         return pd.DataFrame({"term": terms, "hazard_ratio": nan, "ci_low": nan, "ci_high": nan,
                              "p": nan, "note": f"not estimable: {exc}"})
     return pd.DataFrame(

@@ -6,6 +6,8 @@ the Wald interval, which is wrong near 0 and 1), Holm or Benjamini-Hochberg acro
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 import pandas as pd
 from statsmodels.stats.multitest import multipletests
@@ -208,6 +210,12 @@ def cronbach_alpha(items: pd.DataFrame | np.ndarray, ci: float = 0.95) -> dict[s
     dict
         ``alpha``, ``ci_low``, ``ci_high``, ``n`` (respondents used), ``k`` (items).
         pingouin's example data (15 x 10) gives alpha = 0.5917188485995826.
+
+    Raises
+    ------
+    ValueError
+        Fewer than two items or two complete respondents, or a sum score without variance
+        (:func:`cronbach_alpha_or_na` returns NA with the reason instead).
     """
     from scipy.stats import f
 
@@ -216,11 +224,37 @@ def cronbach_alpha(items: pd.DataFrame | np.ndarray, ci: float = 0.95) -> dict[s
     if k < 2 or n < 2:
         raise ValueError("Cronbach's alpha needs at least two items and two complete respondents")
     cov = np.cov(data, rowvar=False, ddof=1)
+    if cov.sum() <= 0:
+        raise ValueError("Cronbach's alpha is not defined: the sum score has no variance")
     alpha = k / (k - 1) * (1 - np.trace(cov) / cov.sum())
     df1, df2 = n - 1, (n - 1) * (k - 1)
     low = 1 - (1 - alpha) * f.isf((1 - ci) / 2, df1, df2)
     high = 1 - (1 - alpha) * f.isf(1 - (1 - ci) / 2, df1, df2)
     return {"alpha": float(alpha), "ci_low": float(low), "ci_high": float(high), "n": n, "k": k}
+
+
+def cronbach_alpha_or_na(items: pd.DataFrame | np.ndarray, ci: float = 0.95) -> dict[str, Any]:
+    """:func:`cronbach_alpha`, or NaN estimates with the reason when alpha is not defined.
+
+    Returns
+    -------
+    dict
+        As :func:`cronbach_alpha`, plus ``note``: empty, or why alpha is NA ("NA: fewer than two
+        items (k=1)", "NA: fewer than two complete respondents (n=1)", "NA: ... no variance").
+    """
+    frame = pd.DataFrame(items)
+    k = frame.shape[1]
+    n = int(frame.astype("Float64").notna().all(axis=1).sum()) if k else 0
+    try:
+        return {**cronbach_alpha(frame, ci=ci), "note": ""}
+    except ValueError as exc:
+        if k < 2:
+            reason = f"NA: Cronbach's alpha needs at least two items (k={k})"
+        elif n < 2:
+            reason = f"NA: Cronbach's alpha needs at least two complete respondents (n={n})"
+        else:
+            reason = f"NA: {exc}"
+        return {"alpha": np.nan, "ci_low": np.nan, "ci_high": np.nan, "n": n, "k": k, "note": reason}
 
 
 # --- effect sizes for rank tests ---------------------------------------------------------------------
@@ -273,6 +307,20 @@ def matched_rank_biserial(x: np.ndarray, y: np.ndarray) -> float:
     return float((ranks[d > 0].sum() - ranks[d < 0].sum()) / ranks.sum())
 
 
+def friedman_na_reason(n: int, k: int) -> str:
+    """Why a Friedman test of ``n`` complete rows and ``k`` conditions cannot be run ("" if it can).
+
+    scipy needs at least three conditions; with fewer than two complete respondents there is no
+    ranking to compare, and a sample where every respondent gives every condition the same rank has
+    no variance (the statistic is 0/0).
+    """
+    if k < 3:
+        return f"NA: the Friedman test needs at least three items (has {k})"
+    if n < 2:
+        return f"NA: the Friedman test needs at least two complete respondents (has {n})"
+    return ""
+
+
 def kendalls_w(data: np.ndarray | pd.DataFrame) -> dict[str, float]:
     """Friedman test with Kendall's coefficient of concordance W (respondents x conditions).
 
@@ -282,12 +330,18 @@ def kendalls_w(data: np.ndarray | pd.DataFrame) -> dict[str, float]:
     Returns
     -------
     dict
-        ``chi2`` (Friedman statistic), ``dof`` (k - 1), ``p``, ``n`` (complete rows), ``k``, ``w``.
+        ``chi2`` (Friedman statistic), ``dof`` (k - 1), ``p``, ``n`` (complete rows), ``k``, ``w``;
+        NaN statistics and a ``note`` with the reason when the test is not defined
+        (:func:`friedman_na_reason`).
     """
     from scipy.stats import friedmanchisquare
 
     arr = pd.DataFrame(data).astype("Float64").dropna().to_numpy(dtype=float)
     n, k = arr.shape
+    reason = friedman_na_reason(n, k)
+    if reason:
+        return {"chi2": np.nan, "dof": k - 1, "p": np.nan, "n": n, "k": k, "w": np.nan,
+                "note": reason}
     res = friedmanchisquare(*arr.T)
     return {"chi2": float(res.statistic), "dof": k - 1, "p": float(res.pvalue), "n": n, "k": k,
             "w": float(res.statistic / (n * (k - 1)))}

@@ -488,7 +488,10 @@ def ordinal_model(
         NaN for thresholds).
     info : dict
         ``n_obs`` (ratings), ``n_clusters`` (respondents), ``levels`` (rating levels used),
-        ``reference_group``, ``llf``, ``converged``, ``result`` (the statsmodels result).
+        ``reference_group``, ``llf``, ``converged``, ``result`` (the statsmodels result), ``note``
+        (empty, or why the model was not fitted: fewer than two rating levels, or no more
+        respondents than parameters, which a cluster-robust covariance needs; the table is then
+        empty and ``llf``/``result`` are None).
     """
     from statsmodels.miscmodels.ordinal_model import OrderedModel
 
@@ -504,6 +507,9 @@ def ordinal_model(
             if (long["size_class"] == s).any():
                 X[f"size[{s}]"] = (long["size_class"] == s).astype(float).to_numpy()
     levels = sorted(long["rating"].unique())
+    reason = _ordinal_na_reason(long, X.shape[1] + len(levels) - 1)
+    if reason:
+        return _ordinal_na(long, levels, reference_group, reason)
     y = pd.Series(pd.Categorical(long["rating"], categories=levels, ordered=True))
     model = OrderedModel(y, X, distr="logit")
     res = model.fit(method="bfgs", disp=False, maxiter=2000, cov_type="cluster",
@@ -519,8 +525,29 @@ def ordinal_model(
     table["or_high"] = np.where(is_slope, np.exp(ci.iloc[:, 1].to_numpy()), np.nan)
     info = {"n_obs": int(len(long)), "n_clusters": int(long["respondent_id"].nunique()),
             "levels": levels, "reference_group": reference_group, "llf": float(res.llf),
-            "converged": bool(res.mle_retvals.get("converged", True)), "result": res}
+            "converged": bool(res.mle_retvals.get("converged", True)), "result": res, "note": ""}
     return table, info
+
+
+def _ordinal_na_reason(long: pd.DataFrame, n_params: int) -> str:
+    """Why the ordinal model cannot be fitted on ``long`` ("" when it can)."""
+    levels = long["rating"].nunique()
+    clusters = long["respondent_id"].nunique()
+    if levels < 2:
+        return f"NA: the ordinal model needs at least two rating levels (has {levels})"
+    if clusters <= n_params:
+        return (f"NA: too few respondents for the ordinal model ({clusters} respondents for "
+                f"{n_params} parameters; cluster-robust errors need more respondents than parameters)")
+    return ""
+
+
+def _ordinal_na(long: pd.DataFrame, levels: list[int], reference_group: str,
+                reason: str) -> tuple[pd.DataFrame, dict[str, Any]]:
+    cols = ["term", "coef", "se", "z", "p", "odds_ratio", "or_low", "or_high"]
+    info = {"n_obs": int(len(long)), "n_clusters": int(long["respondent_id"].nunique()),
+            "levels": [int(v) for v in levels], "reference_group": reference_group, "llf": None,
+            "converged": False, "result": None, "note": reason}
+    return pd.DataFrame(columns=cols), info
 
 
 def proportional_odds_check(df: pd.DataFrame, munis: pd.DataFrame | None = None,
@@ -533,7 +560,8 @@ def proportional_odds_check(df: pd.DataFrame, munis: pd.DataFrame | None = None,
     -------
     DataFrame
         index = term, one column ``>k`` per cut-point with the coefficient (log-odds); NaN where a
-        cut-point has no ratings on one side.
+        cut-point has no ratings on one side; no columns when the ordinal model itself cannot be
+        fitted (see :func:`ordinal_model`'s ``note``).
     """
     import statsmodels.api as sm
 
@@ -548,6 +576,8 @@ def proportional_odds_check(df: pd.DataFrame, munis: pd.DataFrame | None = None,
         for s in ("M", "L"):
             if (long["size_class"] == s).any():
                 X[f"size[{s}]"] = (long["size_class"] == s).astype(float).to_numpy()
+    if _ordinal_na_reason(long, X.shape[1] + long["rating"].nunique() - 1):
+        return pd.DataFrame(index=pd.Index(X.columns, name=None))  # too few respondents: no check
     X = sm.add_constant(X)
     out = {}
     clusters = pd.factorize(long["respondent_id"])[0]
@@ -692,13 +722,15 @@ def scale_reliability(df: pd.DataFrame, ci: float = 0.95,
     -------
     DataFrame indexed by scale name
         ``items`` (``;``-joined columns), ``k``, ``n`` (complete respondents), ``alpha``, ``ci_low``,
-        ``ci_high``.
+        ``ci_high``, ``note`` (empty, or why alpha is NA: fewer than two items or two complete
+        respondents, see :func:`helpers.stats.cronbach_alpha_or_na`).
     """
     rows = {}
     for name, cols in reliability_scales(codebook or codebook_of(df)).items():
-        res = stats.cronbach_alpha(_valid_numeric(df, cols), ci=ci)
-        rows[name] = {"items": ";".join(cols), "k": res["k"], "n": res["n"], "alpha": res["alpha"],
-                      "ci_low": res["ci_low"], "ci_high": res["ci_high"]}
+        present = [c for c in cols if c in df.columns]  # an export may lack items of a scale
+        res = stats.cronbach_alpha_or_na(_valid_numeric(df, present), ci=ci)
+        rows[name] = {"items": ";".join(present), "k": res["k"], "n": res["n"], "alpha": res["alpha"],
+                      "ci_low": res["ci_low"], "ci_high": res["ci_high"], "note": res["note"]}
     out = pd.DataFrame.from_dict(rows, orient="index")
     out.index.name = "scale"
     return out
@@ -712,9 +744,10 @@ def _test_or_nan(table: np.ndarray, seed: int = 1) -> dict[str, float | str]:
     than two non-empty rows or columns (e.g. every respondent in one size class)."""
     try:
         return stats.independence_test(table, seed=seed)
-    except ValueError:
+    except ValueError as exc:
         keys = ("chi2", "dof", "p", "n", "min_expected", "cramers_v", "p_chi2")
-        return {**dict.fromkeys(keys, np.nan), "n": int(np.sum(table)), "method": "none"}
+        return {**dict.fromkeys(keys, np.nan), "n": int(np.sum(table)), "method": "none",
+                "note": f"NA: {exc}"}
 
 
 def _strata(munis: pd.DataFrame, by: str) -> pd.Series:

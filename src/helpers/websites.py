@@ -518,8 +518,8 @@ def few_eservices(audit: pd.DataFrame, rules: Rules | None = None) -> dict[str, 
     -------
     dict
         ``share_at_least`` (share with >= ``min_services`` e-services), its Wilson ``ci_low`` /
-        ``ci_high``, ``min_services``, ``max_share``, ``few`` (share_at_least < max_share), ``mean``
-        (mean e-service score, 0-5).
+        ``ci_high``, ``min_services``, ``max_share``, ``few`` (share_at_least < max_share; None
+        without audited websites), ``mean`` (mean e-service score, 0-5), ``note`` (why NA, else "").
     """
     rules = rules or load_rules()
     hit = int((audit["eservice_score"] >= rules.few_min_services).sum())
@@ -530,8 +530,9 @@ def few_eservices(audit: pd.DataFrame, rules: Rules | None = None) -> dict[str, 
         "ci_high": float(row["ci_high"]),
         "min_services": rules.few_min_services,
         "max_share": rules.few_max_share,
-        "few": bool(row["share"] < rules.few_max_share),
+        "few": bool(row["share"] < rules.few_max_share) if len(audit) else None,
         "mean": float(audit["eservice_score"].mean()) if len(audit) else float("nan"),
+        "note": "" if len(audit) else "NA: no website was audited",
     }
 
 
