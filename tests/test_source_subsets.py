@@ -29,9 +29,8 @@ PREFIXES = {
     "survey": ("survey_",),
     "web": ("website_",),
 }
-#: Empty tables 01_collect writes whatever was collected (not an analysis of a missing source):
-#: no skips, and the post counts by platform and kind when no social platform was collected.
-COLLECT_TABLES = {"collect_skips", "posts_by_platform_kind"}
+#: The one empty table 01_collect writes whatever was collected: the skips (none is a result).
+COLLECT_TABLES = {"collect_skips"}
 
 
 def _run(root: Path, sources: str) -> subprocess.CompletedProcess:
