@@ -135,11 +135,9 @@ def read_records(
                 raise DataError(str(path), "not UTF-8 text: the header line cannot be decoded")
             header = [f.strip() for f in fields]
             continue
+        if len(fields) <= 1 and not any(f.strip() for f in fields):
+            continue  # a blank line is not a record
         row += 1
-        if not any(f.strip() for f in fields):
-            if len(fields) <= 1:
-                row -= 1  # a blank line is not a record
-                continue
         if _has_bad_bytes(fields):
             issues.bad(path, f"line is not UTF-8 (line {start_line}; the record is left out whole, "
                        "multi-line fields included); export the file as UTF-8", row=row)
