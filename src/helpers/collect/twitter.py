@@ -57,7 +57,8 @@ from urllib.parse import parse_qs, urlparse
 import pandas as pd
 
 from helpers.collect import questions
-from helpers.errors import DataError
+from helpers.collect.issues import describe_value, guard, iso_problem
+from helpers.errors import PARSE_ERRORS, DataError, describe_exception
 from helpers.schemas import CITIZEN_MESSAGES, POSTS
 
 MAX_DEPTH = 25
@@ -100,18 +101,24 @@ def _parse_time(value, file, row, column, issues, archive: bool) -> pd.Timestamp
     if not text:
         issues.bad(file, "missing timestamp", row=row, column=column)
         return None
-    if not archive and not _ISO_TZ.search(text):
-        issues.bad(file, f"timestamp {text!r} has no timezone (expected ...Z or +hh:mm)",
-                   row=row, column=column)
-        return None
+    if not archive:
+        problem = iso_problem(text)
+        if problem is not None:
+            if "timezone" in problem:
+                problem = "has no timezone (expected ...Z or +hh:mm)"
+            issues.bad(file, f"timestamp {describe_value(text)} {problem}", row=row,
+                       column=column)
+            return None
     try:
         ts = (pd.to_datetime(text, format="%a %b %d %H:%M:%S %z %Y") if archive
               else pd.Timestamp(text))
-    except (ValueError, TypeError):
-        issues.bad(file, f"timestamp {text!r} is not a date-time", row=row, column=column)
+    except (ValueError, TypeError, OverflowError):
+        issues.bad(file, f"timestamp {describe_value(text)} is not a date-time", row=row,
+                   column=column)
         return None
     if ts.tzinfo is None:
-        issues.bad(file, f"timestamp {text!r} has no timezone", row=row, column=column)
+        issues.bad(file, f"timestamp {describe_value(text)} has no timezone", row=row,
+                   column=column)
         return None
     return ts.tz_convert("UTC")
 
@@ -146,7 +153,8 @@ class _Reader:
     def _add(self, item: dict, file, row) -> None:
         tid = item["id"]
         if tid in self.seen:
-            self.issues.bad(file, f"duplicate tweet id {tid} (the later copy is left out)",
+            shown = tid if tid.isdigit() else describe_value(tid)
+            self.issues.bad(file, f"duplicate tweet id {shown} (the later copy is left out)",
                             row=row, column="id")
             return
         self.seen.add(tid)
@@ -164,6 +172,10 @@ class _Reader:
     # -- twarc2 JSON Lines --------------------------------------------------------------------
     def jsonl(self, path: Path) -> None:
         self.read.append(path)
+        with guard(self.issues, path):
+            self._jsonl(path)
+
+    def _jsonl(self, path: Path) -> None:
         lines = 0
         with open(path, "rb") as fh:
             for row, raw in enumerate(fh, start=1):
@@ -182,13 +194,17 @@ class _Reader:
                     self.issues.bad(path, f"not valid JSON (truncated line?): {exc.msg} at "
                                     f"character {exc.pos}", row=row)
                     continue
-                if isinstance(page, dict) and "data" not in page and "id" in page:
-                    page = _unflatten(page)
-                if not isinstance(page, dict) or not isinstance(page.get("data", []), list):
-                    self.issues.bad(path, "a twarc2 page must be an object with a 'data' list",
-                                    row=row, column="data")
+                except RecursionError as exc:
+                    self.issues.bad(path, describe_exception(exc), row=row)
                     continue
-                self._page(page, path, row)
+                with guard(self.issues, path, row=row, what="the page"):
+                    if isinstance(page, dict) and "data" not in page and "id" in page:
+                        page = _unflatten(page)
+                    if not isinstance(page, dict) or not isinstance(page.get("data", []), list):
+                        self.issues.bad(path, "a twarc2 page must be an object with a 'data' "
+                                        "list", row=row, column="data")
+                        continue
+                    self._page(page, path, row)
         if not lines:
             self.issues.bad(path, "empty file: no twarc2 page in it (export again, or remove it)")
 
@@ -233,6 +249,16 @@ class _Reader:
 
     # -- personal archive ---------------------------------------------------------------------
     def archive(self, path: Path) -> None:
+        self.row: int | None = None
+        try:
+            self._archive(path)
+        except DataError:
+            raise
+        except PARSE_ERRORS as exc:  # a wrong shape deep in an item: one line, never a traceback
+            self.issues.bad(path, f"archive item has a wrong shape: {describe_exception(exc)}; "
+                            "the rest of the file was not read", row=self.row)
+
+    def _archive(self, path: Path) -> None:
         self.read.append(path)
         account = path.parent / "account.js"
         if not account.is_file():
@@ -242,18 +268,24 @@ class _Reader:
         try:
             acc = _load_js(account)
             author = str(acc[0]["account"]["accountId"])
-        except (ValueError, KeyError, IndexError, TypeError) as exc:
-            self.issues.bad(account, f"cannot read accountId: {exc}")
+        except PARSE_ERRORS as exc:
+            self.issues.bad(account, f"cannot read accountId: {describe_exception(exc)}")
             return
         try:
             items = _load_js(path)
         except UnicodeDecodeError as exc:
             self.issues.bad(path, f"not UTF-8 ({exc.reason} at byte {exc.start})")
             return
-        except ValueError as exc:
-            self.issues.bad(path, f"not a valid archive file (truncated?): {exc}")
+        except json.JSONDecodeError as exc:
+            self.issues.bad(path, f"not a valid archive file (truncated?): {exc.msg} at "
+                            f"character {exc.pos}")
+            return
+        except PARSE_ERRORS as exc:
+            self.issues.bad(path, f"not a valid archive file (truncated?): "
+                            f"{describe_exception(exc)}")
             return
         for row, wrapper in enumerate(items, start=1):
+            self.row = row
             tweet = wrapper.get("tweet") if isinstance(wrapper, dict) else None
             if not isinstance(tweet, dict) or not (tweet.get("id_str") or tweet.get("id")):
                 self.issues.bad(path, "archive item without tweet.id_str", row=row, column="id_str")
