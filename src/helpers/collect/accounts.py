@@ -28,7 +28,7 @@ import pandas as pd
 
 from helpers import register
 from helpers.collect import csvfile
-from helpers.collect.issues import describe_value, iso_problem
+from helpers.collect.issues import describe_value, guarded_loader, iso_problem
 from helpers.errors import DataError
 from helpers.schemas import ACCOUNT_KINDS, PLATFORMS
 
@@ -37,6 +37,7 @@ OPTIONAL = ("first_seen", "synthetic", "note")
 COLUMNS = ["year", "gm_code", "platform", "account_id", "handle", "kind", "first_seen"]
 
 
+@guarded_loader
 def load(path: Path, year: int, issues) -> pd.DataFrame:
     """Read and check ``accounts.csv`` for ``year``.
 

@@ -51,7 +51,7 @@ from pathlib import Path
 import pandas as pd
 
 from helpers.collect import csvfile, questions
-from helpers.collect.issues import describe_value, iso_problem
+from helpers.collect.issues import describe_value, guarded_loader, iso_problem
 from helpers.collect.twitter import empty_messages, empty_posts
 from helpers.errors import DataError
 from helpers.schemas import CITIZEN_MESSAGES, POSTS
@@ -98,6 +98,7 @@ def _time(value: str, path, row, issues, window: tuple[pd.Timestamp, pd.Timestam
     return ts
 
 
+@guarded_loader
 def load(folder: Path, accounts: pd.DataFrame, window: tuple[pd.Timestamp, pd.Timestamp],
          issues) -> tuple[pd.DataFrame, pd.DataFrame, list[Path]]:
     """Import the Facebook exports under ``folder``; same contract as :func:`.twitter.load`."""

@@ -8,17 +8,19 @@ at the first problem with a :class:`~helpers.errors.DataError` naming file, row,
 
 from __future__ import annotations
 
+import functools
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import pandas as pd
 
 from helpers.errors import PARSE_ERRORS, DataError, describe_exception
 
 ON_BAD = ("error", "skip")
+F = TypeVar("F", bound=Callable[..., Any])
 SKIP_COLUMNS = ["file", "row", "column", "rule"]
 
 
@@ -141,3 +143,22 @@ def iso_problem(text: str) -> str | None:
     if m.group("tz") is None or ts.tzinfo is None:
         return "has no timezone (expected Z or an offset such as +00:00)"
     return None
+
+
+def guarded_loader(load: F) -> F:
+    """Decorate an importer's ``load(path_or_folder, ...)``: any exception that malformed input can
+    raise and that the importer did not map itself becomes a :class:`DataError` naming the file or
+    folder (the first argument) and the kind of problem — one line, never a traceback, never the
+    exception's text."""
+
+    @functools.wraps(load)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return load(*args, **kwargs)
+        except DataError:
+            raise
+        except PARSE_ERRORS as exc:
+            where = args[0] if args else kwargs.get("folder", kwargs.get("path", "?"))
+            raise DataError(str(where), describe_exception(exc)) from None
+
+    return wrapper  # type: ignore[return-value]

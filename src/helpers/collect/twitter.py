@@ -57,7 +57,7 @@ from urllib.parse import parse_qs, urlparse
 import pandas as pd
 
 from helpers.collect import questions
-from helpers.collect.issues import describe_value, guard, iso_problem
+from helpers.collect.issues import describe_value, guard, guarded_loader, iso_problem
 from helpers.errors import PARSE_ERRORS, DataError, describe_exception
 from helpers.schemas import CITIZEN_MESSAGES, POSTS
 
@@ -433,6 +433,7 @@ def first_replies(messages: pd.DataFrame, posts: pd.DataFrame,
                          "first_reply_at": found["created_at"].to_numpy()})
 
 
+@guarded_loader
 def load(folder: Path, accounts: pd.DataFrame, window: tuple[pd.Timestamp, pd.Timestamp],
          issues) -> tuple[pd.DataFrame, pd.DataFrame, list[Path]]:
     """Import every Twitter file under ``folder``.

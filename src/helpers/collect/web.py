@@ -46,7 +46,7 @@ import requests
 
 from helpers import register, websites
 from helpers.collect import csvfile
-from helpers.collect.issues import Issues, describe_value, iso_problem
+from helpers.collect.issues import Issues, describe_value, guarded_loader, iso_problem
 from helpers.errors import DataError, describe_exception
 
 SITES_FILE = "sites.csv"
@@ -741,6 +741,7 @@ def web_root(folder: Path) -> Path:
     return folder
 
 
+@guarded_loader
 def load(folder: Path, year: int, on_bad: str = "error",
          max_page_bytes: int = MAX_PAGE_BYTES) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Read a website cache (``folder/web/``) and apply the audit rules.
