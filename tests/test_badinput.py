@@ -92,8 +92,28 @@ def good(tmp_path_factory) -> dict[str, Path]:
 
 # --- building one case -----------------------------------------------------------------------------
 def generate(kind: str, folder: Path) -> None:
-    """Inputs too big to commit, made at test time."""
-    if kind == "huge_truncated_line":
+    """Inputs too big to commit (or links), made at test time."""
+    if kind == "deep_json":  # a JSON line nested 100,000 levels deep (RecursionError in json)
+        (folder / "twitter" / "deep.jsonl").write_text("[" * 100_000 + "]" * 100_000 + "\n")
+    elif kind == "huge_csv_field":  # a field longer than csv's default limit of 131,072
+        path = folder / "accounts.csv"
+        lines = path.read_text(encoding="utf-8").splitlines()
+        lines[2] = lines[2].replace("utrecht_afval", "x" * 200_000)
+        path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    elif kind == "big_page":  # a cached page over the 5 MB cap
+        page = folder / "web" / "GM0344" / "3a5a45e336076fb6.html"
+        page.write_bytes(b"<html><body>" + b"x" * 5_000_001 + b"</body></html>")
+    elif kind == "page_symlink_outside":  # a cached page that is a link out of the project
+        outside = folder.parent.parent.parent.parent / "outside-secret.html"
+        outside.write_text("<html><body>secret</body></html>")
+        page = folder / "web" / "GM0344" / "3a5a45e336076fb6.html"
+        page.unlink()
+        page.symlink_to(outside)
+    elif kind == "raw_symlink_outside":  # data/raw/<year> itself links out of the project
+        outside = folder.parent.parent.parent.parent / "outside-raw"
+        folder.rename(outside)
+        folder.symlink_to(outside, target_is_directory=True)
+    elif kind == "huge_truncated_line":
         text = "x" * HUGE_BYTES
         line = ('{"data":[{"id":"1199","text":"' + text + '","author_id":"111",'
                 '"created_at":"2014-05-02T10:00:00.000Z"}]')  # the closing brace is missing
@@ -193,7 +213,7 @@ def test_bad_input(case: dict[str, Any], good: dict[str, Path], tmp_path: Path,
                    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
     entry = case["entry"]
     if entry == "cli":
-        run_cli_case(case, tmp_path, monkeypatch, capsys)
+        run_cli_case(case, tmp_path, monkeypatch, capsys, good)
         return
     out = tmp_path / "outputs" / str(case.get("year", 2014))
     shutil.copytree(good["out"], out)
@@ -233,7 +253,7 @@ def test_bad_input(case: dict[str, Any], good: dict[str, Path], tmp_path: Path,
 
 # --- the runner ---------------------------------------------------------------------------------
 def run_cli_case(case: dict[str, Any], tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
-                 capsys: pytest.CaptureFixture[str]) -> None:
+                 capsys: pytest.CaptureFixture[str], good: dict[str, Path] | None = None) -> None:
     """``roeptoeter <args>`` in a throwaway project root: exit 2, the message, nothing written."""
     from helpers import cli, runner
 
@@ -251,13 +271,36 @@ def run_cli_case(case: dict[str, Any], tmp_path: Path, monkeypatch: pytest.Monke
             raise runner.NotebookFailure(0, "BadInputAccepted", f"{src.stem} was started")
 
     monkeypatch.setattr(runner, "PapermillExecutor", NoKernel)
+    if case.get("raw"):  # the good inputs and the case's files, where `run` reads them
+        assert good is not None
+        inputs = make_inputs({k: v for k, v in case.items() if k != "generate"}, good, tmp_path)
+        raw = root / "data" / "raw" / str(case.get("year", 2014))
+        raw.parent.mkdir(parents=True, exist_ok=True)
+        shutil.move(inputs, raw)
+        if case.get("generate"):
+            generate(case["generate"], raw)
+        earlier = root / "outputs" / "2014"
+        shutil.copytree(good["out"], earlier)
+    before = tree_hashes(root / "outputs") if (root / "outputs").exists() else {}
     rc = cli.main(case["args"])
     err = capsys.readouterr().err
     assert rc == 2, err
-    for fragment in case["expect"]["rule"] if isinstance(case["expect"]["rule"], list) else [
-            case["expect"]["rule"]]:
+    expect = case["expect"]
+    for fragment in expect["rule"] if isinstance(expect["rule"], list) else [expect["rule"]]:
         assert fragment in err, err
-    assert not (root / "outputs").exists() or not any((root / "outputs").iterdir())
+    if expect.get("file"):
+        assert f"{expect['file']}" in err.replace("\\", "/"), err
+    if expect.get("row") is not None:
+        assert f", row {expect['row']}" in err, err
+    if expect.get("column") is not None:
+        assert f"column {expect['column']!r}" in err, err
+    lines = err.strip().splitlines()
+    assert len(lines) == expect.get("lines", 1), err
+    assert all(line.startswith("roeptoeter: error: ") and len(line) < 1000 for line in lines), err
+    assert "Traceback" not in err
+    # nothing written: no folder under outputs/ (not even .tmp-/.failed-), earlier outputs intact
+    after = tree_hashes(root / "outputs") if (root / "outputs").exists() else {}
+    assert after == before
 
 
 # --- the README's troubleshooting table ------------------------------------------------------------

@@ -121,7 +121,7 @@ def parameter_problems(effective: Mapping[str, Mapping[str, Any]], year: int,
                 problems.append(ParameterError(
                     f"parameter {name}={value!r} ({_where(nbs)}): out of range; give {what}"))
     problems.extend(_window_problems(effective, year))
-    problems.extend(_platform_source_problems(effective))
+    problems.extend(_platform_source_problems(effective, defaults))
     return problems
 
 
@@ -160,8 +160,13 @@ def _window_problems(effective: Mapping[str, Mapping[str, Any]], year: int) -> l
     return problems
 
 
-def _platform_source_problems(effective: Mapping[str, Mapping[str, Any]]) -> list[Exception]:
-    """A ``platform`` that is not among the run's explicitly chosen ``sources``."""
+def _platform_source_problems(effective: Mapping[str, Mapping[str, Any]],
+                              defaults: Mapping[str, Mapping[str, Any]]) -> list[Exception]:
+    """A ``platform`` given with ``-p`` that is not among the run's explicitly chosen ``sources``.
+
+    A notebook's default platform is left alone: with a subset of sources the notebook says
+    "not collected" (issue 13) instead of failing.
+    """
     chosen: set[str] = set()
     for p in effective.values():
         if str(p.get("sources") or "").strip():
@@ -170,7 +175,8 @@ def _platform_source_problems(effective: Mapping[str, Mapping[str, Any]]) -> lis
         return []
     problems: list[Exception] = []
     for value, nbs in _by_value(effective, "platform").items():
-        if value in SOCIAL_PLATFORMS and value not in chosen:
+        explicit = [nb for nb in nbs if defaults.get(nb, {}).get("platform") != value]
+        if value in SOCIAL_PLATFORMS and value not in chosen and explicit:
             problems.append(ParameterError(
                 f"parameter platform={value!r} ({_where(nbs)}): {value} is not among the sources "
                 f"collected ({', '.join(sorted(chosen))}); add it to sources or choose another "
