@@ -326,3 +326,45 @@ def test_readme_troubleshooting_lists_real_messages(case_id: str, fragment: str)
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     section = readme.split("## Troubleshooting", 1)[1].split("\n## ", 1)[0]
     assert fragment in section
+
+
+# --- every importer case of the corpus, also through the command line ------------------------------
+def _collect_cases(on_bad: str) -> list[Any]:
+    return [pytest.param(c, id=c["id"]) for c in CASES
+            if c["entry"] == "collect" and c.get("on_bad", "error") == on_bad and not c.get("xfail")]
+
+
+@pytest.mark.parametrize("case", _collect_cases("error"))
+def test_importer_case_through_cli(case: dict[str, Any], good: dict[str, Path], tmp_path: Path,
+                                   monkeypatch: pytest.MonkeyPatch,
+                                   capsys: pytest.CaptureFixture[str]) -> None:
+    """``roeptoeter run -p source=files`` on the case's raw files: refused by the pre-flight."""
+    year = str(case.get("year", 2014))
+    cli_case = dict(case, entry="cli", raw=True, args=[
+        "run", "--year", year, "-p", "source=files",
+        "-p", "sources=" + ",".join(case.get("sources", ALL_SOURCES))])
+    run_cli_case(cli_case, tmp_path, monkeypatch, capsys, good)
+
+
+@pytest.mark.parametrize("case", _collect_cases("skip"))
+def test_skip_case_through_check(case: dict[str, Any], good: dict[str, Path], tmp_path: Path,
+                                 monkeypatch: pytest.MonkeyPatch,
+                                 capsys: pytest.CaptureFixture[str]) -> None:
+    """``roeptoeter check -p on_bad_input=skip``: exit 0, the skips counted in its summary."""
+    from helpers import cli
+
+    root = tmp_path / "proj"
+    shutil.copytree(ROOT / "notebooks", root / "notebooks",
+                    ignore=shutil.ignore_patterns(".ipynb_checkpoints"))
+    shutil.copytree(ROOT / "data" / "reference", root / "data" / "reference")
+    monkeypatch.setenv("ROEPTOETER_ROOT", str(root))
+    monkeypatch.chdir(root)
+    shutil.move(make_inputs(case, good, tmp_path), root / "data" / "raw" / "2014")
+    sources = ",".join(case.get("sources", ALL_SOURCES))
+    rc = cli.main(["check", "-p", "source=files", "-p", f"sources={sources}",
+                   "-p", "on_bad_input=skip"])
+    out = capsys.readouterr().out
+    assert rc == 0
+    n = case["expect"].get("skips", 1)
+    assert f"{n} items skipped" in out, out
+    assert not (root / "outputs").exists()
