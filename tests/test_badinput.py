@@ -312,6 +312,14 @@ README_MESSAGES = [
     ("io_table_missing", "run the data-collection notebook (01_collect) first"),
     ("cli_unknown_year", "no register for year 1989"),
     ("tw_truncated_line", "not valid JSON (truncated line?)"),
+    ("cli_fb_unbalanced_quote", "unbalanced quote"),
+    ("cli_web_parent_path", "leaves the site's cache folder"),
+    ("cli_web_big_page", "over the per-page cap of 5,000,000 bytes"),
+    ("cli_raw_symlink_outside", "outside the project"),
+    ("cli_window_not_a_date", "not a real date"),
+    ("cli_sources_myspace", "unknown entry 'myspace'"),
+    ("cli_many_problems", "more problems"),
+    ("cli_fb_day_first", "ambiguous"),
 ]
 
 
