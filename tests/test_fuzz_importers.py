@@ -28,12 +28,16 @@ import pandas as pd
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from hypothesis.configuration import set_hypothesis_home_dir
 
 from helpers.collect import Issues, accounts, facebook, twitter, web
 from helpers.collect.http import window_bounds
 from helpers.errors import DataError
 
 FIX = Path(__file__).parent / "fixtures"
+# hypothesis keeps caches (e.g. the constants it finds in the code) in ./.hypothesis/: keep them out
+# of the repository, like the example database (database=None below)
+set_hypothesis_home_dir(tempfile.mkdtemp(prefix="hypothesis-home-"))
 #: Examples per importer: as many as fit in about 45 s of ``make test`` in all (an import costs
 #: from 20 ms, the account list, to 140 ms, the web cache with its audit).
 EXAMPLES = {"accounts": 300, "facebook": 150, "twitter": 100, "web": 60, "mastodon": 80,

@@ -157,8 +157,10 @@ def plan(pipeline: Mapping[str, Sequence[str]], selection: Iterable[str] | None 
         selection = list(selection)
         unknown = [s for s in selection if s not in pipeline]
         if unknown:
+            from helpers.errors import shorten
+
             raise ParameterError(
-                f"unknown notebook {', '.join(unknown)}: the pipeline has {', '.join(names)} "
+                f"unknown notebook {shorten(unknown)}: the pipeline has {', '.join(names)} "
                 "(see `roeptoeter list`)"
             )
         wanted, stack = set(), list(selection)
