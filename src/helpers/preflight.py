@@ -274,7 +274,8 @@ def present_sources(folder: Path) -> tuple[str, ...]:
     return tuple(s for s in SOURCES if (folder / s).is_dir())
 
 
-def input_problems(root: Path, year: int, p: Mapping[str, Any]) -> Checked:
+def input_problems(root: Path, year: int, p: Mapping[str, Any], *, folder: Path | None = None,
+                   sources: tuple[str, ...] | None = None) -> Checked:
     """Run the importers of ``01_collect`` over the year's raw files, writing nothing.
 
     Parameters
@@ -285,6 +286,10 @@ def input_problems(root: Path, year: int, p: Mapping[str, Any]) -> Checked:
         Study year.
     p : mapping
         The effective parameters of the data-collection notebook.
+    folder, sources : optional
+        The raw folder and the sources to read, when already resolved (the runner's source
+        resolution); default from ``p`` (``input_dir`` or ``data/raw/<year>/``; ``sources``, or
+        the sources present when empty).
 
     Returns
     -------
@@ -295,9 +300,9 @@ def input_problems(root: Path, year: int, p: Mapping[str, Any]) -> Checked:
     from helpers.collect import collect
 
     t0 = time.monotonic()
-    folder = raw_folder(root, year, p)
+    folder = Path(folder) if folder is not None else raw_folder(root, year, p)
     listed = [s.strip() for s in str(p.get("sources") or "").split(",") if s.strip()]
-    sources = tuple(listed) or present_sources(folder)
+    sources = tuple(sources) if sources is not None else (tuple(listed) or present_sources(folder))
     out = Checked(year=year, source="files", sources=sources)
     window = (p.get("window_start") or None, p.get("window_end") or None)
     try:
@@ -324,19 +329,32 @@ def _window(window: tuple[Any, Any], year: int) -> tuple[dt.date, dt.date]:
 
 def check_year(root: Path, year: int, effective: Mapping[str, Mapping[str, Any]],
                defaults: Mapping[str, Mapping[str, Any]] | None = None,
-               *, read_inputs: bool = True) -> Checked:
-    """Every check of one year: parameters, the raw folder, and (when read) the raw inputs."""
+               *, read_inputs: bool = True, resolution: Any = None) -> Checked:
+    """Every check of one year: parameters, the raw folder, and (when read) the raw inputs.
+
+    ``resolution`` is the runner's decision of what the year reads, when it has one (an object with
+    ``kind`` ``"files"``/``"demo"``, ``path`` and ``sources``, as
+    :func:`helpers.sources.resolve` returns); without it ``source``/``sources``/``input_dir`` are
+    interpreted here (``auto``: raw files when the folder holds any).
+    """
     problems = parameter_problems(effective, year, defaults)
     collect_params = next((p for p in effective.values() if "source" in p), None)
     if collect_params is None:
         return Checked(year=year, source="-", problems=problems)
     problems.extend(folder_problems(root, year, collect_params))
-    files = reads_files(root, year, collect_params)
+    if resolution is not None:
+        files = getattr(resolution, "kind", None) == "files"
+    else:
+        files = reads_files(root, year, collect_params)
     if not files:
         return Checked(year=year, source="demo", problems=problems)
     if problems or not read_inputs:
         return Checked(year=year, source="files", problems=problems)
-    checked = input_problems(root, year, collect_params)
+    if resolution is not None:
+        checked = input_problems(root, year, collect_params, folder=Path(resolution.path),
+                                 sources=tuple(resolution.sources))
+    else:
+        checked = input_problems(root, year, collect_params)
     checked.problems[:0] = problems
     return checked
 

@@ -752,8 +752,12 @@ def preflight_inputs(prepared: Prepared, years: Iterable[int]) -> list[Any]:
     """
     from helpers import preflight
 
-    checked = [preflight.check_year(prepared.project.root, y, prepared.effective[y],
-                                    prepared.defaults) for y in years]
+    resolved = getattr(prepared, "inputs", None) or {}  # the source resolution, when present
+    checked = []
+    for y in years:
+        resolution = next(iter((resolved.get(y) or {}).values()), None)
+        checked.append(preflight.check_year(prepared.project.root, y, prepared.effective[y],
+                                            prepared.defaults, resolution=resolution))
     preflight.raise_problems(checked)
     return checked
 

@@ -153,8 +153,7 @@ class _Reader:
     def _add(self, item: dict, file, row) -> None:
         tid = item["id"]
         if tid in self.seen:
-            shown = tid if tid.isdigit() else describe_value(tid)
-            self.issues.bad(file, f"duplicate tweet id {shown} (the later copy is left out)",
+            self.issues.bad(file, f"duplicate tweet id {tid} (the later copy is left out)",
                             row=row, column="id")
             return
         self.seen.add(tid)
