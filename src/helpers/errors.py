@@ -18,12 +18,14 @@ class DataError(ValueError):
     column : str or None
         The column or field.
     rule : str
-        The rule in words, e.g. ``"gm_code must be valid on 1 January 2014"``.
+        The rule in words, e.g. ``"gm_code must be valid on 1 January 2014"``; line breaks and
+        runs of spaces are folded into single spaces, so that the message is one line.
     """
 
     def __init__(
         self, file: str, rule: str, *, row: int | None = None, column: str | None = None
     ) -> None:
+        rule = " ".join(str(rule).split())  # one line, always: a quoted name may hold a newline
         self.file, self.row, self.column, self.rule = str(file), row, column, rule
         where = [f"file {self.file}"]
         if row is not None:
