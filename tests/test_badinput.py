@@ -92,8 +92,28 @@ def good(tmp_path_factory) -> dict[str, Path]:
 
 # --- building one case -----------------------------------------------------------------------------
 def generate(kind: str, folder: Path) -> None:
-    """Inputs too big to commit, made at test time."""
-    if kind == "huge_truncated_line":
+    """Inputs too big to commit (or links), made at test time."""
+    if kind == "deep_json":  # a JSON line nested 100,000 levels deep (RecursionError in json)
+        (folder / "twitter" / "deep.jsonl").write_text("[" * 100_000 + "]" * 100_000 + "\n")
+    elif kind == "huge_csv_field":  # a field longer than csv's default limit of 131,072
+        path = folder / "accounts.csv"
+        lines = path.read_text(encoding="utf-8").splitlines()
+        lines[2] = lines[2].replace("utrecht_afval", "x" * 200_000)
+        path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    elif kind == "big_page":  # a cached page over the 5 MB cap
+        page = folder / "web" / "GM0344" / "3a5a45e336076fb6.html"
+        page.write_bytes(b"<html><body>" + b"x" * 5_000_001 + b"</body></html>")
+    elif kind == "page_symlink_outside":  # a cached page that is a link out of the project
+        outside = folder.parent.parent.parent.parent / "outside-secret.html"
+        outside.write_text("<html><body>secret</body></html>")
+        page = folder / "web" / "GM0344" / "3a5a45e336076fb6.html"
+        page.unlink()
+        page.symlink_to(outside)
+    elif kind == "raw_symlink_outside":  # data/raw/<year> itself links out of the project
+        outside = folder.parent.parent.parent.parent / "outside-raw"
+        folder.rename(outside)
+        folder.symlink_to(outside, target_is_directory=True)
+    elif kind == "huge_truncated_line":
         text = "x" * HUGE_BYTES
         line = ('{"data":[{"id":"1199","text":"' + text + '","author_id":"111",'
                 '"created_at":"2014-05-02T10:00:00.000Z"}]')  # the closing brace is missing
@@ -193,7 +213,7 @@ def test_bad_input(case: dict[str, Any], good: dict[str, Path], tmp_path: Path,
                    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
     entry = case["entry"]
     if entry == "cli":
-        run_cli_case(case, tmp_path, monkeypatch, capsys)
+        run_cli_case(case, tmp_path, monkeypatch, capsys, good)
         return
     out = tmp_path / "outputs" / str(case.get("year", 2014))
     shutil.copytree(good["out"], out)
@@ -233,7 +253,7 @@ def test_bad_input(case: dict[str, Any], good: dict[str, Path], tmp_path: Path,
 
 # --- the runner ---------------------------------------------------------------------------------
 def run_cli_case(case: dict[str, Any], tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
-                 capsys: pytest.CaptureFixture[str]) -> None:
+                 capsys: pytest.CaptureFixture[str], good: dict[str, Path] | None = None) -> None:
     """``roeptoeter <args>`` in a throwaway project root: exit 2, the message, nothing written."""
     from helpers import cli, runner
 
@@ -251,13 +271,36 @@ def run_cli_case(case: dict[str, Any], tmp_path: Path, monkeypatch: pytest.Monke
             raise runner.NotebookFailure(0, "BadInputAccepted", f"{src.stem} was started")
 
     monkeypatch.setattr(runner, "PapermillExecutor", NoKernel)
+    if case.get("raw"):  # the good inputs and the case's files, where `run` reads them
+        assert good is not None
+        inputs = make_inputs({k: v for k, v in case.items() if k != "generate"}, good, tmp_path)
+        raw = root / "data" / "raw" / str(case.get("year", 2014))
+        raw.parent.mkdir(parents=True, exist_ok=True)
+        shutil.move(inputs, raw)
+        if case.get("generate"):
+            generate(case["generate"], raw)
+        earlier = root / "outputs" / "2014"
+        shutil.copytree(good["out"], earlier)
+    before = tree_hashes(root / "outputs") if (root / "outputs").exists() else {}
     rc = cli.main(case["args"])
     err = capsys.readouterr().err
     assert rc == 2, err
-    for fragment in case["expect"]["rule"] if isinstance(case["expect"]["rule"], list) else [
-            case["expect"]["rule"]]:
+    expect = case["expect"]
+    for fragment in expect["rule"] if isinstance(expect["rule"], list) else [expect["rule"]]:
         assert fragment in err, err
-    assert not (root / "outputs").exists() or not any((root / "outputs").iterdir())
+    if expect.get("file"):
+        assert f"{expect['file']}" in err.replace("\\", "/"), err
+    if expect.get("row") is not None:
+        assert f", row {expect['row']}" in err, err
+    if expect.get("column") is not None:
+        assert f"column {expect['column']!r}" in err, err
+    lines = err.strip().splitlines()
+    assert len(lines) == expect.get("lines", 1), err
+    assert all(line.startswith("roeptoeter: error: ") and len(line) < 1000 for line in lines), err
+    assert "Traceback" not in err
+    # nothing written: no folder under outputs/ (not even .tmp-/.failed-), earlier outputs intact
+    after = tree_hashes(root / "outputs") if (root / "outputs").exists() else {}
+    assert after == before
 
 
 # --- the README's troubleshooting table ------------------------------------------------------------
@@ -269,6 +312,14 @@ README_MESSAGES = [
     ("io_table_missing", "run the data-collection notebook (01_collect) first"),
     ("cli_unknown_year", "no register for year 1989"),
     ("tw_truncated_line", "not valid JSON (truncated line?)"),
+    ("cli_fb_unbalanced_quote", "unbalanced quote"),
+    ("cli_web_parent_path", "leaves the site's cache folder"),
+    ("cli_web_big_page", "over the per-page cap of 5,000,000 bytes"),
+    ("cli_raw_symlink_outside", "outside the project"),
+    ("cli_window_not_a_date", "not a real date"),
+    ("cli_sources_myspace", "unknown entry 'myspace'"),
+    ("cli_many_problems", "more problems"),
+    ("cli_fb_day_first", "ambiguous"),
 ]
 
 
@@ -283,3 +334,45 @@ def test_readme_troubleshooting_lists_real_messages(case_id: str, fragment: str)
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     section = readme.split("## Troubleshooting", 1)[1].split("\n## ", 1)[0]
     assert fragment in section
+
+
+# --- every importer case of the corpus, also through the command line ------------------------------
+def _collect_cases(on_bad: str) -> list[Any]:
+    return [pytest.param(c, id=c["id"]) for c in CASES
+            if c["entry"] == "collect" and c.get("on_bad", "error") == on_bad and not c.get("xfail")]
+
+
+@pytest.mark.parametrize("case", _collect_cases("error"))
+def test_importer_case_through_cli(case: dict[str, Any], good: dict[str, Path], tmp_path: Path,
+                                   monkeypatch: pytest.MonkeyPatch,
+                                   capsys: pytest.CaptureFixture[str]) -> None:
+    """``roeptoeter run -p source=files`` on the case's raw files: refused by the pre-flight."""
+    year = str(case.get("year", 2014))
+    cli_case = dict(case, entry="cli", raw=True, args=[
+        "run", "--year", year, "-p", "source=files",
+        "-p", "sources=" + ",".join(case.get("sources", ALL_SOURCES))])
+    run_cli_case(cli_case, tmp_path, monkeypatch, capsys, good)
+
+
+@pytest.mark.parametrize("case", _collect_cases("skip"))
+def test_skip_case_through_check(case: dict[str, Any], good: dict[str, Path], tmp_path: Path,
+                                 monkeypatch: pytest.MonkeyPatch,
+                                 capsys: pytest.CaptureFixture[str]) -> None:
+    """``roeptoeter check -p on_bad_input=skip``: exit 0, the skips counted in its summary."""
+    from helpers import cli
+
+    root = tmp_path / "proj"
+    shutil.copytree(ROOT / "notebooks", root / "notebooks",
+                    ignore=shutil.ignore_patterns(".ipynb_checkpoints"))
+    shutil.copytree(ROOT / "data" / "reference", root / "data" / "reference")
+    monkeypatch.setenv("ROEPTOETER_ROOT", str(root))
+    monkeypatch.chdir(root)
+    shutil.move(make_inputs(case, good, tmp_path), root / "data" / "raw" / "2014")
+    sources = ",".join(case.get("sources", ALL_SOURCES))
+    rc = cli.main(["check", "-p", "source=files", "-p", f"sources={sources}",
+                   "-p", "on_bad_input=skip"])
+    out = capsys.readouterr().out
+    assert rc == 0
+    n = case["expect"].get("skips", 1)
+    assert f"{n} items skipped" in out, out
+    assert not (root / "outputs").exists()

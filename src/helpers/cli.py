@@ -1,13 +1,16 @@
 """The ``roeptoeter`` command (also ``python -m helpers``).
 
 ``roeptoeter run`` runs the collection for one or more years (see :mod:`helpers.runner`);
-``roeptoeter list`` shows the notebooks with their parameters and defaults;
-``roeptoeter codebook draft <export>`` writes a starting survey codebook for an export.
+``roeptoeter check`` checks every parameter and raw input of such a run without running it (see
+:mod:`helpers.preflight`; ``run`` does the same first); ``roeptoeter list`` shows the notebooks
+with their parameters and defaults; ``roeptoeter codebook draft <export>`` writes a starting
+survey codebook for an export.
 
 Exit codes: 0 success (or everything up to date), 1 a notebook failed, 2 bad input (unknown year,
 unknown notebook, malformed ``-p``, a parameter no notebook declares, missing input data, or any
 other :class:`~helpers.errors.DataError` / :class:`~helpers.errors.ParameterError`; one message
-names the problem and the fix, and nothing is written), 130 interrupted.
+names the problem and the fix, and nothing is written; several problems give one line each, the
+first ten and then a count), 130 interrupted.
 """
 
 from __future__ import annotations
@@ -26,25 +29,20 @@ def build_parser() -> argparse.ArgumentParser:
         prog="roeptoeter",
         description="Run the Roeptoeter notebook collection (results in outputs/<year>/).",
     )
-    sub = parser.add_subparsers(dest="command", metavar="{run,list,profiles,codebook}")
+    sub = parser.add_subparsers(dest="command", metavar="{run,check,list,profiles,codebook}")
     run = sub.add_parser("run", help="run the notebooks for one or more years")
-    years = run.add_mutually_exclusive_group()
-    years.add_argument("--year", type=str, metavar="Y", help="one study year (default 2014)")
-    years.add_argument("--years", type=str, nargs="+", metavar="Y", help="several study years")
-    run.add_argument(
-        "--notebooks", nargs="+", metavar="NAME",
-        help="run only these notebooks and what they depend on (the year's other results stay)",
-    )
-    run.add_argument(
-        "-p", "--parameter", action="append", default=[], dest="params", metavar="NAME=VALUE",
-        help="set a notebook parameter (repeatable); checked against the notebooks' defaults",
-    )
+    _year_options(run)
     run.add_argument(
         "--jobs", type=int, default=None, metavar="N",
         help=f"notebooks run in parallel (default and maximum: the cores, {os.cpu_count()})",
     )
     run.add_argument("--force", action="store_true", help="rerun years that are up to date")
     run.add_argument("--quiet", action="store_true", help="print failures only")
+    check = sub.add_parser(
+        "check", help="check every parameter and raw input of a run, without running a notebook"
+    )
+    _year_options(check)
+    check.add_argument("--quiet", action="store_true", help="print problems only")
     sub.add_parser("list", help="list the notebooks with their dependencies and parameters")
     prof = sub.add_parser(
         "profiles", help="render a profile page per municipality of a year (after `run` for that year)"
@@ -59,6 +57,21 @@ def build_parser() -> argparse.ArgumentParser:
     prof.add_argument("--quiet", action="store_true", help="print failures only")
     _add_codebook_parser(sub)
     return parser
+
+
+def _year_options(cmd: argparse.ArgumentParser) -> None:
+    """The options ``run`` and ``check`` share: years, notebooks and ``-p`` parameters."""
+    years = cmd.add_mutually_exclusive_group()
+    years.add_argument("--year", type=str, metavar="Y", help="one study year (default 2014)")
+    years.add_argument("--years", type=str, nargs="+", metavar="Y", help="several study years")
+    cmd.add_argument(
+        "--notebooks", nargs="+", metavar="NAME",
+        help="run only these notebooks and what they depend on (the year's other results stay)",
+    )
+    cmd.add_argument(
+        "-p", "--parameter", action="append", default=[], dest="params", metavar="NAME=VALUE",
+        help="set a notebook parameter (repeatable); checked against the notebooks' defaults",
+    )
 
 
 def _add_codebook_parser(sub: argparse._SubParsersAction) -> None:
@@ -105,7 +118,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command is None:
         parser.print_help()
         return EXIT_OK
-    from helpers.errors import DataError, ParameterError
+    from helpers.errors import BadInput, DataError, ParameterError
 
     try:
         if args.command == "list":
@@ -121,6 +134,9 @@ def main(argv: Sequence[str] | None = None) -> int:
                                    quiet=args.quiet, lang=args.lang)
         from helpers import runner
 
+        if args.command == "check":
+            years = args.years if args.years else ([args.year] if args.year else None)
+            return runner.check(years, args.notebooks, args.params, quiet=args.quiet)
         if args.jobs is not None and args.jobs < 1:
             raise ParameterError(f"--jobs {args.jobs}: give a number of workers of at least 1")
         years = args.years if args.years else ([args.year] if args.year else None)
@@ -132,8 +148,16 @@ def main(argv: Sequence[str] | None = None) -> int:
             force=args.force,
             quiet=args.quiet,
         )
+    except BadInput as exc:
+        for line in exc.lines():
+            print(f"roeptoeter: error: {line}", file=sys.stderr)
+        return EXIT_BAD_INPUT
     except (DataError, ParameterError) as exc:
-        print(f"roeptoeter: error: {exc}", file=sys.stderr)
+        print(f"roeptoeter: error: {' '.join(str(exc).split())}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except PermissionError as exc:  # e.g. a read-only outputs/ folder: the setup, not the code
+        print(f"roeptoeter: error: permission denied: {exc.filename or 'a file'} cannot be "
+              "written or read by this user; check the folder's permissions", file=sys.stderr)
         return EXIT_BAD_INPUT
     except KeyboardInterrupt:
         print(

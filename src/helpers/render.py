@@ -294,6 +294,33 @@ def render_profiles(
     quiet: bool = False,
     lang: str = "en",
 ) -> int:
+    """:func:`render_profiles_unlocked` holding the outputs lock of ``roeptoeter run``.
+
+    A run and a profiles rendering at once would swap and read the same year folder; the second
+    one is refused with one line (exit 2) instead of crashing with a traceback.
+
+    Raises
+    ------
+    helpers.errors.ParameterError
+        When a run (or another rendering) holds the lock.
+    """
+    from helpers.paths import outputs_dir
+    from helpers.runner import outputs_lock
+
+    with outputs_lock(outputs_dir()):
+        return render_profiles_unlocked(year, gm_codes, jobs=jobs, force=force, quiet=quiet,
+                                        lang=lang)
+
+
+def render_profiles_unlocked(
+    year: int,
+    gm_codes: Sequence[str] = (),
+    *,
+    jobs: int | None = None,
+    force: bool = False,
+    quiet: bool = False,
+    lang: str = "en",
+) -> int:
     """Render the profiles of every (or the named) municipality of ``year``; the ``profiles`` command.
 
     Writes ``outputs/<year>/profiles/<gm_code>.html`` and ``index.html`` atomically: pages go to a
@@ -324,7 +351,9 @@ def render_profiles(
     known = set(kf["gm_code"])
     unknown = [c for c in gm_codes if c not in known]
     if unknown:
-        print(f"roeptoeter: error: not municipalities of {year}'s results: {', '.join(unknown)} "
+        from helpers.errors import shorten
+
+        print(f"roeptoeter: error: not municipalities of {year}'s results: {shorten(unknown)} "
               "(use GM codes such as GM0344)", file=sys.stderr)
         return 2
     codes = list(gm_codes) or sorted(known)

@@ -158,8 +158,10 @@ def plan(pipeline: Mapping[str, Sequence[str]], selection: Iterable[str] | None 
         selection = list(selection)
         unknown = [s for s in selection if s not in pipeline]
         if unknown:
+            from helpers.errors import shorten
+
             raise ParameterError(
-                f"unknown notebook {', '.join(unknown)}: the pipeline has {', '.join(names)} "
+                f"unknown notebook {shorten(unknown)}: the pipeline has {', '.join(names)} "
                 "(see `roeptoeter list`)"
             )
         wanted, stack = set(), list(selection)
@@ -205,20 +207,29 @@ def check_years(years: Iterable[int | str] | None) -> list[int]:
     return sorted(out)
 
 
-#: Parameters whose value must be one of a few words (checked before any kernel starts).
-CHOICES = {"on_bad_input": ("error", "skip"), "source": ("auto", "demo", "files"),
-           "lang": ("en", "nl")}
+def check_choices(
+    parameters: Mapping[str, Mapping[str, Any]],
+    year: int = DEFAULT_YEAR,
+    defaults: Mapping[str, Mapping[str, Any]] | None = None,
+    root: Path | None = None,
+) -> None:
+    """Raise for every parameter outside its allowed values and for a raw folder that resolves
+    outside the project (see :mod:`helpers.preflight`).
 
+    Raises
+    ------
+    ParameterError, DataError
+        For a single problem.
+    helpers.errors.BadInput
+        For several (one line each).
+    """
+    from helpers import preflight
 
-def check_choices(parameters: Mapping[str, Mapping[str, Any]]) -> None:
-    """Raise :class:`ParameterError` for a parameter of :data:`CHOICES` with another value."""
-    for nb, p in parameters.items():
-        for name, allowed in CHOICES.items():
-            if name in p and p[name] not in allowed:
-                raise ParameterError(
-                    f"parameter {name}={p[name]!r} for notebook {nb}: choose one of "
-                    f"{', '.join(allowed)}"
-                )
+    problems = preflight.parameter_problems(parameters, int(year), defaults)
+    collect_params = next((p for p in parameters.values() if "source" in p), None)
+    if root is not None and collect_params is not None:
+        problems.extend(preflight.folder_problems(Path(root), int(year), collect_params))
+    preflight.raise_problems([preflight.Checked(year=int(year), source="-", problems=problems)])
 
 
 def check_inputs(root: Path, year: int,
@@ -339,7 +350,7 @@ def prepare(
     effective = {y: prm.effective(defaults, overrides, y) for y in year_list}
     inputs: dict[int, dict[str, Resolution]] = {}
     for y in year_list:
-        check_choices(effective[y])
+        check_choices(effective[y], y, defaults, project.root)
         inputs[y] = check_inputs(project.root, y, effective[y])
     nb_hashes = {n: mf.notebook_source_hash(project.notebook(n)) for n in order}
     lock = project.root / mf.LOCK_FILE
@@ -447,16 +458,51 @@ def swap_into_place(tmp: Path, target: Path) -> None:
         shutil.rmtree(old, ignore_errors=True)
 
 
-def keep_failed(tmp: Path, year: int) -> Path:
-    """Rename a failed run's temporary folder to ``outputs/.<year>.failed-<UTC timestamp>/``."""
+#: Failed-run folders kept per year (the oldest beyond this are removed).
+KEEP_FAILED = 3
+
+
+def keep_failed(tmp: Path, year: int, notebooks: Iterable[str] = (), log: str = "") -> Path:
+    """Keep what explains a failure of code in ``outputs/.<year>.failed-<UTC timestamp>/``.
+
+    Only the failed notebooks (``notebooks/<name>.ipynb``, executed, with papermill's error banner)
+    and ``log.txt`` are kept, not a copy of the year; the temporary folder is removed, and only the
+    last :data:`KEEP_FAILED` failed folders of the year stay (see :func:`prune_failed`).
+    """
     stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%S")
     dest = tmp.with_name(f".{year}{FAILED_MARK}{stamp}")
     n = 1
     while dest.exists():
         n += 1
         dest = tmp.with_name(f".{year}{FAILED_MARK}{stamp}-{n}")
-    tmp.rename(dest)
+    (dest / "notebooks").mkdir(parents=True)
+    for name in notebooks:
+        src = tmp / "notebooks" / f"{name}.ipynb"
+        if src.is_file():
+            os.replace(src, dest / "notebooks" / src.name)
+    (dest / "log.txt").write_text(log, encoding="utf-8")
+    shutil.rmtree(tmp, ignore_errors=True)
+    prune_failed(dest.parent, year)
     return dest
+
+
+def prune_failed(outputs: Path, year: int | str, keep: int = KEEP_FAILED) -> list[Path]:
+    """Remove all but the newest ``keep`` ``.<year>.failed-*`` folders; returns those removed."""
+    def order(path: Path) -> tuple[str, int]:
+        stamp, _, n = path.name.split(FAILED_MARK, 1)[1].partition("-")
+        return stamp, int(n) if n.isdigit() else 1
+
+    folders = sorted((p for p in Path(outputs).glob(f".{year}{FAILED_MARK}*") if p.is_dir()),
+                     key=order)
+    gone = folders[: max(len(folders) - keep, 0)]
+    for path in gone:
+        shutil.rmtree(path, ignore_errors=True)
+    return gone
+
+
+#: Exception names that mean bad input found inside a kernel (the pre-flight missed it): the run
+#: reports it as bad input (exit 2, no failed folder) instead of as a failure of code.
+INPUT_ERRORS = frozenset({"DataError", "ParameterError", "BadInput"})
 
 
 # --- execution ----------------------------------------------------------------------------------
@@ -678,6 +724,81 @@ def _say(quiet: bool, text: str) -> None:
         print(text, flush=True)
 
 
+def _failure_log(failures: Sequence[tuple[str, NotebookFailure]]) -> str:
+    """``log.txt`` of a failed-run folder: per failure the notebook, cell and error."""
+    return "".join(f"{nb} cell {'-' if f.cell is None else f.cell}: {f.ename}: {f.evalue}\n"
+                   for nb, f in failures)
+
+
+def _input_failure(state: _Year) -> YearResult:
+    """Bad input met inside a kernel: one line per problem, nothing kept (the inputs, not the
+    code, are at fault; the executed notebook might show the bad values)."""
+    assert state.tmp is not None
+    shutil.rmtree(state.tmp, ignore_errors=True)
+    lines = []
+    for _, failure in state.failures:
+        text = (failure.evalue or "").strip().splitlines()
+        lines.append(f"roeptoeter: error: {text[0] if text else failure.ename}")
+        print(lines[-1], file=sys.stderr, flush=True)
+    return YearResult(state.year, "bad-input", state.tmp, tuple(lines))
+
+
+def preflight_inputs(prepared: Prepared, years: Iterable[int]) -> list[Any]:
+    """Check the raw inputs of ``years`` with the importers, before any kernel (writes nothing).
+
+    Returns
+    -------
+    list of helpers.preflight.Checked
+        One per year: the source, the files read, the skips and the seconds it took.
+
+    Raises
+    ------
+    DataError, ParameterError, helpers.errors.BadInput
+        On bad input (one line per problem).
+    """
+    from helpers import preflight
+
+    resolved = getattr(prepared, "inputs", None) or {}  # the source resolution, when present
+    checked = []
+    for y in years:
+        resolution = next(iter((resolved.get(y) or {}).values()), None)
+        checked.append(preflight.check_year(prepared.project.root, y, prepared.effective[y],
+                                            prepared.defaults, resolution=resolution))
+    preflight.raise_problems(checked)
+    return checked
+
+
+def check(
+    years: Iterable[int | str] | None = None,
+    notebooks: Iterable[str] | None = None,
+    params: Iterable[str] = (),
+    *,
+    quiet: bool = False,
+    project: Project | None = None,
+) -> int:
+    """The ``roeptoeter check`` command: every parameter and raw input, no kernel, nothing written.
+
+    Returns
+    -------
+    int
+        0 when everything can be used (a summary line per year is printed).
+
+    Raises
+    ------
+    DataError, ParameterError, helpers.errors.BadInput
+        On bad input.
+    """
+    project = project or Project.at()
+    prepared = prepare(project, years, notebooks, params)
+    for c in preflight_inputs(prepared, prepared.years):
+        if c.source == "files":
+            _say(quiet, f"{c.year} ok: raw files of {', '.join(c.sources) or 'no source'} "
+                 f"({c.files} files read, {c.skips} items skipped, {c.seconds:.1f} s)")
+        else:
+            _say(quiet, f"{c.year} ok: parameters checked (source {c.source}; no raw files read)")
+    return 0
+
+
 def execute_plan(
     prepared: Prepared,
     years: Sequence[int],
@@ -723,8 +844,12 @@ def execute_plan(
                 finish_year(prepared, state, env, hooks)
             except Exception as exc:
                 state.failures.append(("finalize", NotebookFailure(None, type(exc).__name__, str(exc))))
+        if state.failures and all(f.ename in INPUT_ERRORS for _, f in state.failures):
+            results[year] = _input_failure(state)
+            return
         if state.failures:
-            dest = keep_failed(state.tmp, year)
+            dest = keep_failed(state.tmp, year, [nb for nb, _ in state.failures],
+                               _failure_log(state.failures))
             lines = []
             for nb, failure in state.failures:
                 failed_nb = dest / "notebooks" / f"{nb}.ipynb"
@@ -834,17 +959,22 @@ def run(
     t0 = time.monotonic()
     project = project or Project.at()
     prepared = prepare(project, years, notebooks, params)
+    preflight_inputs(prepared, [
+        y for y in prepared.years
+        if force or not is_up_to_date(project.outputs / str(y), prepared.keys[y])])
     cores = os.cpu_count() or 1
     jobs = max(1, min(jobs or cores, cores))
     with outputs_lock(project.outputs):
         results = _run_locked(prepared, jobs=jobs, force=force, quiet=quiet, execute=execute,
                               hooks=hooks)
-        if not [r for r in results if r.status == "failed"]:
+        if not [r for r in results if r.status in ("failed", "bad-input")]:
             trends_status = run_trends(project, force=force, quiet=quiet, execute=execute, hooks=hooks)
             if trends_status:
                 return trends_status
     failed = [r for r in results if r.status == "failed"]
     took = time.monotonic() - t0
+    if not failed and any(r.status == "bad-input" for r in results):
+        return 2
     if failed:
         _say(quiet, f"{len(failed)} of {len(prepared.years)} years failed ({took:.1f} s)")
         return 1
@@ -939,7 +1069,7 @@ def run_trends(
     try:
         execute(nb, dest, {"run_dir": str(tmp)}, project.root)
     except NotebookFailure as failure:
-        kept = keep_failed(tmp, TRENDS)  # type: ignore[arg-type]
+        kept = keep_failed(tmp, TRENDS, [TRENDS], _failure_log([(TRENDS, failure)]))  # type: ignore[arg-type]
         print(failure_line(TRENDS, TRENDS, failure, kept / "notebooks" / nb.name),  # type: ignore[arg-type]
               file=sys.stderr)
         return 1

@@ -127,6 +127,7 @@ def collect(
     sources: tuple[str, ...] | list[str] = DEFAULT_SOURCES,
     window: tuple[Any, Any] | None = None,
     on_bad: str = "error",
+    max_page_bytes: int | None = None,
 ) -> Collected:
     """Read one year's raw inputs into tidy tables.
 
@@ -143,6 +144,9 @@ def collect(
         :func:`window_for`. Items outside it are bad input (see ``on_bad``).
     on_bad : {"error", "skip"}
         Raise on the first bad item, or skip and report every bad item.
+    max_page_bytes : int, optional
+        Per-page size cap of the web cache (default :data:`helpers.collect.web.MAX_PAGE_BYTES`,
+        5 MB); a larger cached page is reported with the cap and not audited.
 
     Returns
     -------
@@ -230,7 +234,8 @@ def collect(
         import importlib
 
         loader = importlib.import_module(f"helpers.collect.{name}")
-        df, skipped = loader.load(folder, int(year), on_bad)
+        extra = {"max_page_bytes": max_page_bytes} if name == "web" and max_page_bytes else {}
+        df, skipped = loader.load(folder, int(year), on_bad, **extra)
         tables[table] = df
         if skipped is not None and len(skipped):
             skip_frames.append(pd.DataFrame(skipped).reindex(columns=SKIP_COLUMNS))

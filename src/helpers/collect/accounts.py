@@ -22,12 +22,13 @@ A code that is not valid in the year is bad input; in error mode the message nam
 
 from __future__ import annotations
 
-from io import StringIO as _StringIO
 from pathlib import Path
 
 import pandas as pd
 
-from helpers import io, register
+from helpers import register
+from helpers.collect import csvfile
+from helpers.collect.issues import describe_value, guarded_loader, iso_problem
 from helpers.errors import DataError
 from helpers.schemas import ACCOUNT_KINDS, PLATFORMS
 
@@ -36,6 +37,7 @@ OPTIONAL = ("first_seen", "synthetic", "note")
 COLUMNS = ["year", "gm_code", "platform", "account_id", "handle", "kind", "first_seen"]
 
 
+@guarded_loader
 def load(path: Path, year: int, issues) -> pd.DataFrame:
     """Read and check ``accounts.csv`` for ``year``.
 
@@ -54,23 +56,24 @@ def load(path: Path, year: int, issues) -> pd.DataFrame:
         The ``accounts`` table: ``year``, ``gm_code``, ``platform``, ``account_id``, ``handle``
         (lower case, no ``@``), ``kind``, ``first_seen`` (UTC, NaT when unknown).
     """
-    text = io.read_utf8(path)
-    if not text.strip():
-        raise DataError(str(path), f"empty file; expected a header {','.join(REQUIRED)}")
-    df = pd.read_csv(_StringIO(text), dtype=str, keep_default_na=False)
-    missing = [c for c in REQUIRED if c not in df.columns]
+    header, records = csvfile.read_records(
+        path, issues, empty_rule=f"empty file; expected a header {','.join(REQUIRED)}")
+    missing = [c for c in REQUIRED if c not in header]
     if missing:
         raise DataError(str(path), f"missing column {missing[0]!r}; required: {', '.join(REQUIRED)}",
                         column=missing[0])
-    for col in df.columns:
+    for col in header:
         if col not in REQUIRED + OPTIONAL:
             issues.bad(path, f"unknown column {col!r} ignored", column=col)
+    data_rows = [n for n, _ in records]
+    df = pd.DataFrame([f for _, f in records], columns=header, dtype=str)
+    df = df.loc[:, ~df.columns.duplicated()]
     df = df.apply(lambda s: s.str.strip())
     df["handle"] = df["handle"].str.lstrip("@").str.lower()
     valid = register.codes(int(year))
     keep = []
     seen: set[tuple[str, str]] = set()
-    for pos, rec in enumerate(df.itertuples(index=False), start=1):
+    for idx, (pos, rec) in enumerate(zip(data_rows, df.itertuples(index=False), strict=True)):
         if rec.gm_code not in valid:
             if issues.on_bad == "error":
                 try:  # the register's message names the successor when there is one
@@ -96,23 +99,20 @@ def load(path: Path, year: int, issues) -> pd.DataFrame:
                        column="account_id")
             continue
         seen.add(key)
-        keep.append(pos - 1)
-    rows = [r + 1 for r in keep]
+        keep.append(idx)
+    rows = [data_rows[i] for i in keep]
     df = df.iloc[keep].reset_index(drop=True)
     first = df["first_seen"] if "first_seen" in df.columns else pd.Series("", index=df.index)
     stamps = []
     for pos, text in zip(rows, first, strict=True):
         ts = None
         if text:
-            try:
+            problem = iso_problem(text)
+            if problem is None:
                 ts = pd.Timestamp(text)
-            except ValueError:
-                issues.bad(path, f"first_seen {text!r} is not a date-time (left empty)", row=pos,
-                           column="first_seen")
-            if ts is not None and ts.tzinfo is None:
-                issues.bad(path, f"first_seen {text!r} has no timezone (left empty)", row=pos,
-                           column="first_seen")
-                ts = None
+            else:
+                issues.bad(path, f"first_seen {describe_value(text)} {problem} (left empty)",
+                           row=pos, column="first_seen")
         stamps.append(ts.tz_convert("UTC") if ts is not None else pd.NaT)
     df["first_seen"] = pd.to_datetime(pd.Series(stamps, index=df.index, dtype="object"), utc=True)
     df["year"] = int(year)

@@ -45,6 +45,7 @@ from helpers.collect.http import (
     window_bounds,
     with_retries,
 )
+from helpers.collect.issues import guarded_loader
 from helpers.errors import DataError
 from helpers.io import sha256
 
@@ -322,6 +323,7 @@ def _thread_posts(node: Any) -> Iterator[dict[str, Any]]:
         yield from _thread_posts(child)
 
 
+@guarded_loader
 def load(
     folder: Path,
     accounts: pd.DataFrame,

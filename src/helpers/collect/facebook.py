@@ -46,13 +46,12 @@ timestamps without timezone, items outside the window, a page in no municipality
 
 from __future__ import annotations
 
-import csv
-import io as _io
 from pathlib import Path
 
 import pandas as pd
 
-from helpers.collect import questions
+from helpers.collect import csvfile, questions
+from helpers.collect.issues import describe_value, guarded_loader, iso_problem
 from helpers.collect.twitter import empty_messages, empty_posts
 from helpers.errors import DataError
 from helpers.manifest import visible_files
@@ -68,21 +67,9 @@ SHARE_TYPES = ("share", "shared_story")
 
 
 def _read_csv(path: Path, required, optional, issues) -> list[tuple[int, dict]]:
-    """Rows of a CSV export as (1-based data row, dict), lines that are not UTF-8 reported."""
-    good: list[str] = []
-    with open(path, "rb") as fh:
-        for line_no, raw in enumerate(fh, start=1):
-            try:
-                good.append(raw.decode("utf-8-sig" if line_no == 1 else "utf-8"))
-            except UnicodeDecodeError as exc:
-                if line_no == 1:
-                    raise DataError(str(path), f"not UTF-8 text: the header line cannot be decoded "
-                                    f"({exc.reason} at byte {exc.start}); export the file as "
-                                    "UTF-8 (a UTF-16 export starts with bytes FF FE)") from None
-                issues.bad(path, f"line is not UTF-8 ({exc.reason} at byte {exc.start}); "
-                           "export the file as UTF-8", row=line_no - 1)
-    reader = csv.DictReader(_io.StringIO("".join(good)))
-    header = reader.fieldnames or []
+    """Rows of a CSV export as (1-based data row, dict), parsed strictly (:mod:`.csvfile`): a
+    record that is not UTF-8, has the wrong number of fields or an unbalanced quote is reported."""
+    header, records = csvfile.read_records(path, issues)
     missing = [c for c in required if c not in header]
     if missing:
         raise DataError(str(path), f"missing column {missing[0]!r}; required: "
@@ -90,27 +77,21 @@ def _read_csv(path: Path, required, optional, issues) -> list[tuple[int, dict]]:
     for col in header:
         if col not in required + optional:
             issues.bad(path, f"unknown column {col!r} (ignored)", column=col)
-    return [(n, {k: (v or "").strip() for k, v in rec.items() if k in required + optional})
-            for n, rec in enumerate(reader, start=1)]
+    keep = [(i, c) for i, c in enumerate(header) if c in required + optional]
+    return [(n, {c: fields[i].strip() for i, c in keep}) for n, fields in records]
 
 
 def _time(value: str, path, row, issues, window: tuple[pd.Timestamp, pd.Timestamp]
           ) -> pd.Timestamp | None:
-    """``created_time`` as UTC, or None (reported) when unreadable, naive or outside the window."""
+    """``created_time`` as UTC, or None (reported) when not ISO 8601 with a timezone (an ambiguous
+    day-first date is refused), or outside the window."""
     text = value.strip()
-    try:
-        ts = pd.Timestamp(text)
-    except (ValueError, TypeError):
-        ts = None
-    if ts is None or ts is pd.NaT:
-        issues.bad(path, f"created_time {text!r} is not a date-time", row=row,
+    problem = iso_problem(text)
+    if problem is not None:
+        issues.bad(path, f"created_time {describe_value(text)} {problem}", row=row,
                    column="created_time")
         return None
-    if ts.tzinfo is None:
-        issues.bad(path, f"created_time {text!r} has no timezone (expected +0000)", row=row,
-                   column="created_time")
-        return None
-    ts = ts.tz_convert("UTC")
+    ts = pd.Timestamp(text).tz_convert("UTC")
     if not window[0] <= ts < window[1]:
         issues.bad(path, f"created_time {ts} is outside the observation window", row=row,
                    column="created_time")
@@ -118,6 +99,7 @@ def _time(value: str, path, row, issues, window: tuple[pd.Timestamp, pd.Timestam
     return ts
 
 
+@guarded_loader
 def load(folder: Path, accounts: pd.DataFrame, window: tuple[pd.Timestamp, pd.Timestamp],
          issues) -> tuple[pd.DataFrame, pd.DataFrame, list[Path]]:
     """Import the Facebook exports under ``folder``; same contract as :func:`.twitter.load`."""

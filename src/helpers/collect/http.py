@@ -244,21 +244,22 @@ def loose_time(value: Any) -> pd.Timestamp | None:
 
 
 def parse_time(value: Any, *, file: str, column: str, row: int | None = None) -> pd.Timestamp:
-    """An ISO 8601 timestamp with a time zone, as UTC; no zone or a bad value is a DataError."""
-    try:
-        ts = pd.Timestamp(str(value))
-    except (TypeError, ValueError):
-        raise DataError(
-            file, f"{value!r} is not an ISO 8601 timestamp", row=row, column=column
-        ) from None
-    if ts.tzinfo is None:
-        raise DataError(
-            file,
-            f"timestamp {value!r} has no time zone (required: Z or +hh:mm)",
-            row=row,
-            column=column,
-        )
-    return ts.tz_convert("UTC")
+    """An ISO 8601 timestamp with a time zone, as UTC; no zone or a bad value is a DataError.
+
+    The value is quoted in the message only when it looks like a date (see
+    :func:`helpers.collect.issues.describe_value`); an ambiguous day-first date is refused.
+    """
+    from helpers.collect.issues import describe_value, iso_problem
+
+    text = str(value) if isinstance(value, str) else ""
+    problem = iso_problem(text) if text else "is not an ISO 8601 timestamp (not text)"
+    if problem is not None and "timezone" in problem:
+        raise DataError(file, f"timestamp {describe_value(value)} has no time zone (required: Z "
+                        "or +hh:mm)", row=row, column=column)
+    if problem is not None:
+        raise DataError(file, f"{describe_value(value)} is not an ISO 8601 timestamp ({problem})",
+                        row=row, column=column)
+    return pd.Timestamp(text).tz_convert("UTC")
 
 
 #: The API importers' name for the shared bad-input policy (:class:`helpers.collect.issues.Issues`).
@@ -300,8 +301,12 @@ def first_reply(
 
 def load_json_file(path: Path, skips: Skips) -> Any | None:
     """Parse a raw JSON response; bad UTF-8 or truncated JSON goes to ``skips`` (or raises)."""
+    from helpers.errors import describe_exception
+
     try:
         return json.loads(path.read_bytes().decode("utf-8"))
+    except (RecursionError, OSError) as exc:
+        skips.report(DataError(str(path), describe_exception(exc)))
     except UnicodeDecodeError as exc:
         skips.report(
             DataError(str(path), f"not UTF-8 (byte {exc.start}); raw responses are UTF-8 JSON")

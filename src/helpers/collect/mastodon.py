@@ -51,6 +51,7 @@ from helpers.collect.http import (
     window_bounds,
     with_retries,
 )
+from helpers.collect.issues import guarded_loader
 from helpers.errors import DataError
 from helpers.io import sha256
 
@@ -345,6 +346,7 @@ def _status(raw: Any, file: Path, row: int, folder: str, skips: Skips) -> _Statu
     )
 
 
+@guarded_loader
 def load(
     folder: Path,
     accounts: pd.DataFrame,

@@ -73,7 +73,8 @@ from urllib.parse import parse_qs, urlparse
 import pandas as pd
 
 from helpers.collect import questions
-from helpers.errors import DataError
+from helpers.collect.issues import describe_value, guard, guarded_loader, iso_problem
+from helpers.errors import PARSE_ERRORS, DataError, describe_exception
 from helpers.manifest import visible_files
 from helpers.schemas import CITIZEN_MESSAGES, POSTS
 
@@ -121,18 +122,24 @@ def _parse_time(value, file, row, column, issues, archive: bool) -> pd.Timestamp
     if not text:
         issues.bad(file, "missing timestamp", row=row, column=column)
         return None
-    if not archive and not _ISO_TZ.search(text):
-        issues.bad(file, f"timestamp {text!r} has no timezone (expected ...Z or +hh:mm)",
-                   row=row, column=column)
-        return None
+    if not archive:
+        problem = iso_problem(text)
+        if problem is not None:
+            if "timezone" in problem:
+                problem = "has no timezone (expected ...Z or +hh:mm)"
+            issues.bad(file, f"timestamp {describe_value(text)} {problem}", row=row,
+                       column=column)
+            return None
     try:
         ts = (pd.to_datetime(text, format="%a %b %d %H:%M:%S %z %Y") if archive
               else pd.Timestamp(text))
-    except (ValueError, TypeError):
-        issues.bad(file, f"timestamp {text!r} is not a date-time", row=row, column=column)
+    except (ValueError, TypeError, OverflowError):
+        issues.bad(file, f"timestamp {describe_value(text)} is not a date-time", row=row,
+                   column=column)
         return None
     if ts.tzinfo is None:
-        issues.bad(file, f"timestamp {text!r} has no timezone", row=row, column=column)
+        issues.bad(file, f"timestamp {describe_value(text)} has no timezone", row=row,
+                   column=column)
         return None
     return ts.tz_convert("UTC")
 
@@ -209,6 +216,10 @@ class _Reader:
     # -- twarc2 JSON Lines --------------------------------------------------------------------
     def jsonl(self, path: Path) -> None:
         self.read.append(path)
+        with guard(self.issues, path):
+            self._jsonl(path)
+
+    def _jsonl(self, path: Path) -> None:
         lines = 0
         with open(path, "rb") as fh:
             for row, raw in enumerate(fh, start=1):
@@ -227,17 +238,21 @@ class _Reader:
                     self.issues.bad(path, f"not valid JSON (truncated line?): {exc.msg} at "
                                     f"character {exc.pos}", row=row)
                     continue
-                if isinstance(page, dict) and "data" not in page and "id" in page:
-                    page = _unflatten(page)
-                elif isinstance(page, dict) and isinstance(page.get("data"), dict):
-                    page = dict(page, data=[page["data"]])  # a streamed tweet (twarc2 stream)
-                if isinstance(page, dict) and "data" not in page and "errors" in page:
-                    page = dict(page, data=[])  # a page holding only errors (e.g. a suspended user)
-                if not isinstance(page, dict) or not isinstance(page.get("data", []), list):
-                    self.issues.bad(path, "a twarc2 page must be an object with a 'data' list",
-                                    row=row, column="data")
+                except RecursionError as exc:
+                    self.issues.bad(path, describe_exception(exc), row=row)
                     continue
-                self._page(page, path, row)
+                with guard(self.issues, path, row=row, what="the page"):
+                    if isinstance(page, dict) and "data" not in page and "id" in page:
+                        page = _unflatten(page)
+                    elif isinstance(page, dict) and isinstance(page.get("data"), dict):
+                        page = dict(page, data=[page["data"]])  # a streamed tweet (twarc2 stream)
+                    if isinstance(page, dict) and "data" not in page and "errors" in page:
+                        page = dict(page, data=[])  # a page holding only errors (e.g. a suspended user)
+                    if not isinstance(page, dict) or not isinstance(page.get("data", []), list):
+                        self.issues.bad(path, "a twarc2 page must be an object with a 'data' "
+                                        "list", row=row, column="data")
+                        continue
+                    self._page(page, path, row)
         if not lines:
             self.issues.bad(path, "empty file: no twarc2 page in it (export again, or remove it)")
 
@@ -285,6 +300,16 @@ class _Reader:
 
     # -- personal archive ---------------------------------------------------------------------
     def archive(self, path: Path) -> None:
+        self.row: int | None = None
+        try:
+            self._archive(path)
+        except DataError:
+            raise
+        except PARSE_ERRORS as exc:  # a wrong shape deep in an item: one line, never a traceback
+            self.issues.bad(path, f"archive item has a wrong shape: {describe_exception(exc)}; "
+                            "the rest of the file was not read", row=self.row)
+
+    def _archive(self, path: Path) -> None:
         self.read.append(path)
         account = next((p for p in sorted(path.parent.iterdir())
                         if p.name.lower() == "account.js" and p.is_file()), path.parent / "account.js")
@@ -295,19 +320,25 @@ class _Reader:
         try:
             acc = _load_js(account)
             author = str(acc[0]["account"]["accountId"])
-        except (ValueError, KeyError, IndexError, TypeError) as exc:
-            self.issues.bad(account, f"cannot read accountId: {exc}")
+        except PARSE_ERRORS as exc:
+            self.issues.bad(account, f"cannot read accountId: {describe_exception(exc)}")
             return
         try:
             items = _load_js(path)
         except UnicodeDecodeError as exc:
             self.issues.bad(path, f"not UTF-8 ({exc.reason} at byte {exc.start})")
             return
-        except ValueError as exc:
-            self.issues.bad(path, f"not a valid archive file (truncated?): {exc}")
+        except json.JSONDecodeError as exc:
+            self.issues.bad(path, f"not a valid archive file (truncated?): {exc.msg} at "
+                            f"character {exc.pos}")
+            return
+        except PARSE_ERRORS as exc:
+            self.issues.bad(path, f"not a valid archive file (truncated?): "
+                            f"{describe_exception(exc)}")
             return
         for row, wrapper in enumerate(items, start=1):
             self._saw(path)
+            self.row = row
             tweet = wrapper.get("tweet") if isinstance(wrapper, dict) else None
             if not isinstance(tweet, dict) or not (tweet.get("id_str") or tweet.get("id")):
                 self.issues.bad(path, "archive item without tweet.id_str", row=row, column="id_str")
@@ -520,6 +551,7 @@ def first_replies(messages: pd.DataFrame, posts: pd.DataFrame,
                          "first_reply_at": found["created_at"].to_numpy()})
 
 
+@guarded_loader
 def load(folder: Path, accounts: pd.DataFrame, window: tuple[pd.Timestamp, pd.Timestamp],
          issues, stats: dict[str, dict[str, int]] | None = None
          ) -> tuple[pd.DataFrame, pd.DataFrame, list[Path]]:

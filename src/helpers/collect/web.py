@@ -45,8 +45,9 @@ import pandas as pd
 import requests
 
 from helpers import register, websites
-from helpers.collect.issues import Issues
-from helpers.errors import DataError
+from helpers.collect import csvfile
+from helpers.collect.issues import Issues, describe_value, guarded_loader, iso_problem
+from helpers.errors import DataError, describe_exception
 
 SITES_FILE = "sites.csv"
 INDEX_FILE = "index.jsonl"
@@ -56,6 +57,9 @@ CONTACT_ENV = "ROEPTOETER_CONTACT"
 #: Used in the User-Agent when ROEPTOETER_CONTACT is not set; set it for real crawls.
 PROJECT_URL = "https://github.com/roeptoeter/roeptoeter"
 RETRY_STATUS = frozenset({429, 500, 502, 503, 504})
+#: Default per-page size cap in bytes (5 MB): a larger body is not downloaded by the crawler and
+#: not audited by the loader (reported with the cap). A single 58 MB page once took 560 s and 4.5 GB.
+MAX_PAGE_BYTES = 5_000_000
 SKIP_EXTENSIONS = (
     ".pdf", ".doc", ".docx", ".xls", ".xlsx", ".ppt", ".pptx", ".odt", ".zip", ".jpg", ".jpeg",
     ".png", ".gif", ".svg", ".webp", ".mp3", ".mp4", ".avi", ".mov", ".ics", ".xml", ".rss",
@@ -197,10 +201,39 @@ class FetchPolicy:
     max_backoff: float = 60.0
     max_retry_after: float = 120.0
     now: Callable[[], dt.datetime] = utc_now
+    max_bytes: int = MAX_PAGE_BYTES
 
 
 class FetchFailed(Exception):
     """A URL that could not be fetched after all retries (transient failure; not cached)."""
+
+
+class PageTooLarge(FetchFailed):
+    """A response body larger than the per-page cap: its download was stopped, nothing is cached."""
+
+
+def _read_capped(resp: requests.Response, url: str, max_bytes: int) -> None:
+    """Read a streamed body into ``resp`` (so ``resp.content`` works), stopping past ``max_bytes``.
+
+    Raises
+    ------
+    PageTooLarge
+        When Content-Length announces, or the body delivers, more than ``max_bytes``.
+    """
+    declared = resp.headers.get("Content-Length", "")
+    if declared.isdigit() and int(declared) > max_bytes:
+        resp.close()
+        raise PageTooLarge(f"{url}: page of {int(declared):,} bytes is over the per-page cap of "
+                           f"{max_bytes:,} bytes (max_page_bytes); not downloaded")
+    chunks, size = [], 0
+    for chunk in resp.iter_content(chunk_size=65536):
+        size += len(chunk)
+        if size > max_bytes:
+            resp.close()
+            raise PageTooLarge(f"{url}: page is over the per-page cap of {max_bytes:,} bytes "
+                               "(max_page_bytes); download stopped, nothing cached")
+        chunks.append(chunk)
+    resp._content = b"".join(chunks)  # noqa: SLF001 - requests' documented cache of the body
 
 
 def fetch(session: requests.Session, url: str, policy: FetchPolicy) -> requests.Response:
@@ -210,8 +243,12 @@ def fetch(session: requests.Session, url: str, policy: FetchPolicy) -> requests.
     ``max_retries`` times; waits ``backoff * 2**attempt`` seconds (capped at ``max_backoff``), or the
     server's Retry-After when that is longer (capped at ``max_retry_after``).
 
+    The body is streamed and read at most up to ``policy.max_bytes`` (the per-page cap).
+
     Raises
     ------
+    PageTooLarge
+        When the body is larger than ``policy.max_bytes`` (not retried).
     FetchFailed
         When every attempt failed; the message holds the last error.
     """
@@ -221,8 +258,11 @@ def fetch(session: requests.Session, url: str, policy: FetchPolicy) -> requests.
         policy.limiter.wait(host)
         wait = min(policy.backoff * 2**attempt, policy.max_backoff)
         try:
-            resp = session.get(url, timeout=policy.timeout, allow_redirects=True)
-        except (requests.Timeout, requests.ConnectionError) as exc:
+            resp = session.get(url, timeout=policy.timeout, allow_redirects=True, stream=True)
+            if resp.status_code not in RETRY_STATUS:
+                _read_capped(resp, url, policy.max_bytes)
+        except (requests.Timeout, requests.ConnectionError,
+                requests.exceptions.ChunkedEncodingError) as exc:
             last_error = f"{type(exc).__name__}: {exc}"
         else:
             if resp.status_code not in RETRY_STATUS:
@@ -414,6 +454,7 @@ def crawl(
     sleep: Callable[[float], None] = time.sleep,
     now: Callable[[], dt.datetime] = utc_now,
     progress: bool = True,
+    max_page_bytes: int = MAX_PAGE_BYTES,
 ) -> CrawlReport:
     """Crawl municipal websites into the cache under ``dest/web/`` (``dest`` = ``data/raw/<year>``).
 
@@ -439,6 +480,9 @@ def crawl(
         Monotonic seconds, sleeping, and the UTC wall clock for ``fetched_at``; injectable for tests.
     progress : bool
         Show a tqdm progress bar over sites.
+    max_page_bytes : int
+        Per-page size cap in bytes (default 5 MB): a larger body's download is stopped and the
+        page is listed among the failures with the cap; :func:`load` applies the same cap.
 
     Returns
     -------
@@ -453,7 +497,7 @@ def crawl(
     write_sites(dest, frame)
     session = session or default_session()
     policy = FetchPolicy(RateLimiter(min_interval, clock, sleep), timeout, max_retries, backoff,
-                         max_backoff, max_retry_after, now)
+                         max_backoff, max_retry_after, now, max_page_bytes)
     report = CrawlReport()
     bar = tqdm(total=len(frame), desc="websites", unit="site", disable=not progress)
     try:
@@ -504,32 +548,36 @@ def read_sites(folder: Path, year: int, skips: Issues) -> pd.DataFrame:
     path = Path(folder) / "web" / SITES_FILE
     if not path.is_file():
         raise DataError(str(path), "sites.csv is missing; it lists the sites crawled (gm_code,url)")
-    try:
-        sites = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8")
-    except UnicodeDecodeError as exc:
-        raise DataError(str(path), f"not valid UTF-8 ({exc.reason} at byte {exc.start})") from None
-    except pd.errors.EmptyDataError:
-        raise DataError(str(path), "empty file; expected a header gm_code,url") from None
+    header, records = csvfile.read_records(path, skips,
+                                           empty_rule="empty file; expected a header gm_code,url")
     for col in ("gm_code", "url"):
-        if col not in sites.columns:
+        if col not in header:
             raise DataError(str(path), f"missing column {col!r} (expected gm_code,url)", column=col)
+    rows = [n for n, _ in records]
+    sites = pd.DataFrame([f for _, f in records], columns=header, dtype=str)
+    sites = sites.loc[:, ~sites.columns.duplicated()].reset_index(drop=True)
     sites["gm_code"] = sites["gm_code"].str.strip()
     keep = pd.Series(True, index=sites.index)
     valid = register.codes(year)
-    if skips.on_bad == "error":
-        register.check_codes(sites["gm_code"], year, file=str(path))
+    if skips.on_bad == "error" and not sites["gm_code"].isin(valid).all():
+        bad = int((~sites["gm_code"].isin(valid)).to_numpy().argmax())
+        try:
+            register.check_codes(sites["gm_code"].iloc[[bad]], year, file=str(path))
+        except DataError as exc:
+            raise DataError(str(path), exc.rule, row=rows[bad], column="gm_code") from None
     for i, (code, url) in enumerate(zip(sites["gm_code"], sites["url"], strict=True)):
         if code not in valid:
-            skips.bad(path, f"gm_code {code!r} is not a municipality on 1 January {year}",
-                      row=i + 1, column="gm_code")
+            skips.bad(path, f"gm_code {describe_value(code)} is not a municipality on 1 January "
+                      f"{year}", row=rows[i], column="gm_code")
             keep[i] = False
         elif not str(url).startswith(("http://", "https://")):
-            skips.bad(path, f"url {url!r} is not an http(s) URL", row=i + 1, column="url")
+            skips.bad(path, f"url {describe_value(url)} is not an http(s) URL", row=rows[i],
+                      column="url")
             keep[i] = False
     dup = sites["gm_code"].duplicated() & keep
     for i in dup[dup].index:
         skips.bad(path, f"duplicate gm_code {sites['gm_code'][i]!r}; one site per municipality",
-                  row=int(i) + 1, column="gm_code")
+                  row=rows[int(i)], column="gm_code")
         keep[i] = False
     return sites[keep].reset_index(drop=True)
 
@@ -539,9 +587,12 @@ def read_index(folder: Path, skips: Issues) -> list[dict[str, Any]]:
     path = folder / INDEX_FILE
     out: list[dict[str, Any]] = []
     try:
-        lines = path.read_text(encoding="utf-8").splitlines()
+        lines = path.read_text(encoding="utf-8").split("\n")
     except UnicodeDecodeError as exc:
         skips.bad(path, f"not valid UTF-8 ({exc.reason} at byte {exc.start})")
+        return out
+    except OSError as exc:
+        skips.bad(path, describe_exception(exc))
         return out
     for n, line in enumerate(lines, start=1):
         if not line.strip():
@@ -551,6 +602,9 @@ def read_index(folder: Path, skips: Issues) -> list[dict[str, Any]]:
         except json.JSONDecodeError as exc:
             skips.bad(path, f"not a JSON object ({exc.msg}); truncated line?", row=n)
             continue
+        except RecursionError as exc:
+            skips.bad(path, describe_exception(exc), row=n)
+            continue
         if not isinstance(entry, dict):
             skips.bad(path, "not a JSON object", row=n)
             continue
@@ -558,18 +612,23 @@ def read_index(folder: Path, skips: Issues) -> list[dict[str, Any]]:
         if missing:
             skips.bad(path, f"missing field {missing[0]!r}", row=n, column=missing[0])
             continue
-        try:
-            entry["_fetched"] = pd.Timestamp(entry["fetched_at"])
-        except (ValueError, TypeError):
-            skips.bad(path, f"fetched_at {entry['fetched_at']!r} is not an ISO 8601 time",
-                      row=n, column="fetched_at")
+        problem = _entry_problem(entry)
+        if problem is not None:
+            skips.bad(path, problem[1], row=n, column=problem[0])
             continue
-        if entry["_fetched"].tzinfo is None:
+        fetched = str(entry["fetched_at"])
+        when = iso_problem(fetched)
+        if when is not None and "timezone" in when:
             skips.bad(path, "fetched_at has no time zone (write UTC, e.g. +00:00)", row=n,
                       column="fetched_at")
             continue
+        if when is not None:
+            skips.bad(path, f"fetched_at {describe_value(fetched)} {when}", row=n,
+                      column="fetched_at")
+            continue
+        entry["_fetched"] = pd.Timestamp(fetched)
         if entry["_fetched"] > pd.Timestamp.now(tz="UTC") + pd.Timedelta(days=1):
-            skips.bad(path, f"fetched_at {entry['fetched_at']!r} is in the future", row=n,
+            skips.bad(path, f"fetched_at {describe_value(fetched)} is in the future", row=n,
                       column="fetched_at")
             continue
         entry["_row"] = n
@@ -577,10 +636,51 @@ def read_index(folder: Path, skips: Issues) -> list[dict[str, Any]]:
     return out
 
 
+def _entry_problem(entry: dict[str, Any]) -> tuple[str, str] | None:
+    """``(field, rule)`` for an index entry whose fields have the wrong type, else ``None``."""
+    status = entry["status"]
+    if isinstance(status, bool) or not isinstance(status, int) or not 100 <= status <= 599:
+        return "status", "status must be an HTTP status code (an integer 100-599)"
+    if entry["file"] is not None and not isinstance(entry["file"], str):
+        return "file", "file must be a file name (text) or null"
+    for name in ("url", "kind", "fetched_at"):
+        if not isinstance(entry[name], str):
+            return name, f"{name} must be text"
+    for name in ("final_url", "content_type"):
+        if entry.get(name) is not None and not isinstance(entry[name], str):
+            return name, f"{name} must be text or null"
+    depth = entry.get("depth")
+    if depth is not None and (isinstance(depth, bool) or not isinstance(depth, int) or depth < 0):
+        return "depth", "depth must be a whole number of clicks (0 or more) or null"
+    return None
+
+
+def cached_file(sdir: Path, name: str) -> Path | None:
+    """The cache file ``name`` of a site folder, or ``None`` when it would lie outside the folder.
+
+    Only a plain file name is allowed: no folder part, no ``..``, no absolute path, and after
+    resolving symbolic links the file must still be inside ``sdir`` (so ``../../secret.html``,
+    ``/proc/self/environ`` or a symlink out of the cache are refused).
+    """
+    if not name or name in (".", "..") or "/" in name or "\\" in name or "\x00" in name:
+        return None
+    path = sdir / name
+    try:
+        inside = path.resolve().is_relative_to(sdir.resolve())
+    except (OSError, RuntimeError, ValueError):
+        return None
+    return path if inside else None
+
+
 def audit_cached_site(
-    folder: Path, gm: str, website: str, year: int, rules: websites.Rules, skips: Issues
+    folder: Path, gm: str, website: str, year: int, rules: websites.Rules, skips: Issues,
+    max_page_bytes: int = MAX_PAGE_BYTES,
 ) -> dict[str, Any] | None:
-    """The audit row of one cached site, or None when it cannot be audited (reported as a skip)."""
+    """The audit row of one cached site, or None when it cannot be audited (reported as a skip).
+
+    A page file must be a plain file name inside ``web/<gm>/`` (:func:`cached_file`) and at most
+    ``max_page_bytes`` long; other pages are reported and left out.
+    """
     sdir = site_dir(folder, gm)
     index = sdir / INDEX_FILE
     if not index.is_file():
@@ -593,12 +693,27 @@ def audit_cached_site(
             continue
         if "html" not in str(entry.get("content_type") or "text/html").lower():
             continue
-        body_path = sdir / str(entry["file"])
-        if not body_path.is_file():
-            skips.bad(index, f"page file {entry['file']} is missing", row=entry["_row"],
-                      column="file")
+        body_path = cached_file(sdir, str(entry["file"]))
+        if body_path is None:
+            skips.bad(index, f"page file path leaves the site's cache folder web/{gm}/ (only a "
+                      "file name in that folder is allowed; no '..', absolute path or link out)",
+                      row=entry["_row"], column="file")
             continue
-        body = body_path.read_bytes()
+        if not body_path.is_file():
+            skips.bad(index, f"page file {describe_value(entry['file'])} is missing",
+                      row=entry["_row"], column="file")
+            continue
+        size = body_path.stat().st_size
+        if size > max_page_bytes:
+            skips.bad(body_path, f"page of {size:,} bytes is over the per-page cap of "
+                      f"{max_page_bytes:,} bytes (max_page_bytes); not audited",
+                      row=entry["_row"], column="file")
+            continue
+        try:
+            body = body_path.read_bytes()
+        except OSError as exc:
+            skips.bad(body_path, describe_exception(exc), row=entry["_row"], column="file")
+            continue
         try:
             html = decode_page(body, str(entry.get("content_type") or ""))
         except (UnicodeDecodeError, LookupError) as exc:
@@ -626,7 +741,9 @@ def web_root(folder: Path) -> Path:
     return folder
 
 
-def load(folder: Path, year: int, on_bad: str = "error") -> tuple[pd.DataFrame, pd.DataFrame]:
+@guarded_loader
+def load(folder: Path, year: int, on_bad: str = "error",
+         max_page_bytes: int = MAX_PAGE_BYTES) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Read a website cache (``folder/web/``) and apply the audit rules.
 
     Parameters
@@ -639,6 +756,8 @@ def load(folder: Path, year: int, on_bad: str = "error") -> tuple[pd.DataFrame, 
     on_bad : {"error", "skip"}
         Bad input raises :class:`~helpers.errors.DataError` (``"error"``), or is left out and listed
         in the skips table (``"skip"``).
+    max_page_bytes : int
+        Per-page size cap in bytes (default 5 MB); a larger cached page is reported, not audited.
 
     Returns
     -------
@@ -654,7 +773,7 @@ def load(folder: Path, year: int, on_bad: str = "error") -> tuple[pd.DataFrame, 
     sites = read_sites(folder, year, skips)
     rows = []
     for gm, url in zip(sites["gm_code"], sites["url"], strict=True):
-        row = audit_cached_site(Path(folder), gm, url, year, rules, skips)
+        row = audit_cached_site(Path(folder), gm, url, year, rules, skips, max_page_bytes)
         if row is not None:
             rows.append(row)
     audit = websites.audit_frame(rows)
