@@ -190,9 +190,10 @@ def test_the_runner_finds_the_drop_in_as_raw_data(tmp_path):
     root = tmp_path / "project"
     shutil.copytree(FIX, root / "data" / "raw" / "2016")
     res = resolve(2016, root=root)
-    assert (res.kind, res.sources) == ("files", ("twitter",))
-    assert res.line(2016) == ("2016: raw data from data/raw/2016/ (sources found: twitter; not "
-                              "collected: facebook, survey, web)")
+    # the fixture holds Twitter and the survey export (tests/test_survey_codebook.py)
+    assert (res.kind, res.sources) == ("files", ("twitter", "survey"))
+    assert res.line(2016) == ("2016: raw data from data/raw/2016/ (sources found: twitter, survey; "
+                              "not collected: facebook, web)")
 
 
 def test_no_citizen_identity_in_written_tables(year, tmp_path):

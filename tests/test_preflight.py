@@ -222,7 +222,7 @@ def _profiles_year(root: Path) -> Path:
     from helpers import io
 
     folder = root / "outputs" / "2014"
-    path = io.table_path(folder, "posts")
+    path = io.table_path(folder, "municipalities")  # what profiles need
     path.parent.mkdir(parents=True)
     path.write_bytes(b"")
     return folder

@@ -405,6 +405,9 @@ def test_real_failure_keeps_papermill_notebook_and_old_outputs(project, capsys):
 
 # --- raw data wins: the first line of a year, and the key follows the resolution --------------------
 def test_first_line_says_raw_or_demo_and_new_raw_files_rerun(project, capsys):
+    # the pre-flight imports raw files with the real register and window
+    shutil.copytree(Path(__file__).resolve().parents[1] / "data" / "reference", project.root / "data" / "reference",
+                    dirs_exist_ok=True)
     fake = FakeExecutor()
     assert runner.run([2014], params=["source=auto"], project=project, execute=fake,
                       hooks=Hooks()) == 0
@@ -418,7 +421,11 @@ def test_first_line_says_raw_or_demo_and_new_raw_files_rerun(project, capsys):
     out = capsys.readouterr().out.splitlines()
     assert out[:2] == ["2014: DEMO DATA (synthetic): no raw inputs in data/raw/2014/",
                        "2014 up to date (skipped; --force to rerun)"]
-    (raw / "search.jsonl").write_text("{}\n")
+    # a valid (if empty) raw year: the pre-flight imports it before any notebook runs
+    (raw.parent / "accounts.csv").write_text(
+        "gm_code,platform,account_id,handle,kind,first_seen\n"
+        "GM0344,twitter,1100,gemeenteutrecht,corporate,\n")
+    (raw / "search.jsonl").write_text('{"data": [], "meta": {"result_count": 0}}\n')
     calls = len(fake.calls)
     assert runner.run([2014], params=["source=auto"], project=project, execute=fake,
                       hooks=Hooks()) == 0
