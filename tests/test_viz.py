@@ -188,7 +188,8 @@ def test_distribution_counts_and_reference_line():
     )
     ax = fig.axes[0]
     assert ax.get_title(loc="left") == "Most broadcast"
-    assert ax.get_ylabel() == "Number of cases (count)"
+    assert ax.get_ylabel() == "Number of municipalities"
+    assert ax.xaxis.get_major_formatter()(0.25, 0) == "25%"  # "%" label, values in 0-1
     heights = [p.get_height() for p in ax.patches]
     assert heights == [3, 1]  # the missing value is left out
     assert len(ax.get_lines()) == 1
