@@ -888,3 +888,96 @@ def _levels(series: pd.Series) -> list:
         present = set(series.dropna())
         return [c for c in series.cat.categories if c in present]
     return list(pd.unique(series.dropna()))
+
+
+def small_multiples(
+    df: pd.DataFrame,
+    *,
+    x: str,
+    y: str,
+    facet: str,
+    title: str,
+    xlabel: str,
+    ylabel: str,
+    low: str | None = None,
+    high: str | None = None,
+    lang: str = "en",
+    percent: bool | None = None,
+    ncols: int | None = None,
+) -> Figure:
+    """One small line panel per ``facet`` level (e.g. one per measure over the years).
+
+    Lines that would hide one another on one axis, or need a legend of many colours, each get a
+    panel of their own, titled with the level's label: no legend, one colour.
+
+    Parameters
+    ----------
+    df : DataFrame
+        One row per (facet, x); ``x`` is usually the study year.
+    x, y, facet : str
+        Columns with the x values, the values and the panel a row belongs to.
+    title : str
+        The finding, above all panels.
+    xlabel, ylabel : str
+        Shared axis labels, with units.
+    low, high : str, optional
+        Interval bounds, drawn as a band in each panel.
+    percent : bool, optional
+        Values are proportions (0-1) shown as percentages; the panels then share a 0-100% axis.
+        Default: when ``ylabel`` contains "%" and all values lie in 0-1. Otherwise each panel has
+        its own value axis, starting at 0 when no value is negative.
+    ncols : int, optional
+        Panels per row; default up to 4 (2 for four panels).
+
+    Returns
+    -------
+    Figure
+        One axes per facet level (order of first appearance or categorical order); the first
+        and last value of each panel are written beside their points.
+    """
+    _check_lang(lang)
+    _need(df, [x, y, facet, low, high], "small_multiples")
+    bounds = [_floats(df[c]) for c in (low, high) if c is not None]
+    percent = _is_percent(percent, ylabel, _floats(df[y]), *bounds)
+    levels = _levels(df[facet])
+    k = max(1, len(levels))
+    ncols = int(ncols) if ncols else (2 if k == 4 else min(k, 4))
+    nrows = -(-k // ncols)
+    fig, axes = plt.subplots(
+        nrows, ncols, figsize=(min(11.0, 2.7 * ncols + 0.8), 2.3 * nrows + 1.1),
+        sharex=True, sharey=percent, squeeze=False,
+    )
+    flat = list(axes.ravel())
+    for ax, level in zip(flat, levels, strict=False):
+        part = df[df[facet] == level].sort_values(x, kind="mergesort")
+        xv, yv = _floats(part[x]), _floats(part[y])
+        ax.plot(xv, yv, marker="o", color=BASE, linewidth=2)
+        if low is not None and high is not None:
+            ax.fill_between(xv, _floats(part[low]), _floats(part[high]), color=BASE, alpha=0.18,
+                            linewidth=0)
+        finite = np.flatnonzero(np.isfinite(yv))
+        for i in sorted({int(finite[0]), int(finite[-1])} if finite.size else set()):
+            ax.annotate(_value_text(yv[i], percent), (xv[i], yv[i]), textcoords="offset points",
+                        xytext=(0, 6), ha="center", fontsize=8, color="#333333")
+        ax.set_title(_wrap(label(level, lang), 34), loc="left", fontsize=9)
+        ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+        if percent:
+            ax.set_ylim(0, 1.1)
+            _percent_axis(ax.yaxis)
+        elif yv.size and np.nanmin(yv, initial=0.0) >= 0:
+            ax.set_ylim(bottom=0, top=max(1.0, float(np.nanmax(yv, initial=0.0))) * 1.2)
+        ax.margins(x=0.15)
+    for ax in flat[len(levels):]:
+        ax.remove()
+    fig.suptitle(title, x=0.01, ha="left", fontsize=12, fontweight="bold")
+    fig.supxlabel(xlabel, fontsize=10)
+    fig.supylabel(ylabel, fontsize=10)
+    fig.tight_layout()
+    return fig
+
+
+def _value_text(value: float, percent: bool) -> str:
+    """A value for a point label: ``85%`` for proportions, else up to one decimal (``22.5``)."""
+    if percent:
+        return f"{value:.0%}"
+    return f"{value:.0f}" if float(value).is_integer() else f"{value:.1f}"
