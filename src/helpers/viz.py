@@ -127,7 +127,10 @@ LABELS: dict[str, dict[str, str]] = {
         "en": "Share of municipalities (%)",
         "nl": "Aandeel gemeenten (%)",
     },
-    "share_unanswered": {"en": "Share still unanswered", "nl": "Aandeel nog onbeantwoord"},
+    "share_unanswered": {
+        "en": "Share still unanswered (%)",
+        "nl": "Aandeel nog onbeantwoord (%)",
+    },
     "share_valid_answers": {
         "en": "Share of valid answers (%)",
         "nl": "Aandeel geldige antwoorden (%)",
@@ -576,7 +579,7 @@ def km_curves(
     *,
     title: str,
     xlabel: str,
-    ylabel: str = "Share still unanswered",
+    ylabel: str = "share_unanswered",
     lang: str = "en",
 ) -> Figure:
     """Kaplan-Meier step curves of the share of questions still unanswered, with interval bands.
@@ -589,7 +592,8 @@ def km_curves(
     xlabel : str
         Time axis label with its unit ("Hours since the question (clock time)").
     ylabel : str
-        Survival axis label; translated when it is a known phrase.
+        Survival axis label; translated when it is a known key or phrase (default "Share still
+        unanswered (%)").
 
     Returns
     -------
