@@ -150,13 +150,14 @@ LONG_ITEM = ("Monitoring of themes and questions about the municipality that are
 
 def survey_monitoring(lang: str = "en") -> plt.Figure:
     shares = pd.DataFrame(
-        {"Very poor": [0.3, 0.2], "Poor": [0.3, 0.3], "Neutral": [0.2, 0.2], "Good": [0.1, 0.2],
-         "Very good": [0.1, 0.1]},
+        # lower case, as the codebook's answer labels are
+        {"very poor": [0.3, 0.2], "poor": [0.3, 0.3], "moderate": [0.2, 0.2], "good": [0.1, 0.2],
+         "very good": [0.1, 0.1]},
         index=[LONG_ITEM, "Monitoring of direct questions"],
     )
     return viz.likert_diverging(shares, title="2014: most judge their monitoring insufficient",
-                                neutral="Neutral", negative=["Very poor", "Poor"],
-                                positive=["Very good", "Good"], n=pd.Series([200, 210],
+                                neutral="moderate", negative=["very poor", "poor"],
+                                positive=["very good", "good"], n=pd.Series([200, 210],
                                 index=shares.index), lang=lang)
 
 
@@ -317,6 +318,8 @@ def test_survey_monitoring_wraps_a_long_label_so_the_plot_keeps_its_width() -> N
     assert max(len(line) for line in label.split("\n")) <= viz.WRAP
     fig.canvas.draw()
     assert ax.get_position().width > 0.5  # the bars keep more than half the figure's width
+    legend = [t.get_text() for t in fig.legends[0].get_texts()]
+    assert legend == ["Very poor", "Poor", "Moderate", "Good", "Very good"]
 
 
 def test_trend_counts_and_shares_get_a_panel_each_hours_start_at_zero() -> None:
@@ -333,6 +336,16 @@ def test_trend_counts_and_shares_get_a_panel_each_hours_start_at_zero() -> None:
     hours = trend_hours()
     assert hours.axes[0].get_ylim()[0] == 0 and hours.axes[0].get_ylim()[1] > 23
     assert [t.get_text() for t in hours.axes[0].texts] == ["23", "21.5"]
+
+
+def test_a_single_year_gets_one_year_tick() -> None:
+    fig = viz.small_multiples(trend_frame({"Share on Facebook": [0.73]}), x="year", y="value",
+                              facet="measure", title="t", xlabel="Year", ylabel="Share (%)")
+    assert check_reader_labels(fig)["xticks"] == ["2013"]
+    assert fig.axes[0].get_xlim() == (2012.5, 2013.5)
+    line = viz.line_trend(pd.DataFrame({"year": [2014], "hours": [22.0]}), x="year", y="hours",
+                          title="t", xlabel="Year", ylabel="Hours")
+    assert check_reader_labels(line)["xticks"] == ["2014"]
 
 
 def test_lines_on_white_never_use_yellow() -> None:

@@ -567,7 +567,7 @@ def likert_diverging(
     wanted = [label(c, lang) for c in order]
     by_label = dict(zip(labels_, handles, strict=True))
     handles_ = [by_label[w] for w in wanted]
-    wanted = [_wrap(w, 18) for w in wanted]
+    wanted = [_wrap(_capital(w), 18) for w in wanted]
     ax.grid(axis="y", visible=False)
     _finish(fig, ax, title, xlabel or label("share_valid_answers", lang), "")
     _legend_below(fig, ax, handles=handles_, labels=wanted)
@@ -870,7 +870,7 @@ def line_trend(
                 elinewidth=1,
                 capsize=3,
             )
-    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+    _year_axis(ax, _floats(df[x]))
     values = np.concatenate([_floats(df[y]), *bounds])
     if values.size and np.nanmin(values, initial=0.0) >= 0:
         ax.set_ylim(bottom=0)
@@ -879,6 +879,24 @@ def line_trend(
     _finish(fig, ax, title, xlabel, ylabel)
     _legend_with_interval(fig, ax, None if hue is None else label(hue, lang), note)
     return fig
+
+
+def _year_axis(ax: plt.Axes, xs: np.ndarray) -> None:
+    """Ticks at the years present (up to 12, else integer ticks), with room around one year."""
+    years = np.unique(xs[np.isfinite(xs)])
+    if not years.size:
+        return
+    if years.size <= 12:
+        ax.set_xticks(years, [f"{y:g}" for y in years])
+    else:
+        ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+    pad = max(0.5, 0.08 * float(years[-1] - years[0]))
+    ax.set_xlim(float(years[0]) - pad, float(years[-1]) + pad)
+
+
+def _capital(text: str) -> str:
+    """``text`` with its first letter in upper case (answer labels of the codebook are lower case)."""
+    return text[:1].upper() + text[1:]
 
 
 def _wrap(text: str, width: int) -> str:
@@ -964,13 +982,12 @@ def small_multiples(
             ax.annotate(_value_text(yv[i], percent), (xv[i], yv[i]), textcoords="offset points",
                         xytext=(0, 6), ha="center", fontsize=8, color="#333333")
         ax.set_title(_wrap(label(level, lang), 34), loc="left", fontsize=9)
-        ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+        _year_axis(ax, _floats(df[x]))
         if percent:
             ax.set_ylim(0, 1.1)
             _percent_axis(ax.yaxis)
         elif yv.size and np.nanmin(yv, initial=0.0) >= 0:
             ax.set_ylim(bottom=0, top=max(1.0, float(np.nanmax(yv, initial=0.0))) * 1.2)
-        ax.margins(x=0.15)
     for ax in flat[len(levels):]:
         ax.remove()
     fig.suptitle(title, x=0.01, ha="left", fontsize=12, fontweight="bold")
