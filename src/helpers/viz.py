@@ -966,7 +966,7 @@ def small_multiples(
     ncols = int(ncols) if ncols else (2 if k == 4 else min(k, 4))
     nrows = -(-k // ncols)
     fig, axes = plt.subplots(
-        nrows, ncols, figsize=(min(11.0, 2.7 * ncols + 0.8), 2.3 * nrows + 1.1),
+        nrows, ncols, figsize=(max(6.0, min(11.0, 2.7 * ncols + 0.8)), 2.3 * nrows + 1.1),
         sharex=True, sharey=percent, squeeze=False,
     )
     flat = list(axes.ravel())
