@@ -221,16 +221,40 @@ def survey_ownership(lang: str = "en") -> plt.Figure:
                            xlabel="Share of valid answers (95% Wilson interval)", lang=lang)
 
 
+def monitoring_by_theme(lang: str = "en") -> plt.Figure:
+    long = pd.DataFrame({"theme": ["All themes", "afval", "werk_inkomen"] * 2,
+                         "share": [0.6, 0.7, 0.9, 0.07, 0.05, 0.04],
+                         "ci_low": [0.58, 0.64, 0.82, 0.05, 0.02, 0.01],
+                         "ci_high": [0.62, 0.75, 0.94, 0.09, 0.09, 0.12],
+                         "group": ["addressed"] * 3 + ["indirect"] * 3})
+    return viz.grouped_bars(long, x="theme", y="share", hue="group", low="ci_low", high="ci_high",
+                            title="2014: 7% of indirect messages get a reaction", xlabel="Theme",
+                            ylabel=viz.label("share", lang), lang=lang, percent=True)
+
+
 FIGURES: dict[str, Callable[..., plt.Figure]] = {f.__name__: f for f in (
     website_trend, megaphone_distribution, response_fastest, post_mix_top100,
     survey_response_by_size, survey_monitoring, response_km, trend_municipalities,
-    trend_proportion, trend_hours, presence, survey_ownership)}
+    trend_proportion, trend_hours, presence, survey_ownership, monitoring_by_theme)}
 
 
 @pytest.mark.parametrize("lang", ["en", "nl"])
 @pytest.mark.parametrize("name", sorted(FIGURES))
 def test_every_figure_passes_the_reader_checks(name: str, lang: str) -> None:
     check_reader_labels(FIGURES[name](lang))
+
+
+@pytest.mark.parametrize("name", sorted(FIGURES))
+def test_the_demo_mark_never_covers_the_legend(name: str) -> None:
+    fig = FIGURES[name]("en")
+    viz.mark_demo(fig)
+    fig.canvas.draw()
+    renderer = fig.canvas.get_renderer()
+    mark = next(t for t in fig.texts if t.get_gid() == viz.DEMO_GID).get_window_extent(renderer)
+    boxes = [lg.get_window_extent(renderer) for lg in fig.legends]
+    boxes += [ax.get_legend().get_window_extent(renderer) for ax in fig.axes if ax.get_legend()]
+    assert not any(box.overlaps(mark) for box in boxes)
+    assert not any(ax.get_window_extent(renderer).overlaps(mark) for ax in fig.axes)
 
 
 # --- the checks catch what they are for ----------------------------------------------------------

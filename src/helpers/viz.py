@@ -80,6 +80,9 @@ LABELS: dict[str, dict[str, str]] = {
     "top100": {"en": "100 largest municipalities", "nl": "100 grootste gemeenten"},
     "pooled": {"en": "Pooled over all posts", "nl": "Gepoold over alle berichten"},
     "megaphone_share": {"en": "Megaphone share (%)", "nl": "Roeptoetergehalte (%)"},
+    # messages to the municipality vs about it (05_monitoring)
+    "addressed": {"en": "Addressed to the municipality", "nl": "Gericht aan de gemeente"},
+    "indirect": {"en": "Not addressed to it (indirect)", "nl": "Niet aan de gemeente gericht"},
     # days of the question (04_response_time)
     "weekday": {"en": "Asked on a weekday", "nl": "Gesteld op een werkdag"},
     "weekend": {"en": "Asked in the weekend", "nl": "Gesteld in het weekend"},
@@ -342,14 +345,16 @@ def _legend_below(
     if handles is None or labels is None:
         handles, labels = ax.get_legend_handles_labels()
     rows = -(-len(labels) // 5)
-    strip = 0.2 + 0.2 * rows + (0.2 if title else 0.0)  # inches
+    lines = max((str(t).count("\n") + 1 for t in labels), default=1)
+    mark = 0.2  # inches kept free below the legend for the demo mark
+    strip = mark + 0.2 + 0.2 * rows * lines + (0.2 if title else 0.0)  # inches
     fig.tight_layout(rect=(0, strip / fig.get_figheight(), 1, 1))
     fig.legend(
         handles,
         labels,
         title=title,
         loc="lower center",
-        bbox_to_anchor=(0.5, 0.02),
+        bbox_to_anchor=(0.5, mark / fig.get_figheight()),
         ncol=min(len(labels), 5),
         frameon=False,
         fontsize=8,
