@@ -320,7 +320,13 @@ def test_post_mix_names_the_kinds_and_the_groups() -> None:
     texts = check_reader_labels(post_mix_top100())
     assert texts["xticks"] == ["Own posts", "Reposts", "Replies"]
     assert texts["legend"][:2] == ["All municipalities", "100 largest municipalities"]
-    nl = check_reader_labels(post_mix_top100("nl"))
+    nl_fig = post_mix_top100("nl")
+    nl = check_reader_labels(nl_fig)
+    assert nl_fig.axes[0].get_xlabel() == "Soort bericht"
+    en_phrase = viz.grouped_bars(pd.DataFrame({"kind": ["reply"], "share": [0.3]}), x="kind",
+                                 y="share", title="t", xlabel="Kind of post", ylabel="Share (%)",
+                                 lang="nl")
+    assert en_phrase.axes[0].get_xlabel() == "Soort bericht"  # the notebook passes English
     assert [t.replace("\n", " ") for t in nl["xticks"]] == [
         "Eigen berichten", "Doorgestuurde berichten", "Antwoorden"]
 

@@ -371,10 +371,14 @@ def _legend_with_interval(fig: Figure, ax: plt.Axes, title: str | None, note: st
         _legend_below(fig, ax, handles=handles, labels=labels, title=title)
 
 
-def _finish(fig: Figure, ax: plt.Axes, title: str, xlabel: str, ylabel: str) -> Figure:
+def _finish(
+    fig: Figure, ax: plt.Axes, title: str, xlabel: str, ylabel: str, lang: str = "en"
+) -> Figure:
+    """Title (left, bold) and axis labels; in Dutch, a label that is a known English phrase of
+    :data:`LABELS` ("Kind of post") is translated (English labels are kept as given)."""
     ax.set_title(title, loc="left", fontsize=12, fontweight="bold")
-    ax.set_xlabel(xlabel)
-    ax.set_ylabel(ylabel)
+    ax.set_xlabel(label(xlabel, lang) if xlabel and lang != "en" else xlabel)
+    ax.set_ylabel(label(ylabel, lang) if ylabel and lang != "en" else ylabel)
     fig.tight_layout()
     return fig
 
@@ -484,7 +488,7 @@ def ranked_bars(
     if percent:
         _percent_axis(ax.xaxis)
     ax.grid(axis="y", visible=False)
-    _finish(fig, ax, title, xlabel, ylabel)
+    _finish(fig, ax, title, xlabel, ylabel, lang)
     if note:
         _legend_below(fig, ax, handles=[_interval_handle(note)], labels=[note])
     return fig
@@ -574,7 +578,7 @@ def likert_diverging(
     handles_ = [by_label[w] for w in wanted]
     wanted = [_wrap(_capital(w), 18) for w in wanted]
     ax.grid(axis="y", visible=False)
-    _finish(fig, ax, title, xlabel or label("share_valid_answers", lang), "")
+    _finish(fig, ax, title, xlabel or label("share_valid_answers", lang), "", lang)
     _legend_below(fig, ax, handles=handles_, labels=wanted)
     return fig
 
@@ -632,7 +636,7 @@ def km_curves(
     _percent_axis(ax.yaxis)
     if len(curves) > 1:
         ax.legend(frameon=False)
-    return _finish(fig, ax, title, xlabel, label(ylabel, lang))
+    return _finish(fig, ax, title, xlabel, label(ylabel, lang), lang)
 
 
 def distribution(
@@ -688,7 +692,7 @@ def distribution(
     ax.yaxis.set_major_locator(MaxNLocator(integer=True))
     if _is_percent(percent, xlabel, data):
         _percent_axis(ax.xaxis)
-    return _finish(fig, ax, title, xlabel, label(ylabel or "frequency", lang))
+    return _finish(fig, ax, title, xlabel, label(ylabel or "frequency", lang), lang)
 
 
 def grouped_bars(
@@ -770,12 +774,14 @@ def grouped_bars(
     if percent:
         _percent_axis(ax.yaxis)
     ax.grid(axis="x", visible=False)
-    _finish(fig, ax, title, xlabel, ylabel)
+    _finish(fig, ax, title, xlabel, ylabel, lang)
     _legend_with_interval(fig, ax, None if hue is None else label(hue, lang), note)
     return fig
 
 
-def presence_bars(df: pd.DataFrame, *, title: str, lang: str = "en") -> Figure:
+def presence_bars(
+    df: pd.DataFrame, *, title: str, lang: str = "en", interval: str | None = None
+) -> Figure:
     """Share of municipalities present per platform, by measure, with Wilson whiskers.
 
     Parameters
@@ -783,6 +789,8 @@ def presence_bars(df: pd.DataFrame, *, title: str, lang: str = "en") -> Figure:
     df : DataFrame
         Columns ``platform``, ``measure`` (``has_account``, ``has_corporate``, ``active``),
         ``share``, ``ci_low``, ``ci_high`` (proportions 0-1).
+    interval : str, optional
+        What the whiskers are ("95% Wilson interval"), added to the legend.
 
     Returns
     -------
@@ -802,6 +810,7 @@ def presence_bars(df: pd.DataFrame, *, title: str, lang: str = "en") -> Figure:
         ylabel=label("share_municipalities", lang),
         lang=lang,
         percent=True,
+        interval=interval,
     )
     fig.axes[0].set_ylim(0, 1.05)
     return fig
@@ -881,7 +890,7 @@ def line_trend(
         ax.set_ylim(bottom=0)
     if percent:
         _percent_axis(ax.yaxis)
-    _finish(fig, ax, title, xlabel, ylabel)
+    _finish(fig, ax, title, xlabel, ylabel, lang)
     _legend_with_interval(fig, ax, None if hue is None else label(hue, lang), note)
     return fig
 
