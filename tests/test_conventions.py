@@ -91,4 +91,5 @@ def test_list_shows_descriptions_and_the_notebooks_beside_the_pipeline(project, 
 def test_real_notebooks_are_all_listed() -> None:
     names = [i["notebook"] for i in describe(Project.at(ROOT))]
     assert names[:1] == ["01_collect"] and names[-2:] == ["trends", "profile"]
-    assert len(names) == len(set(names)) == 10
+    assert len(names) == len(set(names))
+    assert {"02_presence", "08_report"} <= set(names)
