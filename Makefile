@@ -38,7 +38,15 @@ lint: $(STAMP) ## ruff over the code, tests, benchmarks and notebooks
 
 lock: ## Regenerate requirements.lock from pyproject.toml (needs network to PyPI)
 	@test -x $(BIN)/uv || { $(PYTHON) -m venv $(VENV) && $(BIN)/python -m pip install --quiet "uv==0.13.8"; }
-	$(BIN)/uv pip compile pyproject.toml --extra dev --python-version 3.11 --no-header --output-file requirements.lock
+	@# Compile into a copy (uv keeps the pins it finds there), replace the lock only on a change.
+	@cp requirements.lock requirements.lock.new
+	@$(BIN)/uv pip compile pyproject.toml --extra dev --python-version 3.11 --no-header --quiet \
+		--output-file requirements.lock.new || { rm -f requirements.lock.new; exit 1; }
+	@if cmp -s requirements.lock.new requirements.lock; then \
+		rm requirements.lock.new; echo "requirements.lock is up to date"; \
+	else \
+		mv requirements.lock.new requirements.lock; echo "requirements.lock updated"; \
+	fi
 
 bench: $(STAMP) ## Benchmarks that print figures (metrics at scale, runner overhead, profiles)
 	$(BIN)/python benchmarks/metrics_scale.py

@@ -59,7 +59,7 @@ def test_label_translates_known_keys_and_passes_unknown_through():
     assert viz.label("has_account", "nl") == "Heeft een account"
     assert viz.label("has_account", "en") == "Has an account"
     assert viz.label("S", "en") == "Small (< 50,000)"
-    assert viz.label("Share still unanswered", "nl") == "Aandeel nog onbeantwoord"
+    assert viz.label("Share still unanswered (%)", "nl") == "Aandeel nog onbeantwoord (%)"
     assert viz.label("Goeree-Overflakkee", "nl") == "Goeree-Overflakkee"
     assert viz.label(2014, "en") == "2014"
     with pytest.raises(ValueError, match="lang"):
@@ -167,11 +167,11 @@ def test_km_curves_one_step_line_per_curve_with_bands():
     ax = fig.axes[0]
     assert ax.get_title(loc="left") == "Weekend questions wait longer"
     assert ax.get_xlabel() == "Hours (clock)"
-    assert ax.get_ylabel() == "Share still unanswered"
+    assert ax.get_ylabel() == "Share still unanswered (%)"
     assert len(ax.get_lines()) == 2
     assert sum(isinstance(c, PolyCollection) for c in ax.collections) == 1  # band only with low/high
     assert viz.km_curves(curves, title="t", xlabel="x", lang="nl").axes[0].get_ylabel() == (
-        "Aandeel nog onbeantwoord"
+        "Aandeel nog onbeantwoord (%)"
     )
 
 
@@ -188,7 +188,8 @@ def test_distribution_counts_and_reference_line():
     )
     ax = fig.axes[0]
     assert ax.get_title(loc="left") == "Most broadcast"
-    assert ax.get_ylabel() == "Number of cases (count)"
+    assert ax.get_ylabel() == "Number of municipalities"
+    assert ax.xaxis.get_major_formatter()(0.25, 0) == "25%"  # "%" label, values in 0-1
     heights = [p.get_height() for p in ax.patches]
     assert heights == [3, 1]  # the missing value is left out
     assert len(ax.get_lines()) == 1

@@ -100,11 +100,17 @@ def _list() -> int:
     from helpers.runner import describe
 
     for item in describe():
-        deps = ", ".join(item["depends_on"]) or "-"
         missing = "" if item["exists"] else "  (notebook file missing)"
-        print(f"{item['notebook']}  (after: {deps}){missing}")
+        if item.get("pipeline", True):
+            deps = ", ".join(item["depends_on"]) or "-"
+            print(f"{item['notebook']}  (after: {deps}){missing}")
+        else:
+            print(f"{item['notebook']}  (not part of the per-year pipeline: {item['how']}){missing}")
+        helps = item.get("help", {})
         for name, default in item["parameters"].items():
-            print(f"    {name} = {default!r}  ({type(default).__name__})")
+            text = helps.get(name, "")
+            note = f"  # {text}" if text else ""
+            print(f"    {name} = {default!r}  ({type(default).__name__}){note}")
     return EXIT_OK
 
 

@@ -1084,18 +1084,36 @@ def run_trends(
 
 
 def describe(project: Project | None = None) -> list[dict[str, Any]]:
-    """The notebooks in run order with dependencies and parameter defaults (``roeptoeter list``)."""
+    """The notebooks, with dependencies, parameter defaults and descriptions (``roeptoeter list``).
+
+    Returns
+    -------
+    list of dict
+        One entry per notebook: the pipeline in run order (``pipeline`` True), then the
+        notebooks beside it that exist (``trends``, ``profile``; ``pipeline`` False, ``how`` says
+        how they are run). Each has ``notebook``, ``depends_on``, ``exists``, ``parameters``
+        (name -> default) and ``help`` (name -> the comment beside the parameter, or ``""``).
+    """
+    from helpers.notebook_params import STANDALONE, parameter_help
+
     project = project or Project.at()
     pipeline = load_pipeline(project.pipeline)
+    entries = [(name, list(pipeline[name]), True, "") for name in plan(pipeline)]
+    entries += [(name, [], False, how) for name, how in STANDALONE.items()
+                if name not in pipeline and project.notebook(name).is_file()]
     out = []
-    for name in plan(pipeline):
+    for name, deps, in_pipeline, how in entries:
         path = project.notebook(name)
+        exists = path.is_file()
         out.append(
             {
                 "notebook": name,
-                "depends_on": list(pipeline[name]),
-                "exists": path.is_file(),
-                "parameters": prm.notebook_defaults(path) if path.is_file() else {},
+                "depends_on": deps,
+                "exists": exists,
+                "pipeline": in_pipeline,
+                "how": how,
+                "parameters": prm.notebook_defaults(path) if exists else {},
+                "help": parameter_help(path) if exists else {},
             }
         )
     return out

@@ -13,6 +13,7 @@ measures, size classes, survey groups, units) and returns anything else unchange
 from __future__ import annotations
 
 import os
+import re
 import sys
 import textwrap
 from collections.abc import Iterable, Mapping, Sequence
@@ -30,12 +31,20 @@ import pandas as pd  # noqa: E402
 import seaborn as sns  # noqa: E402
 from matplotlib.colors import to_hex, to_rgb  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
+from matplotlib.lines import Line2D  # noqa: E402
 from matplotlib.ticker import MaxNLocator, PercentFormatter  # noqa: E402
 
 #: Okabe-Ito: distinguishable with every common form of colour blindness.
 PALETTE = ["#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#F0E442", "#000000"]
 #: Colour of ordinary bars, of highlighted bars, of interval whiskers and of neutral answers.
 BASE, ACCENT, WHISKER, NEUTRAL = PALETTE[0], PALETTE[3], "#333333", "#BBBBBB"
+#: Colours of lines and points on white: Okabe-Ito without its yellow (#F0E442), which is too light
+#: to read on a white background.
+LINE_PALETTE = [c for c in PALETTE if c != "#F0E442"]
+#: Resolution of saved PNGs (dots per inch); the notebooks show figures at 100.
+DPI = 200
+#: Tick and legend labels longer than this (characters) are wrapped over more lines.
+WRAP = 28
 DEMO_MARK = {"en": "DEMO DATA (synthetic)", "nl": "DEMODATA (synthetisch)"}
 #: Matplotlib ``gid`` of the demo mark: the SVG holds ``id="demo-mark"`` and the mark's text.
 DEMO_GID = "demo-mark"
@@ -59,6 +68,24 @@ LABELS: dict[str, dict[str, str]] = {
     "has_corporate": {"en": "Has a corporate account", "nl": "Heeft een corporate account"},
     "active": {"en": "Active (posted in window)", "nl": "Actief (postte in periode)"},
     "measure": {"en": "Measure", "nl": "Maat"},
+    # website measures (websites.item_shares / yearly_shares)
+    "info_in_order": {"en": "Information in order", "nl": "Informatie op orde"},
+    "any_eservice": {"en": "At least one e-service", "nl": "Minstens één e-dienst"},
+    "item": {"en": "Item", "nl": "Onderdeel"},
+    # kinds of own posts and the groups compared (03_interaction)
+    "original": {"en": "Own posts", "nl": "Eigen berichten"},
+    "repost": {"en": "Reposts", "nl": "Doorgestuurde berichten"},
+    "reply": {"en": "Replies", "nl": "Antwoorden"},
+    "kind": {"en": "Kind of post", "nl": "Soort bericht"},
+    "top100": {"en": "100 largest municipalities", "nl": "100 grootste gemeenten"},
+    "pooled": {"en": "Pooled over all posts", "nl": "Gepoold over alle berichten"},
+    "megaphone_share": {"en": "Megaphone share (%)", "nl": "Roeptoetergehalte (%)"},
+    # messages to the municipality vs about it (05_monitoring)
+    "addressed": {"en": "Addressed to the municipality", "nl": "Gericht aan de gemeente"},
+    "indirect": {"en": "Not addressed to it (indirect)", "nl": "Niet aan de gemeente gericht"},
+    # days of the question (04_response_time)
+    "weekday": {"en": "Asked on a weekday", "nl": "Gesteld op een werkdag"},
+    "weekend": {"en": "Asked in the weekend", "nl": "Gesteld in het weekend"},
     # size classes (inhabitants on 1 January)
     "S": {"en": "Small (< 50,000)", "nl": "Klein (< 50.000)"},
     "M": {"en": "Medium (50,000-99,999)", "nl": "Middel (50.000-99.999)"},
@@ -97,12 +124,16 @@ LABELS: dict[str, dict[str, str]] = {
     "municipalities": {"en": "Municipalities", "nl": "Gemeenten"},
     "municipality": {"en": "Municipality", "nl": "Gemeente"},
     "count": {"en": "Count", "nl": "Aantal"},
-    "frequency": {"en": "Number of cases (count)", "nl": "Aantal gevallen"},
+    "frequency": {"en": "Number of municipalities", "nl": "Aantal gemeenten"},
+    "interval": {"en": "Interval", "nl": "Interval"},
     "share_municipalities": {
         "en": "Share of municipalities (%)",
         "nl": "Aandeel gemeenten (%)",
     },
-    "share_unanswered": {"en": "Share still unanswered", "nl": "Aandeel nog onbeantwoord"},
+    "share_unanswered": {
+        "en": "Share still unanswered (%)",
+        "nl": "Aandeel nog onbeantwoord (%)",
+    },
     "share_valid_answers": {
         "en": "Share of valid answers (%)",
         "nl": "Aandeel geldige antwoorden (%)",
@@ -124,7 +155,7 @@ def set_theme() -> None:
     sns.set_theme(style="whitegrid", palette=PALETTE, context="notebook")
     plt.rcParams["svg.hashsalt"] = SVG_HASHSALT
     plt.rcParams["figure.dpi"] = 100
-    plt.rcParams["savefig.dpi"] = 100
+    plt.rcParams["savefig.dpi"] = DPI
     plt.rcParams["figure.figsize"] = (8, 4.5)
 
 
@@ -165,7 +196,7 @@ def mark_demo(fig: Figure, lang: str = "en") -> None:
 
 
 def save_figure(fig: Figure, stem: Path, *, demo: bool, lang: str = "en") -> list[Path]:
-    """Save ``fig`` as ``<stem>.png`` and ``<stem>.svg``, byte-identical from run to run.
+    """Save ``fig`` as ``<stem>.png`` (at :data:`DPI`) and ``<stem>.svg``, byte-identical run to run.
 
     The PNG carries no software tag, the SVG no date and a fixed hash salt for its element ids.
 
@@ -190,7 +221,7 @@ def save_figure(fig: Figure, stem: Path, *, demo: bool, lang: str = "en") -> lis
     stem = Path(stem)
     stem.parent.mkdir(parents=True, exist_ok=True)
     png, svg = stem.with_suffix(".png"), stem.with_suffix(".svg")
-    fig.savefig(png, metadata={"Software": None}, bbox_inches="tight")
+    fig.savefig(png, metadata={"Software": None}, bbox_inches="tight", dpi=DPI)
     with plt.rc_context({"svg.hashsalt": SVG_HASHSALT}):
         fig.savefig(svg, metadata={"Date": None, "Creator": None}, bbox_inches="tight")
     return [png, svg]
@@ -223,6 +254,73 @@ def _percent_axis(axis: matplotlib.axis.Axis) -> None:
     axis.set_major_formatter(PercentFormatter(xmax=1.0, decimals=0))
 
 
+def _is_percent(percent: bool | None, axis_label: str, *arrays: np.ndarray) -> bool:
+    """Whether a value axis shows proportions (0-1) as percentages.
+
+    ``percent`` True or False is obeyed. ``None`` (the default of the figure functions) means: yes
+    when the axis label promises percent (contains "%") and every finite value lies in 0-1, so a
+    "%" axis never shows ticks 0.50-0.85.
+    """
+    if percent is not None:
+        return bool(percent)
+    if "%" not in axis_label:
+        return False
+    values = np.concatenate([np.ravel(a) for a in arrays]) if arrays else np.array([])
+    values = values[np.isfinite(values)]
+    return bool(values.size) and bool(((values >= 0) & (values <= 1)).all())
+
+
+_PAREN = re.compile(r"^(?P<head>.*?)\s*\((?P<inner>[^()]*)\)\s*$")
+_ABOUT_INTERVAL = re.compile(r"interval|wilson|betrouwbaarheid|\bci\b", re.IGNORECASE)
+
+
+def _split_interval(axis_label: str) -> tuple[str, str | None]:
+    """Split the description of the whiskers off an axis label.
+
+    An axis is labelled with the quantity and its unit; what the whiskers mean belongs in the
+    legend. ``"Response rate (95% Wilson interval)"`` gives ``("Response rate (%)", "95% Wilson
+    interval")``, ``"Share of websites (%, Wilson 95%)"`` gives ``("Share of websites (%)", "Wilson
+    95% interval")``. A label without such a part comes back unchanged with ``None``.
+    """
+    m = _PAREN.match(axis_label)
+    if m is None:
+        return axis_label, None
+    parts = [p.strip() for p in m.group("inner").split(",")]
+    about = [p for p in parts if _ABOUT_INTERVAL.search(p)]
+    if not about:
+        return axis_label, None
+    rest = [p for p in parts if p not in about]
+    note = ", ".join(about)
+    if not re.search(r"interval|\bci\b", note, re.IGNORECASE):
+        note += " interval"
+    unit = ", ".join(rest) if rest else "%"
+    return f"{m.group('head')} ({unit})", note
+
+
+def _interval_handle(note: str) -> Line2D:
+    """A legend handle for the whiskers: a short dark line with end caps, labelled ``note``."""
+    return Line2D([], [], color=WHISKER, linewidth=1.2, marker="|", markersize=8,
+                  markeredgewidth=1.2, label=note)
+
+
+def _thin_steps(frame: pd.DataFrame, columns: Sequence[str], tol: float = 0.002) -> pd.DataFrame:
+    """Rows of a step curve that change something by at least ``tol`` (plus the first and last).
+
+    A Kaplan-Meier curve over thousands of questions has one step per answer; steps smaller than
+    ``tol`` (0.2 percentage points, under a pixel) are merged into the next kept step, so the SVG
+    stays small. The drawn curve differs from the full one by less than ``tol`` everywhere.
+    """
+    if len(frame) <= 2:
+        return frame
+    values = frame[list(columns)].to_numpy(dtype=float)
+    keep = [0]
+    for i in range(1, len(frame) - 1):
+        if np.nanmax(np.abs(values[i] - values[keep[-1]]), initial=0.0) >= tol:
+            keep.append(i)
+    keep.append(len(frame) - 1)
+    return frame.iloc[keep]
+
+
 def _blend(colour: str, towards: str, t: float) -> str:
     a, b = np.array(to_rgb(colour)), np.array(to_rgb(towards))
     return to_hex(a + (b - a) * t)
@@ -247,14 +345,16 @@ def _legend_below(
     if handles is None or labels is None:
         handles, labels = ax.get_legend_handles_labels()
     rows = -(-len(labels) // 5)
-    strip = 0.2 + 0.2 * rows + (0.2 if title else 0.0)  # inches
+    lines = max((str(t).count("\n") + 1 for t in labels), default=1)
+    mark = 0.2  # inches kept free below the legend for the demo mark
+    strip = mark + 0.2 + 0.2 * rows * lines + (0.2 if title else 0.0)  # inches
     fig.tight_layout(rect=(0, strip / fig.get_figheight(), 1, 1))
     fig.legend(
         handles,
         labels,
         title=title,
         loc="lower center",
-        bbox_to_anchor=(0.5, 0.02),
+        bbox_to_anchor=(0.5, mark / fig.get_figheight()),
         ncol=min(len(labels), 5),
         frameon=False,
         fontsize=8,
@@ -262,10 +362,23 @@ def _legend_below(
     )
 
 
-def _finish(fig: Figure, ax: plt.Axes, title: str, xlabel: str, ylabel: str) -> Figure:
+def _legend_with_interval(fig: Figure, ax: plt.Axes, title: str | None, note: str | None) -> None:
+    """Legend below the axes: the hue levels (when ``title`` is given) and the whiskers' meaning."""
+    handles, labels = ax.get_legend_handles_labels() if title is not None else ([], [])
+    if note:
+        handles, labels = [*handles, _interval_handle(note)], [*labels, note]
+    if handles:
+        _legend_below(fig, ax, handles=handles, labels=labels, title=title)
+
+
+def _finish(
+    fig: Figure, ax: plt.Axes, title: str, xlabel: str, ylabel: str, lang: str = "en"
+) -> Figure:
+    """Title (left, bold) and axis labels; in Dutch, a label that is a known English phrase of
+    :data:`LABELS` ("Kind of post") is translated (English labels are kept as given)."""
     ax.set_title(title, loc="left", fontsize=12, fontweight="bold")
-    ax.set_xlabel(xlabel)
-    ax.set_ylabel(ylabel)
+    ax.set_xlabel(label(xlabel, lang) if xlabel and lang != "en" else xlabel)
+    ax.set_ylabel(label(ylabel, lang) if ylabel and lang != "en" else ylabel)
     fig.tight_layout()
     return fig
 
@@ -284,9 +397,10 @@ def ranked_bars(
     top: int | None = None,
     n: str | None = None,
     lang: str = "en",
-    percent: bool = False,
+    percent: bool | None = None,
     ylabel: str = "",
     ascending: bool = False,
+    interval: str | None = None,
 ) -> Figure:
     """Horizontal bars sorted by value (largest on top) with interval whiskers.
 
@@ -301,17 +415,23 @@ def ranked_bars(
     title, xlabel : str
         The finding, and the value axis label with its unit.
     highlight : list of str, optional
-        Labels drawn in the accent colour (e.g. the municipality of a profile).
+        Labels drawn in the accent colour (e.g. the municipality of a profile): the bar, a diamond
+        at its value and its tick label (bold), so a highlight shows even on a bar of width ~0.
     top : int, optional
         Keep only the ``top`` largest values.
     n : str, optional
         Column with the base of each value, printed as ``n=…`` at the bar end.
-    percent : bool
-        Format the value axis as a percentage of 1 (for proportions).
+    percent : bool, optional
+        Format the value axis as a percentage of 1 (for proportions). Default: when ``xlabel``
+        contains "%" and all values and bounds lie in 0-1.
     ylabel : str
         Optional label of the item axis (empty by default: the items speak for themselves).
     ascending : bool
         Smallest value on top (and ``top`` keeps the smallest), e.g. for response times.
+    interval : str, optional
+        What the whiskers are ("95% Wilson interval"), shown in a legend below the axes. Default:
+        taken from a parenthesis of ``xlabel`` that names the interval, which the axis label then
+        loses (the axis names the quantity and unit only).
 
     Returns
     -------
@@ -325,15 +445,25 @@ def ranked_bars(
         data = data.head(int(top))
     data = data.iloc[::-1]  # barh draws from the bottom up: largest last = on top
     values = _floats(data[value])
-    names = [_tr(x, lang) for x in data[label]]
+    names = [_wrap(_tr(x, lang), 40) for x in data[label]]
     keep = {str(h) for h in (highlight or [])}
-    colours = [ACCENT if str(x) in keep else BASE for x in data[label]]
-    fig, ax = plt.subplots(figsize=(8, max(2.5, 0.32 * len(data) + 1.4)))
+    marked = np.array([str(x) in keep for x in data[label]], dtype=bool)
+    colours = [ACCENT if m else BASE for m in marked]
+    whiskers = low is not None and high is not None
+    lo = _floats(data[low]) if whiskers else np.array([])
+    hi = _floats(data[high]) if whiskers else np.array([])
+    xlabel, note = _split_interval(xlabel) if whiskers else (xlabel, None)
+    note = interval or note
+    percent = _is_percent(percent, xlabel, values, lo, hi)
+    lines = sum(name.count("\n") + 1 for name in names)
+    fig, ax = plt.subplots(figsize=(8, max(2.5, 0.32 * max(len(data), 0.7 * lines) + 1.4)))
     pos = np.arange(len(data))
     ax.barh(pos, np.nan_to_num(values), color=colours, height=0.7)
+    if marked.any():
+        ax.plot(np.nan_to_num(values[marked]), pos[marked], linestyle="none", marker="D",
+                markersize=7, color=ACCENT, markeredgecolor="white", zorder=4)
     ends = np.nan_to_num(values)
-    if low is not None and high is not None:
-        lo, hi = _floats(data[low]), _floats(data[high])
+    if whiskers:
         ax.errorbar(
             values,
             pos,
@@ -345,6 +475,10 @@ def ranked_bars(
         )
         ends = np.fmax(ends, np.nan_to_num(hi))
     ax.set_yticks(pos, names)
+    for tick, m in zip(ax.get_yticklabels(), marked, strict=True):
+        if m:
+            tick.set_color(ACCENT)
+            tick.set_fontweight("bold")
     if n is not None:
         span = float(np.nanmax(ends)) if len(ends) and np.nanmax(ends) > 0 else 1.0
         for y, x, base in zip(pos, ends, data[n], strict=True):
@@ -354,7 +488,10 @@ def ranked_bars(
     if percent:
         _percent_axis(ax.xaxis)
     ax.grid(axis="y", visible=False)
-    return _finish(fig, ax, title, xlabel, ylabel)
+    _finish(fig, ax, title, xlabel, ylabel, lang)
+    if note:
+        _legend_below(fig, ax, handles=[_interval_handle(note)], labels=[note])
+    return fig
 
 
 def likert_diverging(
@@ -429,7 +566,7 @@ def likert_diverging(
     reach = max(reach, 0.1) * 1.08
     ax.set_xlim(-reach, reach * (1.18 if n is not None else 1.0))
     ax.xaxis.set_major_formatter(matplotlib.ticker.FuncFormatter(lambda v, _p: f"{abs(v) * 100:.0f}%"))
-    ax.set_yticks(pos, [label(i, lang) for i in items])
+    ax.set_yticks(pos, [_wrap(label(i, lang), WRAP) for i in items])
     if n is not None:
         bases = pd.Series(n).reindex(items)
         for y, base in zip(pos, bases, strict=True):
@@ -438,9 +575,11 @@ def likert_diverging(
     handles, labels_ = ax.get_legend_handles_labels()
     wanted = [label(c, lang) for c in order]
     by_label = dict(zip(labels_, handles, strict=True))
+    handles_ = [by_label[w] for w in wanted]
+    wanted = [_wrap(_capital(w), 18) for w in wanted]
     ax.grid(axis="y", visible=False)
-    _finish(fig, ax, title, xlabel or label("share_valid_answers", lang), "")
-    _legend_below(fig, ax, handles=[by_label[w] for w in wanted], labels=wanted)
+    _finish(fig, ax, title, xlabel or label("share_valid_answers", lang), "", lang)
+    _legend_below(fig, ax, handles=handles_, labels=wanted)
     return fig
 
 
@@ -449,7 +588,7 @@ def km_curves(
     *,
     title: str,
     xlabel: str,
-    ylabel: str = "Share still unanswered",
+    ylabel: str = "share_unanswered",
     lang: str = "en",
 ) -> Figure:
     """Kaplan-Meier step curves of the share of questions still unanswered, with interval bands.
@@ -462,22 +601,27 @@ def km_curves(
     xlabel : str
         Time axis label with its unit ("Hours since the question (clock time)").
     ylabel : str
-        Survival axis label; translated when it is a known phrase.
+        Survival axis label; translated when it is a known key or phrase (default "Share still
+        unanswered (%)").
 
     Returns
     -------
     Figure
         One step line per curve, a shaded band where ``low``/``high`` are given; y in percent.
+        Steps smaller than 0.2 percentage points are merged (:func:`_thin_steps`) to keep the
+        SVG small.
     """
     _check_lang(lang)
     fig, ax = plt.subplots(figsize=(8, 4.5))
     for i, (name, frame) in enumerate(curves.items()):
         _need(frame, ["time", "surv"], f"km_curves[{name!r}]")
         data = frame.sort_values("time", kind="mergesort")
+        bands = "low" in data.columns and "high" in data.columns
+        data = _thin_steps(data, ["surv", "low", "high"] if bands else ["surv"])
         t, s = _floats(data["time"]), _floats(data["surv"])
         colour = PALETTE[i % len(PALETTE)]
         ax.step(t, s, where="post", color=colour, linewidth=1.8, label=label(name, lang))
-        if "low" in data.columns and "high" in data.columns:
+        if bands:
             ax.fill_between(
                 t,
                 _floats(data["low"]),
@@ -492,7 +636,7 @@ def km_curves(
     _percent_axis(ax.yaxis)
     if len(curves) > 1:
         ax.legend(frameon=False)
-    return _finish(fig, ax, title, xlabel, label(ylabel, lang))
+    return _finish(fig, ax, title, xlabel, label(ylabel, lang), lang)
 
 
 def distribution(
@@ -505,6 +649,7 @@ def distribution(
     ref_label: str | None = None,
     lang: str = "en",
     ylabel: str | None = None,
+    percent: bool | None = None,
 ) -> Figure:
     """Histogram of values (missing values left out), with an optional vertical reference line.
 
@@ -517,9 +662,13 @@ def distribution(
     bins : int or edges
         Histogram bins.
     ref, ref_label : float and str, optional
-        Position and legend text of a reference line (e.g. the published figure).
+        Position and legend text of a reference line (e.g. the published figure); a known key
+        (``"pooled"``, ``"published"``) is translated.
     ylabel : str, optional
-        Count axis label; default "Number of cases (count)".
+        Count axis label; default "Number of municipalities".
+    percent : bool, optional
+        Format the value axis as a percentage of 1. Default: when ``xlabel`` contains "%" and all
+        values lie in 0-1.
 
     Returns
     -------
@@ -537,11 +686,13 @@ def distribution(
             color=ACCENT,
             linewidth=2,
             linestyle="--",
-            label=ref_label if ref_label else label("reference", lang),
+            label=label(ref_label, lang) if ref_label else label("reference", lang),
         )
         ax.legend(frameon=False)
     ax.yaxis.set_major_locator(MaxNLocator(integer=True))
-    return _finish(fig, ax, title, xlabel, label(ylabel or "frequency", lang))
+    if _is_percent(percent, xlabel, data):
+        _percent_axis(ax.xaxis)
+    return _finish(fig, ax, title, xlabel, label(ylabel or "frequency", lang), lang)
 
 
 def grouped_bars(
@@ -556,7 +707,8 @@ def grouped_bars(
     xlabel: str,
     ylabel: str,
     lang: str = "en",
-    percent: bool = False,
+    percent: bool | None = None,
+    interval: str | None = None,
 ) -> Figure:
     """Vertical bars, grouped by ``hue`` within each ``x``, with interval whiskers.
 
@@ -570,8 +722,12 @@ def grouped_bars(
         Second category: bars side by side within each x, one colour each, with a legend.
     low, high : str, optional
         Interval bounds (same unit as ``y``), drawn as whiskers.
-    percent : bool
-        Format the value axis as a percentage of 1 (for proportions).
+    percent : bool, optional
+        Format the value axis as a percentage of 1 (for proportions). Default: when ``ylabel``
+        contains "%" and all values and bounds lie in 0-1.
+    interval : str, optional
+        What the whiskers are, shown in the legend below; default taken from a parenthesis of
+        ``ylabel`` that names the interval (see :func:`ranked_bars`).
 
     Returns
     -------
@@ -580,6 +736,11 @@ def grouped_bars(
     """
     _check_lang(lang)
     _need(df, [x, y, hue, low, high], "grouped_bars")
+    whiskers = low is not None and high is not None
+    ylabel, note = _split_interval(ylabel) if whiskers else (ylabel, None)
+    note = interval or note
+    bounds = [_floats(df[c]) for c in (low, high) if c is not None]
+    percent = _is_percent(percent, ylabel, _floats(df[y]), *bounds)
     xs = _levels(df[x])
     hues = _levels(df[hue]) if hue is not None else [None]
     width = 0.8 / len(hues)
@@ -613,13 +774,14 @@ def grouped_bars(
     if percent:
         _percent_axis(ax.yaxis)
     ax.grid(axis="x", visible=False)
-    _finish(fig, ax, title, xlabel, ylabel)
-    if hue is not None:
-        _legend_below(fig, ax, title=label(hue, lang))
+    _finish(fig, ax, title, xlabel, ylabel, lang)
+    _legend_with_interval(fig, ax, None if hue is None else label(hue, lang), note)
     return fig
 
 
-def presence_bars(df: pd.DataFrame, *, title: str, lang: str = "en") -> Figure:
+def presence_bars(
+    df: pd.DataFrame, *, title: str, lang: str = "en", interval: str | None = None
+) -> Figure:
     """Share of municipalities present per platform, by measure, with Wilson whiskers.
 
     Parameters
@@ -627,6 +789,8 @@ def presence_bars(df: pd.DataFrame, *, title: str, lang: str = "en") -> Figure:
     df : DataFrame
         Columns ``platform``, ``measure`` (``has_account``, ``has_corporate``, ``active``),
         ``share``, ``ci_low``, ``ci_high`` (proportions 0-1).
+    interval : str, optional
+        What the whiskers are ("95% Wilson interval"), added to the legend.
 
     Returns
     -------
@@ -646,6 +810,7 @@ def presence_bars(df: pd.DataFrame, *, title: str, lang: str = "en") -> Figure:
         ylabel=label("share_municipalities", lang),
         lang=lang,
         percent=True,
+        interval=interval,
     )
     fig.axes[0].set_ylim(0, 1.05)
     return fig
@@ -663,7 +828,8 @@ def line_trend(
     xlabel: str,
     ylabel: str,
     lang: str = "en",
-    percent: bool = False,
+    percent: bool | None = None,
+    interval: str | None = None,
 ) -> Figure:
     """Lines over years (one per ``hue``) with markers and interval bands.
 
@@ -673,22 +839,31 @@ def line_trend(
         One row per (x, hue); ``x`` is usually the study year.
     low, high : str, optional
         Interval bounds drawn as a shaded band (and whiskers, so a single year still shows it).
-    percent : bool
-        Format the value axis as a percentage of 1 (for proportions).
+    percent : bool, optional
+        Format the value axis as a percentage of 1 (for proportions). Default: when ``ylabel``
+        contains "%" and all values and bounds lie in 0-1.
+    interval : str, optional
+        What the bands are, shown in the legend; default from ``ylabel`` (see :func:`ranked_bars`).
 
     Returns
     -------
     Figure
-        One line per hue level; integer year ticks.
+        One line per hue level (colours without yellow); integer year ticks; the value axis
+        starts at 0 when no value is negative, so a small change is not blown up.
     """
     _check_lang(lang)
     _need(df, [x, y, hue, low, high], "line_trend")
+    whiskers = low is not None and high is not None
+    ylabel, note = _split_interval(ylabel) if whiskers else (ylabel, None)
+    note = interval or note
+    bounds = [_floats(df[c]) for c in (low, high) if c is not None]
+    percent = _is_percent(percent, ylabel, _floats(df[y]), *bounds)
     hues = _levels(df[hue]) if hue is not None else [None]
     fig, ax = plt.subplots(figsize=(8, 4.5))
     for j, h in enumerate(hues):
         part = (df if h is None else df[df[hue] == h]).sort_values(x, kind="mergesort")
         xv, yv = _floats(part[x]), _floats(part[y])
-        colour = PALETTE[j % len(PALETTE)]
+        colour = LINE_PALETTE[j % len(LINE_PALETTE)]
         ax.plot(
             xv,
             yv,
@@ -709,13 +884,33 @@ def line_trend(
                 elinewidth=1,
                 capsize=3,
             )
-    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+    _year_axis(ax, _floats(df[x]))
+    values = np.concatenate([_floats(df[y]), *bounds])
+    if values.size and np.nanmin(values, initial=0.0) >= 0:
+        ax.set_ylim(bottom=0)
     if percent:
         _percent_axis(ax.yaxis)
-    _finish(fig, ax, title, xlabel, ylabel)
-    if hue is not None:
-        _legend_below(fig, ax, title=label(hue, lang))
+    _finish(fig, ax, title, xlabel, ylabel, lang)
+    _legend_with_interval(fig, ax, None if hue is None else label(hue, lang), note)
     return fig
+
+
+def _year_axis(ax: plt.Axes, xs: np.ndarray) -> None:
+    """Ticks at the years present (up to 12, else integer ticks), with room around one year."""
+    years = np.unique(xs[np.isfinite(xs)])
+    if not years.size:
+        return
+    if years.size <= 12:
+        ax.set_xticks(years, [f"{y:g}" for y in years])
+    else:
+        ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+    pad = max(0.5, 0.08 * float(years[-1] - years[0]))
+    ax.set_xlim(float(years[0]) - pad, float(years[-1]) + pad)
+
+
+def _capital(text: str) -> str:
+    """``text`` with its first letter in upper case (answer labels of the codebook are lower case)."""
+    return text[:1].upper() + text[1:]
 
 
 def _wrap(text: str, width: int) -> str:
@@ -729,3 +924,95 @@ def _levels(series: pd.Series) -> list:
         present = set(series.dropna())
         return [c for c in series.cat.categories if c in present]
     return list(pd.unique(series.dropna()))
+
+
+def small_multiples(
+    df: pd.DataFrame,
+    *,
+    x: str,
+    y: str,
+    facet: str,
+    title: str,
+    xlabel: str,
+    ylabel: str,
+    low: str | None = None,
+    high: str | None = None,
+    lang: str = "en",
+    percent: bool | None = None,
+    ncols: int | None = None,
+) -> Figure:
+    """One small line panel per ``facet`` level (e.g. one per measure over the years).
+
+    Lines that would hide one another on one axis, or need a legend of many colours, each get a
+    panel of their own, titled with the level's label: no legend, one colour.
+
+    Parameters
+    ----------
+    df : DataFrame
+        One row per (facet, x); ``x`` is usually the study year.
+    x, y, facet : str
+        Columns with the x values, the values and the panel a row belongs to.
+    title : str
+        The finding, above all panels.
+    xlabel, ylabel : str
+        Shared axis labels, with units.
+    low, high : str, optional
+        Interval bounds, drawn as a band in each panel.
+    percent : bool, optional
+        Values are proportions (0-1) shown as percentages; the panels then share a 0-100% axis.
+        Default: when ``ylabel`` contains "%" and all values lie in 0-1. Otherwise each panel has
+        its own value axis, starting at 0 when no value is negative.
+    ncols : int, optional
+        Panels per row; default up to 4 (2 for four panels).
+
+    Returns
+    -------
+    Figure
+        One axes per facet level (order of first appearance or categorical order); the first
+        and last value of each panel are written beside their points.
+    """
+    _check_lang(lang)
+    _need(df, [x, y, facet, low, high], "small_multiples")
+    bounds = [_floats(df[c]) for c in (low, high) if c is not None]
+    percent = _is_percent(percent, ylabel, _floats(df[y]), *bounds)
+    levels = _levels(df[facet])
+    k = max(1, len(levels))
+    ncols = int(ncols) if ncols else (2 if k == 4 else min(k, 4))
+    nrows = -(-k // ncols)
+    fig, axes = plt.subplots(
+        nrows, ncols, figsize=(max(6.0, min(11.0, 2.7 * ncols + 0.8)), 2.3 * nrows + 1.1),
+        sharex=True, sharey=percent, squeeze=False,
+    )
+    flat = list(axes.ravel())
+    for ax, level in zip(flat, levels, strict=False):
+        part = df[df[facet] == level].sort_values(x, kind="mergesort")
+        xv, yv = _floats(part[x]), _floats(part[y])
+        ax.plot(xv, yv, marker="o", color=BASE, linewidth=2)
+        if low is not None and high is not None:
+            ax.fill_between(xv, _floats(part[low]), _floats(part[high]), color=BASE, alpha=0.18,
+                            linewidth=0)
+        finite = np.flatnonzero(np.isfinite(yv))
+        for i in sorted({int(finite[0]), int(finite[-1])} if finite.size else set()):
+            ax.annotate(_value_text(yv[i], percent), (xv[i], yv[i]), textcoords="offset points",
+                        xytext=(0, 6), ha="center", fontsize=8, color="#333333")
+        ax.set_title(_wrap(label(level, lang), 34), loc="left", fontsize=9)
+        _year_axis(ax, _floats(df[x]))
+        if percent:
+            ax.set_ylim(0, 1.1)
+            _percent_axis(ax.yaxis)
+        elif yv.size and np.nanmin(yv, initial=0.0) >= 0:
+            ax.set_ylim(bottom=0, top=max(1.0, float(np.nanmax(yv, initial=0.0))) * 1.2)
+    for ax in flat[len(levels):]:
+        ax.remove()
+    fig.suptitle(title, x=0.01, ha="left", fontsize=12, fontweight="bold")
+    fig.supxlabel(xlabel, fontsize=10)
+    fig.supylabel(ylabel, fontsize=10)
+    fig.tight_layout()
+    return fig
+
+
+def _value_text(value: float, percent: bool) -> str:
+    """A value for a point label: ``85%`` for proportions, else up to one decimal (``22.5``)."""
+    if percent:
+        return f"{value:.0%}"
+    return f"{value:.0f}" if float(value).is_integer() else f"{value:.1f}"
