@@ -406,8 +406,8 @@ def test_real_failure_keeps_papermill_notebook_and_old_outputs(project, capsys):
 # --- raw data wins: the first line of a year, and the key follows the resolution --------------------
 def test_first_line_says_raw_or_demo_and_new_raw_files_rerun(project, capsys):
     # the pre-flight imports raw files with the real register and window
-    shutil.copytree(Path(__file__).resolve().parents[1] / "data" / "reference", project.root / "data" / "reference",
-                    dirs_exist_ok=True)
+    real_reference = Path(__file__).resolve().parents[1] / "data" / "reference"
+    shutil.copytree(real_reference, project.root / "data" / "reference", dirs_exist_ok=True)
     fake = FakeExecutor()
     assert runner.run([2014], params=["source=auto"], project=project, execute=fake,
                       hooks=Hooks()) == 0
