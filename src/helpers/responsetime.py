@@ -16,8 +16,16 @@ time is computed with a cumulative business-seconds function evaluated on arrays
 vectorised and correct across daylight-saving changes (each day's 08:30 and 17:00 are localised
 separately).
 
+Quantiles. Kaplan-Meier quantiles (the median) follow R ``survival``'s convention (Therneau's
+``quantile.survfit``): the first time the curve of 1 - S reaches p; where the curve is flat at exactly
+1 - p (within :data:`QUANTILE_TOL`, for float error such as S = 0.4999...), the midpoint of that flat
+stretch, i.e. halfway between the time it reaches 1 - p and the next event time (or the group's last
+observation time when the flat stretch runs to the end of follow-up). statsmodels' ``quantile`` takes
+the end of such a stretch, lifelines its start; see ``docs/methods.md``.
+
 Everything per municipality is vectorised (sorting, ``np.bincount``, ``np.add.reduceat`` and
-cython groupby reductions); :func:`km_by_group` agrees with statsmodels' ``SurvfuncRight`` (tested).
+cython groupby reductions); the curves of :func:`km_by_group` agree with statsmodels'
+``SurvfuncRight`` (tested).
 """
 
 from __future__ import annotations
@@ -33,7 +41,7 @@ from scipy.stats import norm
 from statsmodels.duration.survfunc import SurvfuncRight, survdiff
 
 from helpers.errors import DataError
-from helpers.stats import wilson_ci
+from helpers.stats import chi2_p, ratio_ci, wilson_ci, z_p
 
 TZ = "Europe/Amsterdam"
 #: Business day in local time: 08:30 to 17:00 (8.5 hours).
@@ -48,8 +56,13 @@ BAND_LABELS = ("<1h", "1-2h", "2-4h", "4-8h", "8-24h", "1-2d", "2-7d", ">7d/unan
 #: ``weekend_raises_mean`` is true when the mean over all answered questions exceeds the weekday-only
 #: mean by at least this fraction (10%).
 WEEKEND_MARGIN = 0.10
-#: Survival values within this distance below 1 - p count as equal to it when finding quantiles.
-QUANTILE_TOL = 1e-10
+#: Survival values within this (absolute) distance of 1 - p count as equal to it when finding
+#: quantiles: R ``survival``'s default tolerance ``sqrt(.Machine$double.eps)``.
+QUANTILE_TOL = float(np.sqrt(np.finfo(float).eps))
+#: Words for the quantile convention, used in table column descriptions and the method text.
+QUANTILE_CONVENTION = (
+    "Kaplan-Meier median, R survival convention: midpoint of a flat stretch at exactly 0.5"
+)
 
 
 # --------------------------------------------------------------------------------------------------
@@ -310,8 +323,9 @@ def km_by_group(group: Any, time: Any, event: Any) -> pd.DataFrame:
     DataFrame
         One row per group and distinct *event* time, sorted: ``group``, ``time``, ``n_risk`` (at risk
         just before), ``events``, ``surv`` (KM survival: share still unanswered), ``se`` (Greenwood
-        standard error of ``surv``, NaN where the risk set is exhausted) and ``n_total`` (the group's
-        size). Groups without any event have no rows.
+        standard error of ``surv``, NaN where the risk set is exhausted), ``n_total`` (the group's
+        size) and ``last_time`` (the group's last observation time, event or censored). Groups
+        without any event have no rows.
     """
     codes, labels = pd.factorize(pd.Series(group), sort=True)
     t = np.asarray(time, dtype=float)
@@ -323,7 +337,8 @@ def km_by_group(group: Any, time: Any, event: Any) -> pd.DataFrame:
     g, t, e = codes[order], t[order], e[order].astype(np.int64)
     n = len(g)
     if n == 0:
-        return pd.DataFrame(columns=["group", "time", "n_risk", "events", "surv", "se", "n_total"])
+        return pd.DataFrame(columns=["group", "time", "n_risk", "events", "surv", "se", "n_total",
+                                     "last_time"])
     new = np.ones(n, dtype=bool)
     new[1:] = (g[1:] != g[:-1]) | (t[1:] != t[:-1])
     idx = np.flatnonzero(new)
@@ -331,6 +346,8 @@ def km_by_group(group: Any, time: Any, event: Any) -> pd.DataFrame:
     size = np.bincount(g, minlength=len(labels))
     gstart = np.concatenate([[0], np.cumsum(size)[:-1]])
     gi = g[idx]
+    gend = gstart + size - 1
+    last_time = t[np.clip(gend, 0, n - 1)]
     n_risk = size[gi] - (idx - gstart[gi])
     keep = d > 0
     gi, ti, d, n_risk = gi[keep], t[idx][keep], d[keep], n_risk[keep]
@@ -355,6 +372,7 @@ def km_by_group(group: Any, time: Any, event: Any) -> pd.DataFrame:
             "surv": surv,
             "se": se,
             "n_total": size[gi],
+            "last_time": last_time[gi],
         }
     )
 
@@ -362,10 +380,21 @@ def km_by_group(group: Any, time: Any, event: Any) -> pd.DataFrame:
 def km_quantiles(curves: pd.DataFrame, p: float = 0.5, alpha: float = 0.05) -> pd.DataFrame:
     """KM quantile (default the median) per group with the Brookmeyer-Crowley interval.
 
-    Matches ``SurvfuncRight.quantile(p)`` (first event time where survival < 1 - p, up to a
-    floating-point tolerance of :data:`QUANTILE_TOL`) and
-    ``SurvfuncRight.quantile_ci(p, alpha)`` with its default complementary log-log transform
-    (limits are observed event times; an open upper limit is ``inf``).
+    The point estimate follows R ``survival`` (``quantile.survfit``): the first event time where
+    S <= 1 - p; where S equals 1 - p within :data:`QUANTILE_TOL` (a flat stretch at exactly 1 - p),
+    the midpoint between that time and the next event time, or the group's ``last_time`` when no
+    event follows. The interval equals ``SurvfuncRight.quantile_ci(p, alpha)`` with its default
+    complementary log-log transform (limits are observed event times; an open upper limit is
+    ``inf``).
+
+    Parameters
+    ----------
+    curves : DataFrame
+        From :func:`km_by_group` (needs ``last_time`` for flat stretches that run to the end).
+    p : float
+        The quantile of the event-time distribution (0.5: median).
+    alpha : float
+        1 - confidence level.
 
     Returns
     -------
@@ -374,10 +403,23 @@ def km_quantiles(curves: pd.DataFrame, p: float = 0.5, alpha: float = 0.05) -> p
     """
     c = curves.reset_index(drop=True)
     grp = c["group"]
-    # strict inequality as in SAS and statsmodels; the small tolerance keeps an exact 0.5 (e.g. 7 of
-    # 14 still waiting) from counting as below 0.5 through floating-point error in the product
-    est = c.loc[c["surv"] < 1 - p - QUANTILE_TOL].groupby(grp, sort=True)["time"].min()
-    s = c["surv"].to_numpy()
+    target = 1 - p
+    s = c["surv"].to_numpy(float)
+    times = c["time"].to_numpy(float)
+    pos = np.arange(len(c))
+    reached = s <= target + QUANTILE_TOL
+    first_pos = pd.Series(pos[reached], index=grp[reached].to_numpy()).groupby(level=0).min()
+    fp = first_pos.to_numpy()
+    est_vals = times[fp] if len(fp) else np.array([], float)
+    if len(fp):
+        flat = np.abs(s[fp] - target) < QUANTILE_TOL
+        nxt = np.minimum(fp + 1, len(c) - 1)
+        same_group = (fp + 1 < len(c)) & (grp.to_numpy()[nxt] == grp.to_numpy()[fp])
+        # without last_time, a flat stretch to the end ends at the last event time
+        end = c["last_time"].to_numpy(float)[fp] if "last_time" in c.columns else times[fp]
+        upper = np.where(same_group, times[nxt], end)
+        est_vals = np.where(flat, (times[fp] + upper) / 2, times[fp])
+    est = pd.Series(est_vals, index=first_pos.index)
     se = c["se"].to_numpy()
     with np.errstate(divide="ignore", invalid="ignore"):
         g = np.log(-np.log(s))
@@ -385,12 +427,10 @@ def km_quantiles(curves: pd.DataFrame, p: float = 0.5, alpha: float = 0.05) -> p
         r = (g - np.log(-np.log(1 - p))) / (gprime * se)
     z = norm.ppf(1 - alpha / 2)
     ok = np.abs(r) <= z
-    pos = np.arange(len(c))
     okpos = pd.Series(pos[ok], index=grp[ok].to_numpy())
     first = okpos.groupby(level=0).min()
     last = okpos.groupby(level=0).max()
     group_last = pd.Series(pos, index=grp.to_numpy()).groupby(level=0).max()
-    times = c["time"].to_numpy()
     low = pd.Series(times[first.to_numpy()], index=first.index)
     nxt = last.to_numpy() + 1
     open_end = last.to_numpy() == group_last.reindex(last.index).to_numpy()
@@ -402,6 +442,25 @@ def km_quantiles(curves: pd.DataFrame, p: float = 0.5, alpha: float = 0.05) -> p
         {"median": est.reindex(groups), "ci_low": low.reindex(groups),
          "ci_high": high.reindex(groups)}
     )
+
+
+def km_median(time: Any, event: Any, p: float = 0.5, alpha: float = 0.05) -> dict[str, float]:
+    """The ``p`` quantile of one Kaplan-Meier curve with its interval (see :func:`km_quantiles`).
+
+    Returns
+    -------
+    dict
+        ``median``, ``ci_low``, ``ci_high`` (hours; NaN when there is no event or the quantile is
+        not reached; ``ci_high`` is ``inf`` when the interval is open).
+    """
+    t = np.asarray(time, dtype=float)
+    e = np.asarray(event, dtype=bool)
+    nan = {"median": np.nan, "ci_low": np.nan, "ci_high": np.nan}
+    if not e.any():
+        return nan
+    q = km_quantiles(km_by_group(np.zeros(len(t), dtype=int), t, e), p, alpha)
+    row = q.iloc[0]
+    return {k: float(row[k]) for k in ("median", "ci_low", "ci_high")}
 
 
 def km_at(curves: pd.DataFrame, hours: float) -> pd.Series:
@@ -442,9 +501,11 @@ def summary(q: pd.DataFrame, *, hours: str = "clock_hours", alpha: float = 0.05)
     -------
     dict
         ``n_questions``, ``n_answered``, ``answer_rate`` (+ ``answer_rate_low``/``_high``, Wilson),
-        ``km_median_hours`` with ``km_median_low``/``_high`` (statsmodels ``quantile``/``quantile_ci``),
+        ``km_median_hours`` with ``km_median_low``/``_high`` (R ``survival``'s median convention,
+        see :func:`km_quantiles`; interval as statsmodels ``quantile_ci``),
         ``km_within_1h``/``2h``/``24h`` (KM share answered within, censoring-aware),
         ``answered_within_1h``/``2h``/``24h`` (shares among answered questions),
+        ``all_within_1h``/``2h``/``24h`` (answered within, as shares of all questions),
         ``mean_hours`` (mean over answered), ``weekday_mean_hours`` (answered questions asked
         Monday-Friday), ``weekend_mean_hours``, ``weekend_raises_mean`` (mean >= (1 + 10%) x weekday
         mean), ``logrank_chi2`` and ``logrank_p`` (weekday vs weekend questions, ``survdiff``),
@@ -459,10 +520,9 @@ def summary(q: pd.DataFrame, *, hours: str = "clock_hours", alpha: float = 0.05)
     out.update(answer_rate=k / n if n else np.nan, answer_rate_low=float(lo), answer_rate_high=float(hi))
     if n and k:
         sf = SurvfuncRight(t, e.astype(float))
-        out["km_median_hours"] = float(sf.quantile(0.5))
-        with np.errstate(all="ignore"):
-            ci = sf.quantile_ci(0.5, alpha=alpha)
-        out["km_median_low"], out["km_median_high"] = float(ci[0]), float(ci[1])
+        med = km_median(t, e, 0.5, alpha)
+        out["km_median_hours"] = med["median"]
+        out["km_median_low"], out["km_median_high"] = med["ci_low"], med["ci_high"]
         for h in (1, 2, 24):
             done = sf.surv_times <= h
             out[f"km_within_{h}h"] = float(1 - (sf.surv_prob[done][-1] if done.any() else 1.0))
@@ -472,6 +532,7 @@ def summary(q: pd.DataFrame, *, hours: str = "clock_hours", alpha: float = 0.05)
     ta = t[e]
     for h in (1, 2, 24):
         out[f"answered_within_{h}h"] = float(np.mean(ta <= h)) if k else np.nan
+        out[f"all_within_{h}h"] = float(np.sum(ta <= h) / n) if n else np.nan
     out["mean_hours"] = float(ta.mean()) if k else np.nan
     out["weekday_mean_hours"] = float(t[e & ~wk].mean()) if (e & ~wk).any() else np.nan
     out["weekend_mean_hours"] = float(t[e & wk].mean()) if (e & wk).any() else np.nan
@@ -485,8 +546,11 @@ def summary(q: pd.DataFrame, *, hours: str = "clock_hours", alpha: float = 0.05)
 def logrank(q: pd.DataFrame, *, hours: str = "clock_hours") -> dict[str, float]:
     """Log-rank test of questions asked on weekdays against weekend questions.
 
-    Returns ``logrank_chi2`` (1 df), ``logrank_p``, and as effect sizes the KM medians of both groups
-    (``weekday_km_median_hours``, ``weekend_km_median_hours``) and ``weekend_median_ratio``.
+    Returns ``logrank_chi2`` (1 df), ``logrank_p`` (from ``chi2.sf``: statsmodels' ``survdiff``
+    returns ``1 - chi2.cdf``, which underflows to 0), and as effect sizes the KM medians of both
+    groups (``weekday_km_median_hours``, ``weekend_km_median_hours``, R ``survival`` convention) and
+    ``weekend_median_ratio``. The log-rank test treats questions as independent; questions cluster
+    within municipalities, which the Cox model of :func:`cox_model` accounts for.
     """
     wk = q["weekend"].to_numpy(bool)
     t = q[hours].to_numpy(float)
@@ -495,11 +559,11 @@ def logrank(q: pd.DataFrame, *, hours: str = "clock_hours") -> dict[str, float]:
            "weekend_km_median_hours": np.nan, "weekend_median_ratio": np.nan}
     if wk.all() or (~wk).all() or e.sum() == 0:
         return out
-    chi2, p = survdiff(t, e, wk.astype(int))
-    out["logrank_chi2"], out["logrank_p"] = float(chi2), float(p)
+    chi2, _ = survdiff(t, e, wk.astype(int))
+    out["logrank_chi2"], out["logrank_p"] = float(chi2), chi2_p(float(chi2), 1)
     for name, mask in (("weekday", ~wk), ("weekend", wk)):
         if e[mask].sum():
-            out[f"{name}_km_median_hours"] = float(SurvfuncRight(t[mask], e[mask]).quantile(0.5))
+            out[f"{name}_km_median_hours"] = km_median(t[mask], e[mask])["median"]
     out["weekend_median_ratio"] = out["weekend_km_median_hours"] / out["weekday_km_median_hours"]
     return out
 
@@ -610,37 +674,186 @@ def rank_changes(this_year: pd.DataFrame, last_year: pd.DataFrame) -> pd.DataFra
     return out.sort_values("rank_now")
 
 
-def cox_size(q: pd.DataFrame, municipalities: pd.DataFrame, *, hours: str = "clock_hours"
-             ) -> pd.DataFrame:
-    """Cox proportional-hazards model (statsmodels ``PHReg``) of the reply hazard on log10 population
-    and weekend; clustered standard errors are not available in PHReg, so questions are treated as
-    independent (a caveat: they cluster within municipalities).
+def within_shares(q: pd.DataFrame, *, hours: str = "clock_hours", alpha: float = 0.05,
+                  cutoffs: Sequence[float] = (1.0, 2.0, 24.0)) -> pd.DataFrame:
+    """Shares of questions answered within N hours, on both bases, with clustered intervals.
 
-    Returns a table: ``term``, ``hazard_ratio``, ``ci_low``, ``ci_high``, ``p``, ``note`` (why
-    the model could not be estimated, else empty).
+    Questions nest in municipalities, so the interval of each pooled share is the ratio-estimator
+    (linearisation) interval with municipalities as clusters (:func:`helpers.stats.ratio_ci`). The
+    naive Wilson interval, which treats questions as independent, is kept beside it for comparison.
+
+    Returns
+    -------
+    DataFrame, one row per cutoff and base: ``hours`` (the cutoff N), ``base`` (``"answered"``:
+    among answered questions; ``"all"``: of all questions, an unanswered one counting as not
+    answered within N), ``count``, ``n``, ``share``, ``ci_low``, ``ci_high`` (cluster),
+    ``wilson_low``, ``wilson_high`` (naive), ``design_effect``, ``clusters``.
+    """
+    codes, labels = pd.factorize(q["gm_code"], sort=True)
+    m = len(labels)
+    t = q[hours].to_numpy(float)
+    e = q["answered"].to_numpy(bool)
+    n_all = np.bincount(codes, minlength=m)
+    n_ans = np.bincount(codes, weights=e.astype(float), minlength=m)
+    rows = []
+    for h in cutoffs:
+        k = np.bincount(codes, weights=(e & (t <= h)).astype(float), minlength=m)
+        for base, n in (("answered", n_ans), ("all", n_all)):
+            r = ratio_ci(k, n, alpha)
+            lo, hi = wilson_ci(int(k.sum()), int(n.sum()), alpha)
+            rows.append({"hours": float(h), "base": base, "count": int(k.sum()), "n": int(n.sum()),
+                         "share": r["share"], "ci_low": r["ci_low"], "ci_high": r["ci_high"],
+                         "wilson_low": float(lo), "wilson_high": float(hi),
+                         "design_effect": r["design_effect"], "clusters": r["clusters"]})
+    return pd.DataFrame(rows)
+
+
+def _cox_data(q: pd.DataFrame, municipalities: pd.DataFrame) -> pd.DataFrame:
+    pop = municipalities.set_index("gm_code")["population"].astype("Float64")
+    d = q.assign(log10_pop=q["gm_code"].map(pop).astype(float).pipe(np.log10))
+    return d.dropna(subset=["log10_pop"]).reset_index(drop=True)
+
+
+COX_TERMS = ("log10_population", "weekend")
+
+
+def cox_size(q: pd.DataFrame, municipalities: pd.DataFrame, *, hours: str = "clock_hours",
+             alpha: float = 0.05) -> pd.DataFrame:
+    """Cox proportional-hazards model (statsmodels ``PHReg``, Efron ties) of the reply hazard on
+    log10 population and weekend, with standard errors clustered by municipality.
+
+    Questions cluster within municipalities, so the model is fitted with ``groups=gm_code``
+    (statsmodels' robust sandwich covariance, Lin & Wei 1989). The hazard ratio of a term is
+    averaged over follow-up when proportional hazards fail: see :func:`ph_test` and
+    :func:`cox_time_split`.
+
+    Returns
+    -------
+    DataFrame: ``term``, ``hazard_ratio`` (> 1 = faster reply), ``ci_low``, ``ci_high``, ``p``
+    (cluster-robust), ``period`` (``"whole follow-up"``), ``note`` (why the model could not be
+    estimated, else empty).
     """
     from statsmodels.duration.hazard_regression import PHReg
 
-    pop = municipalities.set_index("gm_code")["population"].astype("Float64")
-    d = q.assign(log10_pop=q["gm_code"].map(pop).astype(float).pipe(np.log10))
-    d = d.dropna(subset=["log10_pop"])
+    d = _cox_data(q, municipalities)
     exog = np.column_stack([d["log10_pop"].to_numpy(), d["weekend"].to_numpy(float)])
-    terms = ["log10_population", "weekend"]
+    terms = list(COX_TERMS)
     try:
         res = PHReg(d[hours].to_numpy(float), exog, status=d["answered"].to_numpy(float),
-                    ties="efron").fit()
-        ci = np.asarray(res.conf_int())
+                    ties="efron").fit(groups=d["gm_code"].to_numpy())
+        ci = np.asarray(res.conf_int(alpha=alpha))
     except (ValueError, np.linalg.LinAlgError) as exc:  # too few questions, no variation
         nan = np.full(2, np.nan)
         return pd.DataFrame({"term": terms, "hazard_ratio": nan, "ci_low": nan, "ci_high": nan,
-                             "p": nan, "note": f"not estimable: {exc}"})
+                             "p": nan, "period": "whole follow-up",
+                             "note": f"not estimable: {exc}"})
     return pd.DataFrame(
         {
             "term": terms,
             "hazard_ratio": np.exp(res.params),
             "ci_low": np.exp(ci[:, 0]),
             "ci_high": np.exp(ci[:, 1]),
-            "p": res.pvalues,
+            "p": [z_p(z) for z in res.params / res.bse],
+            "period": "whole follow-up",
             "note": "",
         }
     )
+
+
+def ph_test(q: pd.DataFrame, municipalities: pd.DataFrame, *, hours: str = "clock_hours",
+            alpha: float = 0.05) -> pd.DataFrame:
+    """Check of the proportional-hazards assumption of :func:`cox_size`, per term.
+
+    Schoenfeld residuals of the fitted model (statsmodels ``schoenfeld_residuals``) are correlated
+    with the rank of the event time (Grambsch & Therneau 1994 with g(t) = rank(t), in its
+    correlation form, as R's ``cox.zph(transform="rank")`` of survival 2.x): ``rho`` is Pearson's r
+    over the answered questions, ``chi2 = (d - 2) r^2 / (1 - r^2)`` with 1 df for ``d`` events,
+    ``p`` from ``chi2.sf``. A trend of the residuals with time means the hazard ratio changes over
+    follow-up (``holds`` is False when ``p < alpha``).
+
+    Returns
+    -------
+    DataFrame: ``term``, ``rho``, ``chi2``, ``p``, ``n_events``, ``holds``.
+    """
+    from scipy.stats import rankdata
+    from statsmodels.duration.hazard_regression import PHReg
+
+    d = _cox_data(q, municipalities)
+    exog = np.column_stack([d["log10_pop"].to_numpy(), d["weekend"].to_numpy(float)])
+    t = d[hours].to_numpy(float)
+    status = d["answered"].to_numpy(float)
+    rows = []
+    try:
+        res = PHReg(t, exog, status=status, ties="efron").fit()
+        resid = np.asarray(res.schoenfeld_residuals)
+    except (ValueError, np.linalg.LinAlgError):
+        resid = np.full((len(d), 2), np.nan)
+    for j, term in enumerate(COX_TERMS):
+        ok = (status == 1) & np.isfinite(resid[:, j])
+        n_ev = int(ok.sum())
+        r = np.nan
+        if n_ev > 2 and np.std(resid[ok, j]) > 0:
+            r = float(np.corrcoef(resid[ok, j], rankdata(t[ok]))[0, 1])
+        stat = (n_ev - 2) * r**2 / (1 - r**2) if np.isfinite(r) and abs(r) < 1 else np.nan
+        p = chi2_p(stat, 1) if np.isfinite(stat) else np.nan
+        rows.append({"term": term, "rho": r, "chi2": stat, "p": p, "n_events": n_ev,
+                     "holds": bool(not (p < alpha)) if np.isfinite(p) else True})
+    return pd.DataFrame(rows)
+
+
+def cox_time_split(q: pd.DataFrame, municipalities: pd.DataFrame, *, split_at: float = 24.0,
+                   split_terms: Sequence[str] = ("weekend",), hours: str = "clock_hours",
+                   alpha: float = 0.05) -> pd.DataFrame:
+    """Cox model with a hazard ratio per follow-up period for terms whose hazards are not
+    proportional (episode splitting at ``split_at`` hours; clustered by municipality).
+
+    Each question contributes an episode (0, min(t, c)] and, when still waiting at c, an episode
+    (c, t] with delayed entry (``PHReg(entry=...)``). A split term gets one coefficient per period:
+    ``"<term>"`` with ``period`` ``"first <c> h"`` is the hazard ratio of a reply among questions
+    still waiting, during the first c hours; ``"after <c> h"`` the same after c hours. Other terms
+    keep one hazard ratio over the whole follow-up.
+
+    Returns
+    -------
+    DataFrame: ``term``, ``hazard_ratio``, ``ci_low``, ``ci_high``, ``p``, ``period``, ``note``.
+    """
+    from statsmodels.duration.hazard_regression import PHReg
+
+    d = _cox_data(q, municipalities)
+    c = float(split_at)
+    t = d[hours].to_numpy(float)
+    ev = d["answered"].to_numpy(bool)
+    late = t > c
+    cols = {"log10_population": d["log10_pop"].to_numpy(float),
+            "weekend": d["weekend"].to_numpy(float)}
+    # episode 1 for everyone, episode 2 for questions still waiting at c
+    n1, idx2 = len(d), np.flatnonzero(late)
+    entry = np.concatenate([np.zeros(n1), np.full(len(idx2), c)])
+    exit_ = np.concatenate([np.minimum(t, c), t[idx2]])
+    status = np.concatenate([(ev & ~late).astype(float), ev[idx2].astype(float)])
+    period2 = np.concatenate([np.zeros(n1, bool), np.ones(len(idx2), bool)])
+    rows_of = np.concatenate([np.arange(n1), idx2])
+    names, periods, columns = [], [], []
+    for term in COX_TERMS:
+        x = cols[term][rows_of]
+        if term in split_terms:
+            names += [term, term]
+            periods += [f"first {c:g} h", f"after {c:g} h"]
+            columns += [np.where(~period2, x, 0.0), np.where(period2, x, 0.0)]
+        else:
+            names.append(term)
+            periods.append("whole follow-up")
+            columns.append(x)
+    groups = d["gm_code"].to_numpy()[rows_of]
+    try:
+        res = PHReg(exit_, np.column_stack(columns), status=status, entry=entry,
+                    ties="efron").fit(groups=groups)
+        ci = np.asarray(res.conf_int(alpha=alpha))
+    except (ValueError, np.linalg.LinAlgError) as exc:
+        nan = np.full(len(names), np.nan)
+        return pd.DataFrame({"term": names, "hazard_ratio": nan, "ci_low": nan, "ci_high": nan,
+                             "p": nan, "period": periods, "note": f"not estimable: {exc}"})
+    return pd.DataFrame({"term": names, "hazard_ratio": np.exp(res.params),
+                         "ci_low": np.exp(ci[:, 0]), "ci_high": np.exp(ci[:, 1]),
+                         "p": [z_p(z) for z in res.params / res.bse], "period": periods,
+                         "note": ""})
