@@ -78,6 +78,16 @@ def _first_missing(stats: Mapping[str, Any], keys: Sequence[str]) -> str | None:
     return None
 
 
+def show(run: Any, text: str) -> Any:
+    """Record a notebook's finding (``finding_<notebook>``, unit ``finding``) so the report can carry
+    it, and return it as rendered Markdown for the notebook's output."""
+    from IPython.display import Markdown
+
+    run.record(f"finding_{run.notebook}", text, "finding",
+               note="computed from this run's statistics (helpers.findings)")
+    return Markdown(f"**Finding.** {text}")
+
+
 # --------------------------------------------------------------------------------------------------
 # 02 presence
 # --------------------------------------------------------------------------------------------------

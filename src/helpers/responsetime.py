@@ -65,6 +65,35 @@ QUANTILE_CONVENTION = (
 )
 
 
+#: Column descriptions of the ``response_summary`` table (statistic -> meaning and base).
+SUMMARY_DESCRIPTIONS = {
+    "n_questions": "citizen questions addressed to the municipality (the base of 'of all questions')",
+    "n_answered": "questions with a reply in the window (the base of 'among answered')",
+    "answer_rate": "answered / all questions (Wilson 95% interval in answer_rate_low/_high)",
+    "km_median_hours": QUANTILE_CONVENTION + "; unanswered questions censored at the window end",
+    "km_median_low": "Brookmeyer-Crowley 95% interval (statsmodels quantile_ci, log-log)",
+    "km_median_high": "Brookmeyer-Crowley 95% interval; inf = open",
+    "km_within_1h": "Kaplan-Meier share of all questions answered within 1 h",
+    "km_within_2h": "Kaplan-Meier share of all questions answered within 2 h",
+    "km_within_24h": "Kaplan-Meier share of all questions answered within 24 h",
+    "answered_within_1h": "share of answered questions answered within 1 h",
+    "answered_within_2h": "share of answered questions answered within 2 h",
+    "answered_within_24h": "share of answered questions answered within 24 h",
+    "all_within_1h": "answered within 1 h, as a share of all questions",
+    "all_within_2h": "answered within 2 h, as a share of all questions",
+    "all_within_24h": "answered within 24 h, as a share of all questions",
+    "mean_hours": "mean over answered questions (the published figure is a mean)",
+    "weekday_mean_hours": "mean over answered questions asked Monday-Friday",
+    "weekend_mean_hours": "mean over answered questions asked Saturday-Sunday",
+    "weekend_raises_mean": "mean >= 1.1 x weekday-only mean",
+    "logrank_chi2": "log-rank statistic, weekday vs weekend questions (1 df)",
+    "logrank_p": "p-value of the log-rank test from chi2.sf (never 0)",
+    "weekday_km_median_hours": QUANTILE_CONVENTION + ", weekday questions",
+    "weekend_km_median_hours": QUANTILE_CONVENTION + ", weekend questions",
+    "weekend_median_ratio": "weekend / weekday Kaplan-Meier median",
+}
+
+
 # --------------------------------------------------------------------------------------------------
 # window
 # --------------------------------------------------------------------------------------------------
