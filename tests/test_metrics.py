@@ -198,3 +198,36 @@ def test_monitoring_by_platform_pools_only_when_platforms_share_the_structure():
     assert pooled and "all platforms" in set(table["platform"])
     allrow = table[(table["platform"] == "all platforms") & (table["theme"] == "all")].iloc[0]
     assert allrow["n_addressed"] == 4 and allrow["n_indirect"] == 3
+
+
+def _dictionary_columns(section: str) -> list[str]:
+    import re
+    from pathlib import Path
+
+    readme = Path(__file__).resolve().parents[1] / "data" / "README.md"
+    cols, current = [], None
+    for line in readme.read_text(encoding="utf-8").splitlines():
+        if line.startswith("## "):
+            current = line[3:].strip()
+            continue
+        cell = re.match(r"^\| ([a-z_0-9]+) \|", line)
+        if current == section and cell and cell.group(1) != "column":
+            cols.append(cell.group(1))
+    return cols
+
+
+def test_dictionary_documents_the_interaction_table_and_both_definitions():
+    inter = metrics.interaction(hand_posts())
+    inter.insert(0, "name", "x")  # as 03_interaction saves it, with gm_code as the index
+    assert _dictionary_columns("interaction_by_municipality") == ["gm_code", *inter.columns]
+
+
+def test_dictionary_documents_the_response_table():
+    from helpers import responsetime as rt
+
+    q = pd.DataFrame({"gm_code": ["GM0001"] * 3, "clock_hours": [1.0, 2.0, 3.0],
+                      "business_hours": [1.0, 1.0, 2.0], "answered": [True, True, False],
+                      "weekend": False})
+    per = rt.by_municipality(q)
+    per.insert(0, "name", "x")
+    assert _dictionary_columns("response_by_municipality") == ["gm_code", *per.columns]
