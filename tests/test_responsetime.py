@@ -392,3 +392,39 @@ def test_ph_test_flags_a_crossing_hazard_and_time_split_separates_it():
     weekend = split[split["term"] == "weekend"]
     assert weekend.loc["first 24 h", "hazard_ratio"] < 0.01  # no weekend reply before 24 h
     assert weekend.loc["after 24 h", "hazard_ratio"] > 1
+
+
+@pytest.mark.parametrize("ties", ["efron", "breslow"])
+def test_cluster_cov_equals_statsmodels_robust_covariance(ties):
+    from statsmodels.duration.hazard_regression import PHReg
+
+    g, t, e = _random_sample(21, 250, 6)  # rounded times: many ties
+    rng = np.random.default_rng(22)
+    x = np.column_stack([rng.normal(size=250), rng.random(250) < 0.4])
+    model = PHReg(t, x, status=e.astype(float), ties=ties)
+    res = model.fit(groups=g)
+    ours = rt.cluster_cov(model, np.asarray(res.params), g)
+    np.testing.assert_allclose(ours, res.cov_params(), rtol=1e-8)
+    # with delayed entry (episode splitting), as in the time-split model
+    entry = np.where(t > 3, 3.0, 0.0)
+    model = PHReg(t, x, status=e.astype(float), entry=entry, ties=ties)
+    res = model.fit(groups=g)
+    np.testing.assert_allclose(rt.cluster_cov(model, np.asarray(res.params), g), res.cov_params(),
+                               rtol=1e-8)
+
+
+def test_cox_analysis_agrees_with_the_separate_functions():
+    rng = np.random.default_rng(4)
+    n = 300
+    wk = np.arange(n) % 2 == 1
+    t = np.where(wk, 24 + rng.exponential(3, n), rng.exponential(20, n))
+    g = np.arange(n) % 10
+    q = _q_frame(g, t, rng.random(n) < 0.9, wk)
+    munis = pd.DataFrame({"gm_code": [f"GM{x:04d}" for x in range(10)],
+                          "population": pd.array([10_000 * (x + 1) for x in range(10)], dtype="Int64")})
+    out = rt.cox_analysis(q, munis)
+    pd.testing.assert_frame_equal(out["cox"], rt.cox_size(q, munis))
+    pd.testing.assert_frame_equal(out["ph"], rt.ph_test(q, munis))
+    failing = out["ph"].loc[~out["ph"]["holds"], "term"].tolist()
+    assert "weekend" in failing
+    pd.testing.assert_frame_equal(out["split"], rt.cox_time_split(q, munis, split_terms=failing))

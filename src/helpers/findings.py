@@ -268,9 +268,10 @@ def response_time(year: int, clock: Mapping[str, Any], business: Mapping[str, An
         )
     if business and not missing(business.get("km_median_hours")):
         bh = float(business["km_median_hours"])
-        day = ("within the same working day (8.5 business hours)" if bh <= 8.5
-               else "later than one working day (8.5 business hours)")
-        parts.append(f"In business hours the median is {_hours(bh)}: half are answered {day}.")
+        day = ("within one working day's worth of business hours (8.5 h)" if bh <= 8.5
+               else "only after more than one working day's worth of business hours (8.5 h)")
+        parts.append(f"In business hours the median is {_hours(bh)}: half of all questions are "
+                     f"answered {day}.")
     if within and "answered" in within and "all" in within:
         a, b = within["answered"], within["all"]
         parts.append(
@@ -290,8 +291,11 @@ def response_time(year: int, clock: Mapping[str, Any], business: Mapping[str, An
             text += (f"; proportional hazards fail for weekend (Schoenfeld residuals against the rank "
                      f"of time, {format_p(ph_weekend['p'])}), so that average hides a change over time")
             if split:
-                pieces = [f"{float(r['hazard_ratio']):.2f} {period}" for period, r in split.items()
-                          if not missing(r.get("hazard_ratio"))]
+                pieces = [
+                    f"{float(r['hazard_ratio']):.2f} "
+                    f"{'in the ' + period if period.startswith('first') else period}"
+                    for period, r in split.items() if not missing(r.get("hazard_ratio"))
+                ]
                 if pieces:
                     text += (": the hazard ratio of a reply to a weekend question still waiting is "
                              + " and ".join(pieces))
@@ -340,9 +344,11 @@ def monitoring(year: int, rows: Mapping[str, Mapping[str, Any]], *, pooled: bool
         shares = (f"{pct(i)} of {_n(r['n_indirect'])} indirect messages "
                   f"({ci(r['indirect_low'], r['indirect_high'])}) against {pct(a)} of "
                   f"{_n(r['n_addressed'])} addressed ones ({ci(r['addressed_low'], r['addressed_high'])})")
-        diff = (f"difference {100 * (a - i):+.0f} percentage points "
-                f"({ci(r.get('rd_low'), r.get('rd_high'))}, clustered by municipality, "
-                f"{format_p(r.get('p'))})")
+        interval = ("" if missing(r.get("rd_low")) or missing(r.get("rd_high"))
+                    else f"95% CI {100 * float(r['rd_low']):+.0f} to "
+                         f"{100 * float(r['rd_high']):+.0f}, ")
+        diff = (f"difference {100 * (a - i):+.0f} percentage points ({interval}clustered by "
+                f"municipality, {format_p(r.get('p'))})")
         if significant(r.get("p"), alpha):
             verb = ("rarely react to what is not addressed to them" if i < a
                     else "react more often to indirect messages than to addressed ones")
@@ -350,7 +356,9 @@ def monitoring(year: int, rows: Mapping[str, Mapping[str, Any]], *, pooled: bool
         else:
             parts.append(f"On {platform}, reactions to indirect and addressed messages show no clear "
                          f"difference: {shares}; {diff}.")
-    return f"In {year}: " + " ".join(parts) if parts else not_computed(f"Monitoring in {year}", reason)
+    if not parts:
+        return not_computed(f"Monitoring in {year}", reason)
+    return f"In {year}, per platform. " + " ".join(parts)
 
 
 # --------------------------------------------------------------------------------------------------
