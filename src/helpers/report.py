@@ -562,7 +562,7 @@ def format_value(value: Any, unit: str, lang: str = "en") -> str:
     if unit == "p-value":
         from helpers.stats import format_p
 
-        return format_p(number).removeprefix("p = ")
+        return format_p(number).removeprefix("p = ").removeprefix("p ")
     if unit == "flag":
         flag = _flag(value)
         if flag is None:
