@@ -579,7 +579,7 @@ def logrank(q: pd.DataFrame, *, hours: str = "clock_hours") -> dict[str, float]:
     returns ``1 - chi2.cdf``, which underflows to 0), and as effect sizes the KM medians of both
     groups (``weekday_km_median_hours``, ``weekend_km_median_hours``, R ``survival`` convention) and
     ``weekend_median_ratio``. The log-rank test treats questions as independent; questions cluster
-    within municipalities, which the Cox model of :func:`cox_model` accounts for.
+    within municipalities, which the Cox model of :func:`cox_size` accounts for.
     """
     wk = q["weekend"].to_numpy(bool)
     t = q[hours].to_numpy(float)
