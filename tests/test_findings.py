@@ -226,3 +226,32 @@ def test_missing_statistics_say_not_computed(value):
         eservice_mean=value, share_at_least=value, min_services=3, few=value, size_rho=value,
         size_p=value)
     assert not math.isnan(0.0) and not findings.missing(0.0)
+
+
+def test_show_records_the_finding_for_the_report():
+    class FakeRun:
+        notebook = "websites"
+
+        def __init__(self):
+            self.records = []
+
+        def record(self, name, value, unit, note=""):
+            self.records.append((name, value, unit))
+            return value
+
+    run = FakeRun()
+    out = findings.show(run, "Most sites are fine.")
+    assert run.records == [("finding_websites", "Most sites are fine.", "finding")]
+    assert out.data == "**Finding.** Most sites are fine."
+
+
+def test_eservices_by_size_is_spearman_on_population():
+    from scipy.stats import spearmanr
+
+    audit = _audit({"GM0001": 0, "GM0002": 1, "GM0003": 1, "GM0004": 4, "GM0005": 2})
+    munis = pd.DataFrame({"gm_code": ["GM0001", "GM0002", "GM0003", "GM0004", "GM0005"],
+                          "population": [1_000.0, 5_000.0, 2_000.0, 90_000.0, None]})
+    out = websites.eservices_by_size(audit, munis)
+    ref = spearmanr([1_000, 5_000, 2_000, 90_000], [0, 1, 1, 4])
+    assert out["n"] == 4  # the municipality without a population is left out
+    assert out["rho"] == pytest.approx(ref.statistic) and out["p"] == pytest.approx(ref.pvalue)
