@@ -428,3 +428,21 @@ def test_cox_analysis_agrees_with_the_separate_functions():
     failing = out["ph"].loc[~out["ph"]["holds"], "term"].tolist()
     assert "weekend" in failing
     pd.testing.assert_frame_equal(out["split"], rt.cox_time_split(q, munis, split_terms=failing))
+
+
+def test_km_within_cluster_bootstrap():
+    # two municipalities with identical questions: every resample has the same curve, so the
+    # interval collapses onto the estimate; S(2) = 1 - 2/4 (answered at 1 and 2 h of 4)
+    one = pd.DataFrame({"clock_hours": [1.0, 2.0, 5.0, 9.0], "answered": [True, True, True, False]})
+    q = pd.concat([one.assign(gm_code="A"), one.assign(gm_code="B")], ignore_index=True)
+    out = rt.km_within_cluster_ci(q, 2.0, n_boot=50)
+    assert out["share"] == pytest.approx(0.5)
+    assert out["ci_low"] == pytest.approx(0.5) and out["ci_high"] == pytest.approx(0.5)
+    # different municipalities: a seeded, reproducible interval around the estimate
+    g, t, e = _random_sample(30, 400, 12)
+    q = _q_frame(g, t, e)
+    a = rt.km_within_cluster_ci(q, 2.0, n_boot=100, seed=3)
+    b = rt.km_within_cluster_ci(q, 2.0, n_boot=100, seed=3)
+    assert a == b and a["ci_low"] < a["share"] < a["ci_high"]
+    sf = SurvfuncRight(t, e.astype(float))
+    assert a["share"] == pytest.approx(1 - sf.surv_prob[sf.surv_times <= 2.0][-1])
