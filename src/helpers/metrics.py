@@ -252,8 +252,8 @@ def interaction_summary(inter: pd.DataFrame, *, min_base: int = MIN_INTERACTION_
     -------
     dict: ``pooled_share`` (sum of replies to others / sum of bases) with ``pooled_low`` /
     ``pooled_high`` (ratio-estimator interval, municipalities as clusters) and
-    ``pooled_design_effect``; ``pooled_wilson_low`` / ``_high`` (naive, posts as independent, for
-    comparison only); ``pooled_citizen_share`` (replies to citizens / (those + originals)) with
+    ``pooled_design_effect`` (variance relative to posts as independent trials);
+    ``pooled_citizen_share`` (replies to citizens / (those + originals)) with
     ``pooled_citizen_low`` / ``_high``; ``replies_share_of_all_posts`` (replies to others / all own
     posts, reposts and self-replies included in the base); ``median_share`` (over municipalities
     with base >= ``min_base``), ``n_ranked``, ``top_gm_code``, ``top_share`` and
@@ -261,7 +261,6 @@ def interaction_summary(inter: pd.DataFrame, *, min_base: int = MIN_INTERACTION_
     posts), ``n_base`` (the pooled base).
     """
     k, n = int(inter["reply_others"].sum()), int(inter["base"].sum())
-    lo, hi = wilson_ci(k, n, alpha)
     pooled = ratio_ci(inter["reply_others"], inter["base"], alpha)
     citizen = ratio_ci(inter["reply_citizen"], inter["citizen_base"], alpha)
     total = int(inter["total"].sum())
@@ -271,8 +270,6 @@ def interaction_summary(inter: pd.DataFrame, *, min_base: int = MIN_INTERACTION_
         "pooled_low": pooled["ci_low"],
         "pooled_high": pooled["ci_high"],
         "pooled_design_effect": pooled["design_effect"],
-        "pooled_wilson_low": float(lo),
-        "pooled_wilson_high": float(hi),
         "pooled_citizen_share": citizen["share"],
         "pooled_citizen_low": citizen["ci_low"],
         "pooled_citizen_high": citizen["ci_high"],

@@ -709,14 +709,15 @@ def within_shares(q: pd.DataFrame, *, hours: str = "clock_hours", alpha: float =
 
     Questions nest in municipalities, so the interval of each pooled share is the ratio-estimator
     (linearisation) interval with municipalities as clusters (:func:`helpers.stats.ratio_ci`). The
-    naive Wilson interval, which treats questions as independent, is kept beside it for comparison.
+    ``design_effect`` says how much larger the variance is than if questions were independent (no
+    published figure is an interval, so the naive interval itself is not shown).
 
     Returns
     -------
     DataFrame, one row per cutoff and base: ``hours`` (the cutoff N), ``base`` (``"answered"``:
     among answered questions; ``"all"``: of all questions, an unanswered one counting as not
-    answered within N), ``count``, ``n``, ``share``, ``ci_low``, ``ci_high`` (cluster),
-    ``wilson_low``, ``wilson_high`` (naive), ``design_effect``, ``clusters``.
+    answered within N), ``count``, ``n``, ``share``, ``ci_low``, ``ci_high`` (clustered),
+    ``design_effect``, ``clusters``.
     """
     codes, labels = pd.factorize(q["gm_code"], sort=True)
     m = len(labels)
@@ -729,10 +730,8 @@ def within_shares(q: pd.DataFrame, *, hours: str = "clock_hours", alpha: float =
         k = np.bincount(codes, weights=(e & (t <= h)).astype(float), minlength=m)
         for base, n in (("answered", n_ans), ("all", n_all)):
             r = ratio_ci(k, n, alpha)
-            lo, hi = wilson_ci(int(k.sum()), int(n.sum()), alpha)
             rows.append({"hours": float(h), "base": base, "count": int(k.sum()), "n": int(n.sum()),
                          "share": r["share"], "ci_low": r["ci_low"], "ci_high": r["ci_high"],
-                         "wilson_low": float(lo), "wilson_high": float(hi),
                          "design_effect": r["design_effect"], "clusters": r["clusters"]})
     return pd.DataFrame(rows)
 
