@@ -258,7 +258,8 @@ def interaction_summary(inter: pd.DataFrame, *, min_base: int = MIN_INTERACTION_
     posts, reposts and self-replies included in the base); ``median_share`` (over municipalities
     with base >= ``min_base``), ``n_ranked``, ``top_gm_code``, ``top_share`` and
     ``top_citizen_share`` (of the first in :func:`ranking`), ``min_base``, ``n_posts`` (all own
-    posts), ``n_base`` (the pooled base).
+    posts), ``n_base`` (the pooled base), ``note`` (empty, or why the median and the top are NA: no
+    posts, or nobody with the minimum base).
     """
     k, n = int(inter["reply_others"].sum()), int(inter["base"].sum())
     pooled = ratio_ci(inter["reply_others"], inter["base"], alpha)
@@ -282,6 +283,9 @@ def interaction_summary(inter: pd.DataFrame, *, min_base: int = MIN_INTERACTION_
         "top_share": float(ranked["interaction_share"].iloc[0]) if len(ranked) else np.nan,
         "top_citizen_share": float(ranked["citizen_share"].iloc[0]) if len(ranked) else np.nan,
         "min_base": min_base,
+        "note": ("NA: no own posts in the base" if n == 0 else
+                 f"NA: no municipality has a base of {min_base} or more posts: no ranking"
+                 if not len(ranked) else ""),
     }
 
 
@@ -358,7 +362,8 @@ def monitoring(messages: pd.DataFrame, *, platform: str | None = None, alpha: fl
     """
     m = messages if platform is None else messages[messages["platform"] == platform]
     codes, themes = _codes(m["theme"])
-    gm, gms = _codes(m["gm_code"])
+    # municipalities are the clusters; a table without gm_code is one cluster (no interval)
+    gm, gms = _codes(m["gm_code"] if "gm_code" in m.columns else pd.Series("", index=m.index))
     k, g = len(themes), len(gms)
     addressed = m["addressed"].to_numpy(bool)
     reacted = m["first_reply_post_id"].notna().to_numpy()

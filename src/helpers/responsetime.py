@@ -588,7 +588,10 @@ def logrank(q: pd.DataFrame, *, hours: str = "clock_hours") -> dict[str, float]:
            "weekend_km_median_hours": np.nan, "weekend_median_ratio": np.nan}
     if wk.all() or (~wk).all() or e.sum() == 0:
         return out
-    chi2, _ = survdiff(t, e, wk.astype(int))
+    try:
+        chi2, _ = survdiff(t, e, wk.astype(int))
+    except np.linalg.LinAlgError:  # no event while both groups are at risk: zero variance
+        return out
     out["logrank_chi2"], out["logrank_p"] = float(chi2), chi2_p(float(chi2), 1)
     for name, mask in (("weekday", ~wk), ("weekend", wk)):
         if e[mask].sum():
@@ -842,14 +845,29 @@ def _fit_clustered(model: Any, groups: Any, alpha: float) -> tuple[np.ndarray, n
 COX_TERMS = ("log10_population", "weekend")
 
 
+def cox_na_reason(answered: np.ndarray, exog: np.ndarray) -> str:
+    """Why the Cox model cannot be fitted ("" when it can): no events, or a covariate that does not
+    vary (every question on a weekend, or all from municipalities of one population)."""
+    if len(answered) == 0:
+        return "NA: no questions with a known population"
+    if not answered.any():
+        return f"NA: no events (none of the {len(answered)} questions was answered)"
+    names = ("log10 population", "weekend")
+    flat = [names[j] for j in range(exog.shape[1]) if np.ptp(exog[:, j]) == 0]
+    if flat:
+        return f"NA: {' and '.join(flat)} does not vary across the questions"
+    return ""
+
+
 def _cox_exog(d: pd.DataFrame) -> np.ndarray:
     return np.column_stack([d["log10_pop"].to_numpy(), d["weekend"].to_numpy(float)])
 
 
-def _not_estimable(terms: Sequence[str], periods: Any, exc: Exception) -> pd.DataFrame:
+def _not_estimable(terms: Sequence[str], periods: Any, exc: Exception | str) -> pd.DataFrame:
     nan = np.full(len(terms), np.nan)
+    note = exc if isinstance(exc, str) else f"not estimable: {exc}"
     return pd.DataFrame({"term": list(terms), "hazard_ratio": nan, "ci_low": nan, "ci_high": nan,
-                         "p": nan, "period": periods, "note": f"not estimable: {exc}"})
+                         "p": nan, "period": periods, "note": note})
 
 
 def _cox_table(terms: Sequence[str], params: np.ndarray, se: np.ndarray, ci: np.ndarray,
@@ -892,6 +910,11 @@ def cox_analysis(q: pd.DataFrame, municipalities: pd.DataFrame, *, hours: str = 
     d = _cox_data(q, municipalities)
     t = d[hours].to_numpy(float)
     status = d["answered"].to_numpy(float)
+    reason = cox_na_reason(status.astype(bool), _cox_exog(d))
+    if reason:
+        cox = _not_estimable(COX_TERMS, "whole follow-up", reason)
+        return {"cox": cox, "ph": _ph_rows(t, status, np.full((len(d), 2), np.nan), alpha),
+                "split": cox.copy()}
     try:
         model = PHReg(t, _cox_exog(d), status=status, ties="efron")
         res = model.fit()
@@ -901,7 +924,7 @@ def cox_analysis(q: pd.DataFrame, municipalities: pd.DataFrame, *, hours: str = 
         cox = _cox_table(COX_TERMS, params, se, np.column_stack([params - z * se, params + z * se]),
                          "whole follow-up")
         ph = _ph_rows(t, status, np.asarray(res.schoenfeld_residuals), alpha)
-    except (ValueError, np.linalg.LinAlgError) as exc:  # too few questions, no variation
+    except (ValueError, IndexError, np.linalg.LinAlgError) as exc:  # too few questions
         cox = _not_estimable(COX_TERMS, "whole follow-up", exc)
         ph = _ph_rows(t, status, np.full((len(d), 2), np.nan), alpha)
     failing = ph.loc[~ph["holds"], "term"].tolist()
@@ -924,16 +947,19 @@ def cox_size(q: pd.DataFrame, municipalities: pd.DataFrame, *, hours: str = "clo
     -------
     DataFrame: ``term``, ``hazard_ratio`` (> 1 = faster reply), ``ci_low``, ``ci_high``, ``p``
     (cluster-robust), ``period`` (``"whole follow-up"``), ``note`` (why the model could not be
-    estimated, else empty).
+    estimated, :func:`cox_na_reason`, else empty).
     """
     from statsmodels.duration.hazard_regression import PHReg
 
     d = _cox_data(q, municipalities)
+    reason = cox_na_reason(d["answered"].to_numpy(bool), _cox_exog(d))
+    if reason:
+        return _not_estimable(COX_TERMS, "whole follow-up", reason)
     try:
         model = PHReg(d[hours].to_numpy(float), _cox_exog(d), status=d["answered"].to_numpy(float),
                       ties="efron")
         params, se, ci = _fit_clustered(model, d["gm_code"].to_numpy(), alpha)
-    except (ValueError, np.linalg.LinAlgError) as exc:  # too few questions, no variation
+    except (ValueError, IndexError, np.linalg.LinAlgError) as exc:  # too few questions
         return _not_estimable(COX_TERMS, "whole follow-up", exc)
     return _cox_table(COX_TERMS, params, se, ci, "whole follow-up")
 
@@ -958,11 +984,13 @@ def ph_test(q: pd.DataFrame, municipalities: pd.DataFrame, *, hours: str = "cloc
     d = _cox_data(q, municipalities)
     t = d[hours].to_numpy(float)
     status = d["answered"].to_numpy(float)
-    try:
-        res = PHReg(t, _cox_exog(d), status=status, ties="efron").fit()
-        resid = np.asarray(res.schoenfeld_residuals)
-    except (ValueError, np.linalg.LinAlgError):
-        resid = np.full((len(d), 2), np.nan)
+    resid = np.full((len(d), 2), np.nan)
+    if not cox_na_reason(status.astype(bool), _cox_exog(d)):
+        try:
+            res = PHReg(t, _cox_exog(d), status=status, ties="efron").fit()
+            resid = np.asarray(res.schoenfeld_residuals)
+        except (ValueError, IndexError, np.linalg.LinAlgError):
+            pass
     return _ph_rows(t, status, resid, alpha)
 
 
@@ -1013,6 +1041,6 @@ def cox_time_split(q: pd.DataFrame, municipalities: pd.DataFrame, *, split_at: f
     try:
         model = PHReg(exit_, np.column_stack(columns), status=status, entry=entry, ties="efron")
         params, se, ci = _fit_clustered(model, groups, alpha)
-    except (ValueError, np.linalg.LinAlgError) as exc:
+    except (ValueError, IndexError, np.linalg.LinAlgError) as exc:
         return _not_estimable(names, periods, exc)
     return _cox_table(names, params, se, ci, periods)
