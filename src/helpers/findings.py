@@ -300,7 +300,7 @@ def response_time(year: int, clock: Mapping[str, Any], business: Mapping[str, An
                     text += (": the hazard ratio of a reply to a weekend question still waiting is "
                              + " and ".join(pieces))
         parts.append(text + ".")
-    names = [f for f in fastest if f]
+    names = [f for f in fastest if f and f != "-"]  # "-": nobody ranked
     if names:
         parts.append("Fastest (lowest Kaplan-Meier median): " + ", then ".join(names[:2]) + ".")
     return " ".join(parts)
