@@ -255,3 +255,9 @@ def test_eservices_by_size_is_spearman_on_population():
     ref = spearmanr([1_000, 5_000, 2_000, 90_000], [0, 1, 1, 4])
     assert out["n"] == 4  # the municipality without a population is left out
     assert out["rho"] == pytest.approx(ref.statistic) and out["p"] == pytest.approx(ref.pvalue)
+
+
+def test_note_or_na():
+    assert findings.note_or_na(0.3, "base 10", "no posts") == "base 10"
+    assert findings.note_or_na(float("nan"), "base 10", "no posts") == "NA: no posts"
+    assert findings.note_or_na(None, "base 10", "no posts") == "NA: no posts"

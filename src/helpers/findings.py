@@ -58,6 +58,12 @@ def not_computed(what: str, reason: str = "") -> str:
     return f"{what} could not be computed: {why}."
 
 
+def note_or_na(value: Any, note: str, reason: str) -> str:
+    """A record's note: ``note`` when ``value`` is defined, else ``"NA: <reason>"`` (a number that
+    is NA says why)."""
+    return f"NA: {reason}" if missing(value) else note
+
+
 def significant(p: Any, alpha: float = ALPHA) -> bool:
     """True when ``p`` is a number below ``alpha``."""
     return not missing(p) and float(p) < alpha
