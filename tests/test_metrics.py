@@ -10,7 +10,7 @@ import pytest
 from statsmodels.stats.proportion import proportions_ztest
 
 from helpers import metrics
-from helpers.stats import wilson_ci
+from helpers.stats import ratio_ci, ratio_difference_test, wilson_ci
 
 T0 = pd.Timestamp("2014-04-10 10:00", tz="UTC")
 
@@ -54,6 +54,16 @@ def test_interaction_share_on_hand_built_posts():
     assert s["pooled_share"] == pytest.approx(9 / 15)
     assert s["median_share"] == pytest.approx(0.5)
     assert s["top_gm_code"] == "GM0001" and s["top_share"] == pytest.approx(0.8)
+    # citizen-only share: GM0001 6 / (6 + 2) (2 replies to organisations left out); GM0002 1 / 5
+    assert one["citizen_share"] == pytest.approx(0.75)
+    assert s["pooled_citizen_share"] == pytest.approx(7 / 13)
+    assert s["top_citizen_share"] == pytest.approx(0.75)
+    # the same replies as a share of all own posts (23: reposts and self-replies in the base)
+    assert s["replies_share_of_all_posts"] == pytest.approx(9 / 23)
+    # clustered interval of the pooled share: R = 9/15; residuals 8 - 6 = 2, 1 - 3 = -2;
+    # var = 2 * 8 / 225; t(1) = 12.706 -> clipped to [0, 1]; design effect var / (R(1-R)/15)
+    assert s["pooled_design_effect"] == pytest.approx((16 / 225) / (0.6 * 0.4 / 15))
+    assert (s["pooled_low"], s["pooled_high"]) == (0.0, 1.0)
     # with a minimum base of 6 only GM0001 (base 10) is ranked
     assert metrics.ranking(inter, min_base=6).index.tolist() == ["GM0001"]
 
@@ -141,6 +151,7 @@ def test_monitoring_hand_computed():
     msgs = pd.DataFrame({
         "platform": "twitter", "theme": [r[0] for r in rows], "addressed": [r[1] for r in rows],
         "first_reply_post_id": ["p" if r[2] else None for r in rows],
+        "gm_code": [f"GM000{i % 3 + 1}" for i in range(len(rows))],
     })
     mon = metrics.monitoring(msgs).set_index("theme")
     assert mon.loc["all", "n_addressed"] == 6 and mon.loc["all", "reacted_addressed"] == 5
@@ -150,14 +161,77 @@ def test_monitoring_hand_computed():
     assert mon.loc["afval", "risk_difference"] == pytest.approx(0.65)
     h = 2 * math.asin(math.sqrt(0.75)) - 2 * math.asin(math.sqrt(0.1))
     assert mon.loc["afval", "cohens_h"] == pytest.approx(h)
-    z, p = proportions_ztest([3, 1], [4, 10])
-    assert mon.loc["afval", "z"] == pytest.approx(z) and mon.loc["afval", "p"] == pytest.approx(p)
-    z2, p2 = proportions_ztest([2, 0], [2, 5])
-    # Holm over the two themes: the smaller p times 2, the larger kept (monotone)
-    ps = sorted([p, p2])
-    assert sorted(mon.loc[["afval", "zorg"], "p_adjusted"]) == pytest.approx(
-        [min(1, 2 * ps[0]), min(1, max(2 * ps[0], ps[1]))])
+    # the contrast is the cluster-robust test (municipalities as clusters), not the naive z-test
+    def clustered(theme):
+        d = msgs[msgs["theme"] == theme] if theme != "all" else msgs
+        d = d.assign(r=d["first_reply_post_id"].notna())
+        per = lambda a: d[d["addressed"] == a].groupby("gm_code")["r"].agg(["sum", "size"]).reindex(  # noqa: E731
+            ["GM0001", "GM0002", "GM0003"], fill_value=0)
+        a, i = per(True), per(False)
+        return ratio_difference_test(a["sum"], a["size"], i["sum"], i["size"])
+
+    ref = clustered("afval")
+    assert mon.loc["afval", "z"] == pytest.approx(ref["z"])
+    p = mon.loc["afval", "p"]
+    assert p == pytest.approx(ref["p"])
+    z_naive, p_naive = proportions_ztest([3, 1], [4, 10])
+    assert p != pytest.approx(p_naive)
+    # zorg: every addressed message reacted to and no indirect one, in every municipality: the
+    # clustered variance is 0, so no p-value; Holm then adjusts over the one remaining test
+    assert math.isnan(clustered("zorg")["p"]) and math.isnan(mon.loc["zorg", "p"])
+    assert mon.loc["afval", "p_adjusted"] == pytest.approx(p)
     assert math.isnan(mon.loc["all", "p_adjusted"])
+    # shares carry ratio-estimator intervals over municipalities
+    a = msgs[msgs["addressed"]].assign(r=lambda d: d["first_reply_post_id"].notna())
+    per = a.groupby("gm_code")["r"].agg(["sum", "size"])
+    assert mon.loc["all", "addressed_low"] == pytest.approx(ratio_ci(per["sum"], per["size"])["ci_low"])
+
+
+def test_monitoring_by_platform_pools_only_when_platforms_share_the_structure():
+    base = dict(theme="afval", first_reply_post_id=None, gm_code="GM0001")
+    tw = pd.DataFrame([{**base, "platform": "twitter", "addressed": a} for a in (True, False, True)])
+    fb = pd.DataFrame([{**base, "platform": "facebook", "addressed": True}] * 2)
+    table, pooled = metrics.monitoring_by_platform(pd.concat([tw, fb], ignore_index=True))
+    assert not pooled and set(table["platform"]) == {"twitter", "facebook"}
+    fb2 = pd.concat([fb, fb.assign(addressed=False)], ignore_index=True)
+    table, pooled = metrics.monitoring_by_platform(pd.concat([tw, fb2], ignore_index=True))
+    assert pooled and "all platforms" in set(table["platform"])
+    allrow = table[(table["platform"] == "all platforms") & (table["theme"] == "all")].iloc[0]
+    assert allrow["n_addressed"] == 4 and allrow["n_indirect"] == 3
+
+
+def _dictionary_columns(section: str) -> list[str]:
+    import re
+    from pathlib import Path
+
+    readme = Path(__file__).resolve().parents[1] / "data" / "README.md"
+    cols, current = [], None
+    for line in readme.read_text(encoding="utf-8").splitlines():
+        if line.startswith("## "):
+            current = line[3:].strip()
+            continue
+        cell = re.match(r"^\| ([a-z_0-9]+) \|", line)
+        if current == section and cell and cell.group(1) != "column":
+            cols.append(cell.group(1))
+    return cols
+
+
+def test_dictionary_documents_the_interaction_table_and_both_definitions():
+    inter = metrics.interaction(hand_posts())
+    inter.insert(0, "name", "x")  # as 03_interaction saves it, with gm_code as the index
+    assert _dictionary_columns("interaction_by_municipality") == ["gm_code", *inter.columns]
+
+
+def test_dictionary_documents_the_response_table():
+    from helpers import responsetime as rt
+
+    q = pd.DataFrame({"gm_code": ["GM0001"] * 3, "clock_hours": [1.0, 2.0, 3.0],
+                      "business_hours": [1.0, 1.0, 2.0], "answered": [True, True, False],
+                      "weekend": False})
+    per = rt.by_municipality(q)
+    per.insert(0, "name", "x")
+    assert _dictionary_columns("response_by_municipality") == ["gm_code", *per.columns]
+
 
 
 # --- degenerate data: NA with the reason ----------------------------------------------------------

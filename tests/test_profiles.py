@@ -119,12 +119,46 @@ def test_key_figures_by_hand(in_project):
     # the last one has the most replies: highest interaction share, rank 1
     assert kf["interaction_rank"].min() == 1
     assert kf.loc["GM0534", "interaction_rank"] == 1
-    # KM: S(t) = 1 - t/20 for replies after 1, 2, ... hours; the median is the first time S < 0.5
-    # (strict, as SurvfuncRight): 11 h with 17 answered; never reached with only 10 of 20 answered
-    assert kf.loc["GM0534", "km_median"] == pytest.approx(11.0)
-    assert pd.isna(kf.loc["GM1930", "km_median"])
+    # KM: S(t) = 1 - t/20 for replies after 1, 2, ... hours. R survival's median convention: S is
+    # exactly 0.5 from 10 h to the next reply at 11 h, so the median is the midpoint 10.5 h (17
+    # answered). With only 10 of 20 answered, S stays at 0.5 from 10 h to the end of follow-up: the
+    # 10 unanswered questions are censored at the window end (2015-04-07 08:00 UTC to 2015-06-30
+    # 23:59:59.999 Amsterdam = 2030 h - 1 ms), so the median is (10 + 2030) / 2 = 1020 h.
+    assert kf.loc["GM0534", "km_median"] == pytest.approx(10.5)
+    assert kf.loc["GM1930", "km_median"] == pytest.approx(1020.0, abs=1e-6)
     assert kf.loc["GM1930", "km_within_2h"] == pytest.approx(2 / 20)
     assert kf["speed_rank"].notna().sum() == 7 and pd.isna(kf.loc["GM0614", "speed_rank"])
+
+
+def test_every_rank_shown_equals_the_one_ranking(in_project):
+    """Profiles, tables and figures take their ranks from metrics.ranking / responsetime.fastest."""
+    from helpers import io, metrics
+    from helpers import responsetime as rt
+
+    folder = in_project / "outputs" / "2015"
+    kf = profiles.key_figures(folder, 2015).set_index("gm_code")
+    posts, msgs = io.read_table("posts", folder), io.read_table("citizen_messages", folder)
+    munis = io.read_table("municipalities", folder)
+    inter = metrics.interaction(posts, platform="twitter", labels=munis["gm_code"])
+    ranking = metrics.ranking(inter)
+    assert kf["interaction_rank"].dropna().astype(int).to_dict() == ranking["rank"].to_dict()
+    window = {"start": "2015-04-01", "end": "2015-06-30"}
+    fast = rt.fastest(rt.by_municipality(rt.questions(msgs, window)), min_questions=profiles.MIN_QUESTIONS)
+    assert kf["speed_rank"].dropna().astype(int).to_dict() == fast["rank"].to_dict()
+    # the summary text shows the same ranks
+    code = ranking.index[0]
+    assert f"rank 1 of {len(ranking)}" in profiles.summary_markdown(kf.reset_index(), code)
+
+
+def test_ties_in_interaction_share_are_broken_by_the_wilson_lower_bound():
+    from helpers import metrics
+
+    inter = pd.DataFrame({"base": [40, 80, 60], "interaction_share": [0.5, 0.5, 0.25],
+                          "ci_low": [0.35, 0.39, 0.15]},
+                         index=pd.Index(["GM0002", "GM0001", "GM0003"], name="gm_code"))
+    r = metrics.ranking(inter)
+    # equal shares: the larger base (higher Wilson lower bound) ranks first; no shared ranks
+    assert r["rank"].to_dict() == {"GM0001": 1, "GM0002": 2, "GM0003": 3}
 
 
 def test_merged_municipality_is_compared_with_the_sum_of_its_predecessors(in_project):

@@ -445,6 +445,22 @@ def test_trend_title_states_the_largest_change():
     assert report.trend_title(hours[hours["year"] == 2014], "hours") == "2014: one year only, no trend yet"
 
 
+def test_p_values_are_never_shown_as_zero_and_findings_are_carried():
+    from helpers import report as rp
+
+    assert rp.format_value(0.0, "p-value") == "< 1e-16"
+    assert rp.format_value(5.5e-39, "p-value") == "< 1e-16"
+    assert rp.format_value(0.0123, "p-value") == "0.012"
+    records = pd.DataFrame([
+        {"notebook": "websites", "name": "finding_websites", "value": "W.", "unit": "finding", "note": ""},
+        {"notebook": "presence", "name": "finding_presence", "value": "P.", "unit": "finding", "note": ""},
+        {"notebook": "response_time", "name": "logrank_weekend_p", "value": 0.0, "unit": "p-value",
+         "note": ""},
+    ])
+    assert rp.findings_markdown(records) == ["**Presence.** P.", "**Websites.** W."]
+    shown = rp.readable_records(records)
+    assert shown["value"].tolist() == ["< 1e-16"] and "finding" not in set(shown["unit"])
+
 # --- sources collected and not collected ----------------------------------------------------------
 def test_sources_table_names_what_was_not_collected():
     tab = report.sources_table(["survey", "mastodon"], 2016)

@@ -142,7 +142,7 @@ def test_km_medians_and_intervals_match_survfuncright_per_group(seed):
         np.testing.assert_allclose(curves.loc[curves["group"] == k, "surv"], sf.surv_prob)
         with np.errstate(all="ignore"):
             lo, hi = sf.quantile_ci(0.5)
-        assert q.loc[k, "median"] == sf.quantile(0.5)
+        assert q.loc[k, "median"] == pytest.approx(float(_exact_r_quantile(t[m].tolist(), e[m].tolist())))
         assert q.loc[k, "ci_low"] == lo and q.loc[k, "ci_high"] == hi
         done = sf.surv_times <= 2.0
         expect = 1 - (sf.surv_prob[done][-1] if done.any() else 1.0)
@@ -159,15 +159,16 @@ def test_summary_matches_reference_implementations():
     g, t, e = _random_sample(11, 300, 1)
     wk = np.random.default_rng(3).random(300) < 0.3
     s = rt.summary(_q_frame(g, t, e, wk))
-    sf = SurvfuncRight(t, e.astype(float))
-    assert s["km_median_hours"] == sf.quantile(0.5)
+    assert s["km_median_hours"] == pytest.approx(float(_exact_r_quantile(t.tolist(), e.tolist())))
     assert s["n_questions"] == 300 and s["n_answered"] == e.sum()
     assert s["answer_rate"] == pytest.approx(e.mean())
     assert s["mean_hours"] == pytest.approx(t[e].mean())
     assert s["weekday_mean_hours"] == pytest.approx(t[e & ~wk].mean())
     assert s["answered_within_2h"] == pytest.approx(np.mean(t[e] <= 2))
     chi2, p = survdiff(t, e.astype(float), wk.astype(int))
-    assert s["logrank_chi2"] == pytest.approx(chi2) and s["logrank_p"] == pytest.approx(p)
+    from scipy.stats import chi2 as c2
+
+    assert s["logrank_chi2"] == pytest.approx(chi2) and s["logrank_p"] == pytest.approx(c2.sf(chi2, 1))
     assert s["weekend_raises_mean"] == (s["mean_hours"] >= 1.1 * s["weekday_mean_hours"])
 
 
@@ -228,9 +229,14 @@ def test_cox_size_matches_phreg():
                           "population": pd.array([10_000, 40_000, 120_000, 600_000], dtype="Int64")})
     got = rt.cox_size(q, munis).set_index("term")
     exog = np.column_stack([np.log10(np.array([10_000, 40_000, 120_000, 600_000])[g]), wk])
-    ref = PHReg(t, exog, status=e.astype(float), ties="efron").fit()
+    ref = PHReg(t, exog, status=e.astype(float), ties="efron").fit(groups=g)
+    naive = PHReg(t, exog, status=e.astype(float), ties="efron").fit()
     assert got.loc["log10_population", "hazard_ratio"] == pytest.approx(np.exp(ref.params[0]))
+    # clustered by municipality: statsmodels' robust covariance, not the naive one
     assert got.loc["weekend", "p"] == pytest.approx(ref.pvalues[1])
+    assert got.loc["weekend", "p"] != pytest.approx(naive.pvalues[1])
+    ci = np.exp(np.asarray(ref.conf_int()))
+    assert got.loc["weekend", "ci_low"] == pytest.approx(ci[1, 0])
 
 
 def test_rank_changes():
@@ -240,6 +246,206 @@ def test_rank_changes():
     assert ch.loc["GM0717", "change"] == -1  # from 1st to 2nd
     assert np.isnan(ch.loc["GM1924", "rank_before"]) and np.isnan(ch.loc["GM0001", "rank_now"])
 
+
+# --- KM quantile convention (R survival: midpoint of a flat stretch at exactly 1 - p) ------------
+def _exact_r_quantile(t, e, p=0.5):
+    """Independent reference: KM with exact fractions, then R survival's quantile rule.
+
+    The first event time where S <= 1 - p; where S == 1 - p exactly, the midpoint between that time
+    and the next event time, or the last observation time when no event follows.
+    """
+    from fractions import Fraction
+
+    order = sorted(zip(t, e, strict=True))
+    times = sorted({x for x, ev in order if ev})
+    s, surv = Fraction(1), []
+    for x in times:
+        at_risk = sum(1 for y, _ in order if y >= x)
+        d = sum(1 for y, ev in order if y == x and ev)
+        s *= Fraction(at_risk - d, at_risk)
+        surv.append(s)
+    target = 1 - Fraction(p).limit_denominator()
+    for i, (x, sv) in enumerate(zip(times, surv, strict=True)):
+        if sv <= target:
+            if sv == target:
+                nxt = times[i + 1] if i + 1 < len(times) else max(y for y, _ in order)
+                return (x + nxt) / 2
+            return x
+    return np.nan
+
+
+def test_median_on_an_interior_plateau_is_its_midpoint():
+    # 4 questions answered at 1, 2, 6, 8 h: S = 3/4, 1/2 (flat from 2 to 6), 1/4, 0.
+    # R survival: (2 + 6) / 2 = 4; statsmodels takes the end (6), lifelines the start (2).
+    t = np.array([1.0, 2.0, 6.0, 8.0])
+    e = np.ones(4, bool)
+    assert rt.km_median(t, e)["median"] == 4.0
+    assert SurvfuncRight(t, e.astype(float)).quantile(0.5) == 6.0  # the other convention
+    assert _exact_r_quantile(t, e) == 4.0
+
+
+def test_median_on_a_plateau_to_the_end_uses_the_last_observation_time():
+    # answered at 1 and 3 h, censored at 5 and 9 h: S = 3/4, 1/2 flat to the end (last time 9 h);
+    # R survival: (3 + 9) / 2 = 6.
+    t = np.array([1.0, 3.0, 5.0, 9.0])
+    e = np.array([True, True, False, False])
+    assert rt.km_median(t, e)["median"] == 6.0 == _exact_r_quantile(t, e)
+
+
+def test_median_plateau_found_despite_float_error():
+    # answered at 3, 5, 11 h (6 at risk): S = 5/6 * 4/5 * 3/4 = 1/2 exactly, but the float product
+    # is 0.5 + 1.1e-16; censored at 19 h, answered at 26 and 38 h. Without the tolerance the
+    # median would be 26 h; R survival gives the midpoint (11 + 26) / 2 = 18.5 h.
+    t = np.array([3.0, 5.0, 11.0, 19.0, 26.0, 38.0])
+    e = np.array([1, 1, 1, 0, 1, 1], bool)
+    s = rt.km_by_group(np.zeros(len(t), int), t, e)["surv"].to_numpy()
+    assert s[2] != 0.5 and abs(s[2] - 0.5) < 1e-15
+    assert _exact_r_quantile(t.tolist(), e.tolist()) == 18.5
+    assert rt.km_median(t, e)["median"] == 18.5
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_km_quantiles_follow_r_convention_on_curves_with_plateaus(seed):
+    # small groups with integer times: many curves sit exactly at 0.5 over an interval
+    rng = np.random.default_rng(seed)
+    g = rng.integers(0, 30, 150)
+    t = rng.integers(1, 9, 150).astype(float)
+    e = rng.random(150) < 0.8
+    q = rt.km_quantiles(rt.km_by_group(g, t, e))
+    for k in np.unique(g):
+        m = g == k
+        if not e[m].any():  # no event: no curve rows, no median
+            assert k not in q.index
+            continue
+        ref = _exact_r_quantile(t[m].tolist(), e[m].tolist())
+        sm = SurvfuncRight(t[m], e[m].astype(float))
+        if np.isnan(ref):
+            assert np.isnan(q.loc[k, "median"])
+            continue
+        assert q.loc[k, "median"] == pytest.approx(float(ref))
+        # the interval stays statsmodels' Brookmeyer-Crowley interval
+        with np.errstate(all="ignore"):
+            lo, hi = sm.quantile_ci(0.5)
+        np.testing.assert_equal([q.loc[k, "ci_low"], q.loc[k, "ci_high"]], [lo, hi])
+
+
+def test_plateau_medians_occur_in_the_parametrised_samples():
+    differs = 0
+    for seed in range(6):
+        rng = np.random.default_rng(seed)
+        g = rng.integers(0, 30, 150)
+        t = rng.integers(1, 9, 150).astype(float)
+        e = rng.random(150) < 0.8
+        q = rt.km_quantiles(rt.km_by_group(g, t, e))
+        differs += sum(
+            q.loc[k, "median"] != SurvfuncRight(t[g == k], e[g == k].astype(float)).quantile(0.5)
+            for k in np.unique(g) if e[g == k].any()
+        )
+    assert differs >= 5  # the convention matters on these curves
+
+
+def test_logrank_p_does_not_underflow():
+    # two well separated groups: chi2 far above 70, where 1 - chi2.cdf is exactly 0
+    step = np.arange(300) / 1000
+    t = np.concatenate([1.0 + step, 50.0 + step])
+    q = _q_frame(np.zeros(600, int), t, np.ones(600, bool), np.arange(600) >= 300)
+    out = rt.logrank(q)
+    chi2, p_sm = survdiff(t, np.ones(600), (np.arange(600) >= 300).astype(int))
+    from scipy.stats import chi2 as c2
+
+    assert p_sm == 0.0  # the statsmodels value underflows
+    assert out["logrank_chi2"] == pytest.approx(chi2)
+    assert out["logrank_p"] == pytest.approx(c2.sf(chi2, 1)) and out["logrank_p"] > 0
+
+
+def test_within_shares_cluster_interval_by_hand():
+    # two municipalities: A 4 questions, 3 answered, 2 within 2 h; B 2 questions, both answered,
+    # none within 2 h. Among answered: R = 2/5; residuals 2 - 0.4*3 = 0.8, 0 - 0.4*2 = -0.8;
+    # var = 2/1 * (0.64 + 0.64) / 25 = 0.1024, se = 0.32; t(1) 97.5% = 12.706
+    q = pd.DataFrame({"gm_code": ["A"] * 4 + ["B"] * 2,
+                      "clock_hours": [1.0, 1.5, 5.0, 9.0, 3.0, 4.0],
+                      "answered": [True, True, True, False, True, True]})
+    w = rt.within_shares(q, cutoffs=(2.0,)).set_index("base")
+    assert w.loc["answered", "share"] == pytest.approx(0.4)
+    assert w.loc["all", "share"] == pytest.approx(2 / 6)
+    assert w.loc["answered", "ci_high"] == 1.0 and w.loc["answered", "ci_low"] == 0.0
+    from scipy.stats import t as tdist
+
+    half = tdist.ppf(0.975, 1) * 0.32
+    assert 0.4 - half < 0  # clipped
+    assert w.loc["answered", "design_effect"] == pytest.approx(0.1024 / (0.4 * 0.6 / 5))
+
+
+def test_ph_test_flags_a_crossing_hazard_and_time_split_separates_it():
+    # weekend questions: never answered in the first 24 h, then quickly; weekday ones steadily
+    rng = np.random.default_rng(4)
+    n = 400
+    wk = np.arange(n) % 2 == 1
+    t = np.where(wk, 24 + rng.exponential(3, n), rng.exponential(20, n))
+    g = np.arange(n) % 10
+    q = _q_frame(g, t, np.ones(n, bool), wk)
+    munis = pd.DataFrame({"gm_code": [f"GM{x:04d}" for x in range(10)],
+                          "population": pd.array([10_000 * (x + 1) for x in range(10)], dtype="Int64")})
+    ph = rt.ph_test(q, munis).set_index("term")
+    assert not ph.loc["weekend", "holds"] and ph.loc["weekend", "p"] < 1e-6
+    split = rt.cox_time_split(q, munis, split_at=24.0).set_index("period")
+    weekend = split[split["term"] == "weekend"]
+    assert weekend.loc["first 24 h", "hazard_ratio"] < 0.01  # no weekend reply before 24 h
+    assert weekend.loc["after 24 h", "hazard_ratio"] > 1
+
+
+@pytest.mark.parametrize("ties", ["efron", "breslow"])
+def test_cluster_cov_equals_statsmodels_robust_covariance(ties):
+    from statsmodels.duration.hazard_regression import PHReg
+
+    g, t, e = _random_sample(21, 250, 6)  # rounded times: many ties
+    rng = np.random.default_rng(22)
+    x = np.column_stack([rng.normal(size=250), rng.random(250) < 0.4])
+    model = PHReg(t, x, status=e.astype(float), ties=ties)
+    res = model.fit(groups=g)
+    ours = rt.cluster_cov(model, np.asarray(res.params), g)
+    np.testing.assert_allclose(ours, res.cov_params(), rtol=1e-8)
+    # with delayed entry (episode splitting), as in the time-split model
+    entry = np.where(t > 3, 3.0, 0.0)
+    model = PHReg(t, x, status=e.astype(float), entry=entry, ties=ties)
+    res = model.fit(groups=g)
+    np.testing.assert_allclose(rt.cluster_cov(model, np.asarray(res.params), g), res.cov_params(),
+                               rtol=1e-8)
+
+
+def test_cox_analysis_agrees_with_the_separate_functions():
+    rng = np.random.default_rng(4)
+    n = 300
+    wk = np.arange(n) % 2 == 1
+    t = np.where(wk, 24 + rng.exponential(3, n), rng.exponential(20, n))
+    g = np.arange(n) % 10
+    q = _q_frame(g, t, rng.random(n) < 0.9, wk)
+    munis = pd.DataFrame({"gm_code": [f"GM{x:04d}" for x in range(10)],
+                          "population": pd.array([10_000 * (x + 1) for x in range(10)], dtype="Int64")})
+    out = rt.cox_analysis(q, munis)
+    pd.testing.assert_frame_equal(out["cox"], rt.cox_size(q, munis))
+    pd.testing.assert_frame_equal(out["ph"], rt.ph_test(q, munis))
+    failing = out["ph"].loc[~out["ph"]["holds"], "term"].tolist()
+    assert "weekend" in failing
+    pd.testing.assert_frame_equal(out["split"], rt.cox_time_split(q, munis, split_terms=failing))
+
+
+def test_km_within_cluster_bootstrap():
+    # two municipalities with identical questions: every resample has the same curve, so the
+    # interval collapses onto the estimate; S(2) = 1 - 2/4 (answered at 1 and 2 h of 4)
+    one = pd.DataFrame({"clock_hours": [1.0, 2.0, 5.0, 9.0], "answered": [True, True, True, False]})
+    q = pd.concat([one.assign(gm_code="A"), one.assign(gm_code="B")], ignore_index=True)
+    out = rt.km_within_cluster_ci(q, 2.0, n_boot=50)
+    assert out["share"] == pytest.approx(0.5)
+    assert out["ci_low"] == pytest.approx(0.5) and out["ci_high"] == pytest.approx(0.5)
+    # different municipalities: a seeded, reproducible interval around the estimate
+    g, t, e = _random_sample(30, 400, 12)
+    q = _q_frame(g, t, e)
+    a = rt.km_within_cluster_ci(q, 2.0, n_boot=100, seed=3)
+    b = rt.km_within_cluster_ci(q, 2.0, n_boot=100, seed=3)
+    assert a == b and a["ci_low"] < a["share"] < a["ci_high"]
+    sf = SurvfuncRight(t, e.astype(float))
+    assert a["share"] == pytest.approx(1 - sf.surv_prob[sf.surv_times <= 2.0][-1])
 
 # --- degenerate data: NA with a reason, never a crash or a silent 0 -------------------------------
 def test_summary_of_no_questions_and_of_no_answered_questions_is_na_with_reason():

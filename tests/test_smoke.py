@@ -10,6 +10,7 @@ The tests of this module run in file order and share one project folder.
 from __future__ import annotations
 
 import hashlib
+import html
 import json
 import os
 import shutil
@@ -89,6 +90,32 @@ def test_the_collection_runs_end_to_end_on_a_small_demo_year(project, first_run)
     assert list(year.glob("figures/*.png")) and list(year.glob("figures/*.svg"))
     # nothing left behind
     assert not [p for p in (project / "outputs").iterdir() if ".tmp-" in p.name]
+
+
+def test_ranks_findings_and_p_values_agree_across_outputs(project, first_run, monkeypatch):
+    """Every rank shown (tables, profiles) comes from the one ranking; every analysis notebook's
+    finding reaches the report; no p-value is shown as 0."""
+    from helpers import profiles
+
+    monkeypatch.setenv("ROEPTOETER_ROOT", str(project))
+    year = project / "outputs" / "2014"
+    kf = profiles.key_figures(year, 2014).set_index("gm_code")
+    def ranks(name: str) -> dict:
+        table = pd.read_parquet(year / "tables" / f"{name}.parquet")
+        table = table.set_index("gm_code") if "gm_code" in table.columns else table
+        return table["rank"].astype(int).to_dict()
+
+
+    assert kf["interaction_rank"].dropna().astype(int).to_dict() == ranks("interaction_ranking")
+    assert kf["speed_rank"].dropna().astype(int).to_dict() == ranks("response_fastest")
+    records = pd.read_csv(year / "tables" / "records.csv")
+    found = set(records.loc[records["unit"] == "finding", "notebook"])
+    assert found == {"presence", "interaction", "response_time", "monitoring", "survey", "websites"}
+    report = (year / "report.html").read_text()
+    for text in records.loc[records["unit"] == "finding", "value"]:
+        first = text.split(". ")[0]
+        assert first in report or html.escape(first) in report or html.escape(first, quote=False) in report
+    assert "p = 0.0 " not in report and "p = 0 " not in report and "p=0.0 " not in report
 
 
 def test_an_up_to_date_year_is_skipped_quickly(project, first_run):

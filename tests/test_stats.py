@@ -118,3 +118,71 @@ def test_kendalls_w() -> None:
     res = stats.kendalls_w(data)
     assert res["w"] == pytest.approx(w_hand)
     assert res["p"] == pytest.approx(sps.friedmanchisquare(*data.T).pvalue)
+
+
+# --- p-values and their formatting -------------------------------------------------------------
+def test_chi2_p_uses_the_survival_function():
+    from helpers.stats import chi2_p
+
+    # chi2 = 170.6 with 1 df: 1 - chi2.cdf is exactly 0; the true p is 5.47e-39
+    assert chi2_p(170.6, 1) == pytest.approx(5.4717e-39, rel=1e-3)
+    assert chi2_p(3.841458820694124, 1) == pytest.approx(0.05)
+
+
+def test_format_p_never_prints_zero():
+    from helpers.stats import format_p
+
+    assert format_p(0.0) == "p < 1e-16"
+    assert format_p(5.5e-39) == "p < 1e-16"
+    assert format_p(0.0345) == "p = 0.035"
+    assert format_p(0.5) == "p = 0.5"
+    assert format_p(3.14e-7) == "p = 3.1e-7"
+    assert format_p(float("nan")) == "p not computed"
+    assert format_p(None) == "p not computed"
+
+
+def test_chi2_table_p_does_not_underflow():
+    from helpers.stats import chi2_table
+
+    out = chi2_table([[500, 0], [0, 500]])
+    assert out["chi2"] == pytest.approx(1000.0)
+    assert 0 < out["p"] < 1e-200
+
+
+# --- clustered shares --------------------------------------------------------------------------
+def test_ratio_ci_by_hand():
+    from helpers.stats import ratio_ci
+
+    # clusters (count, n): (2, 4), (1, 1), (0, 5): R = 3/10; residuals 0.8, 0.7, -1.5;
+    # var = 3/2 * (0.64 + 0.49 + 2.25) / 100 = 0.0507; se = 0.225167; t(2, 0.975) = 4.302653
+    out = ratio_ci([2, 1, 0], [4, 1, 5])
+    assert out["share"] == pytest.approx(0.3)
+    assert out["se"] == pytest.approx(np.sqrt(0.0507))
+    assert 0.3 + 4.302653 * np.sqrt(0.0507) > 1 and out["ci_high"] == 1.0  # clipped
+    assert out["ci_low"] == 0.0  # clipped
+    assert out["design_effect"] == pytest.approx(0.0507 / (0.3 * 0.7 / 10))
+    assert out["clusters"] == 3
+
+
+def test_ratio_ci_equal_clusters_of_one_unit_match_the_binomial_variance_up_to_m_over_m_minus_1():
+    from helpers.stats import ratio_ci
+
+    k = np.array([1] * 30 + [0] * 70)
+    out = ratio_ci(k, np.ones(100))
+    assert out["se"] ** 2 == pytest.approx(0.3 * 0.7 / 100 * 100 / 99)
+
+
+def test_ratio_difference_test_by_hand():
+    from helpers.stats import ratio_difference_test
+
+    # clusters: (k1, n1, k2, n2) = (3, 4, 1, 10), (2, 2, 0, 5), (1, 4, 1, 5)
+    # R1 = 6/10, R2 = 2/20; u = (3-2.4)/10 - (1-1)/20 = 0.06; (2-1.2)/10 - (0-0.5)/20 = 0.105;
+    # (1-2.4)/10 - (1-0.5)/20 = -0.165; var = 3/2 * (0.0036 + 0.011025 + 0.027225) = 0.062775
+    out = ratio_difference_test([3, 2, 1], [4, 2, 4], [1, 0, 1], [10, 5, 5])
+    assert out["difference"] == pytest.approx(0.5)
+    assert out["se"] == pytest.approx(np.sqrt(0.062775))
+    z = 0.5 / np.sqrt(0.062775)
+    assert out["z"] == pytest.approx(z)
+    from scipy.stats import norm
+
+    assert out["p"] == pytest.approx(2 * norm.sf(z))

@@ -9,6 +9,12 @@ Definitions (``shared/notes/methods.md``):
   citizen / organisation) divided by (those replies + originals + quotes). Reposts (retweets) and
   replies within its own threads (``reply_to == "self"``) are left out of numerator and denominator.
   The **megaphone share** (*roeptoetergehalte*, "megaphone content") is 1 - interaction share.
+  The **citizen-only interaction share** = replies to citizens / (replies to citizens + originals +
+  quotes): replies to organisations are left out as well.
+- **Pooled shares** over municipalities (interaction, post mix, monitoring) get ratio-estimator
+  (linearisation) intervals with municipalities as clusters (:func:`helpers.stats.ratio_ci`),
+  because posts and messages nest in municipalities; see ``docs/methods.md``.
+- **Rankings**: :func:`ranking` is the one interaction ranking (tables, figures, report, profiles).
 - **Post mix**: shares of original (incl. quotes) / repost / reply (any) among all own posts.
 - **Monitoring**: the share of citizen messages that get any reaction (``first_reply_post_id`` set),
   for messages addressed to the municipality against those that are not (indirect mentions, policy
@@ -26,7 +32,7 @@ import numpy as np
 import pandas as pd
 from scipy.stats import norm
 
-from helpers.stats import p_adjust, proportion_table, wilson_ci
+from helpers.stats import p_adjust, proportion_table, ratio_ci, ratio_difference_test, wilson_ci
 
 MEASURES = ("has_account", "has_corporate", "active")
 #: Smallest base (replies to others + originals) for a municipality to enter the interaction ranking.
@@ -190,7 +196,8 @@ def post_counts(posts: pd.DataFrame, *, platform: str | None = "twitter",
     -------
     DataFrame indexed by ``gm_code``: ``original`` (incl. quotes), ``repost``, ``reply_others``
     (to citizens or organisations), ``reply_self`` (in its own threads), ``reply_unknown`` (a reply
-    whose addressee is not known; left out of the interaction share), ``total``.
+    whose addressee is not known; left out of the interaction share), ``total`` (all own posts),
+    ``reply_citizen`` (the part of ``reply_others`` addressed to citizens).
     """
     p = posts
     codes, idx = _codes(p["gm_code"], labels)
@@ -212,6 +219,7 @@ def post_counts(posts: pd.DataFrame, *, platform: str | None = "twitter",
         index=pd.Index(idx, name="gm_code"),
     )
     out["total"] = out.sum(axis=1)
+    out["reply_citizen"] = _count(codes[is_reply & _mask(to == "citizen")], n)
     if labels is None and platform is not None:  # only municipalities with posts on the platform
         out = out[out["total"] > 0]
     return out
@@ -225,7 +233,8 @@ def interaction(posts: pd.DataFrame, *, platform: str | None = "twitter",
     -------
     DataFrame indexed by ``gm_code``: the counts of :func:`post_counts`, ``base`` (replies to others
     + originals), ``interaction_share`` with Wilson ``ci_low``/``ci_high``, ``megaphone_share``
-    (1 - interaction share). NaN shares where the base is 0.
+    (1 - interaction share), ``citizen_base`` (replies to citizens + originals) and
+    ``citizen_share`` (replies to citizens / citizen_base). NaN shares where the base is 0.
     """
     c = post_counts(posts, platform=platform, labels=labels)
     base = c["reply_others"] + c["original"]
@@ -235,30 +244,50 @@ def interaction(posts: pd.DataFrame, *, platform: str | None = "twitter",
     c["ci_low"] = table["ci_low"]
     c["ci_high"] = table["ci_high"]
     c["megaphone_share"] = 1 - c["interaction_share"]
+    c["citizen_base"] = c["reply_citizen"] + c["original"]
+    cb = c["citizen_base"].astype(float)
+    c["citizen_share"] = (c["reply_citizen"] / cb.where(cb > 0)).astype(float)
     return c
 
 
-def interaction_summary(inter: pd.DataFrame, *, min_base: int = MIN_INTERACTION_BASE) -> dict[str, Any]:
+def interaction_summary(inter: pd.DataFrame, *, min_base: int = MIN_INTERACTION_BASE,
+                        alpha: float = 0.05) -> dict[str, Any]:
     """Pooled ratio and median over municipalities, and the top of the ranking.
 
     Returns
     -------
-    dict: ``pooled_share`` (sum of replies to others / sum of bases) with Wilson ``pooled_low`` /
-    ``pooled_high``, ``median_share`` (over municipalities with base >= ``min_base``), ``n_ranked``,
-    ``top_gm_code``, ``top_share`` (highest share among those), ``min_base``, ``note`` (empty, or
-    why the median and the top are NA: no posts, or nobody with the minimum base).
+    dict: ``pooled_share`` (sum of replies to others / sum of bases) with ``pooled_low`` /
+    ``pooled_high`` (ratio-estimator interval, municipalities as clusters) and
+    ``pooled_design_effect`` (variance relative to posts as independent trials);
+    ``pooled_citizen_share`` (replies to citizens / (those + originals)) with
+    ``pooled_citizen_low`` / ``_high``; ``replies_share_of_all_posts`` (replies to others / all own
+    posts, reposts and self-replies included in the base); ``median_share`` (over municipalities
+    with base >= ``min_base``), ``n_ranked``, ``top_gm_code``, ``top_share`` and
+    ``top_citizen_share`` (of the first in :func:`ranking`), ``min_base``, ``n_posts`` (all own
+    posts), ``n_base`` (the pooled base), ``note`` (empty, or why the median and the top are NA: no
+    posts, or nobody with the minimum base).
     """
     k, n = int(inter["reply_others"].sum()), int(inter["base"].sum())
-    lo, hi = wilson_ci(k, n)
+    pooled = ratio_ci(inter["reply_others"], inter["base"], alpha)
+    citizen = ratio_ci(inter["reply_citizen"], inter["citizen_base"], alpha)
+    total = int(inter["total"].sum())
     ranked = ranking(inter, min_base=min_base)
     return {
         "pooled_share": k / n if n else np.nan,
-        "pooled_low": float(lo),
-        "pooled_high": float(hi),
+        "pooled_low": pooled["ci_low"],
+        "pooled_high": pooled["ci_high"],
+        "pooled_design_effect": pooled["design_effect"],
+        "pooled_citizen_share": citizen["share"],
+        "pooled_citizen_low": citizen["ci_low"],
+        "pooled_citizen_high": citizen["ci_high"],
+        "replies_share_of_all_posts": k / total if total else np.nan,
+        "n_posts": total,
+        "n_base": n,
         "median_share": float(ranked["interaction_share"].median()) if len(ranked) else np.nan,
         "n_ranked": len(ranked),
         "top_gm_code": ranked.index[0] if len(ranked) else None,
         "top_share": float(ranked["interaction_share"].iloc[0]) if len(ranked) else np.nan,
+        "top_citizen_share": float(ranked["citizen_share"].iloc[0]) if len(ranked) else np.nan,
         "min_base": min_base,
         "note": ("NA: no own posts in the base" if n == 0 else
                  f"NA: no municipality has a base of {min_base} or more posts: no ranking"
@@ -267,28 +296,36 @@ def interaction_summary(inter: pd.DataFrame, *, min_base: int = MIN_INTERACTION_
 
 
 def ranking(inter: pd.DataFrame, *, min_base: int = MIN_INTERACTION_BASE) -> pd.DataFrame:
-    """Municipalities with ``base >= min_base`` sorted by interaction share (highest first; ties by
-    the lower Wilson bound, then code), with a ``rank`` column."""
+    """The one interaction ranking: municipalities with ``base >= min_base`` sorted by interaction
+    share (highest first; equal shares by the lower Wilson bound, i.e. the larger base first, then
+    by code), with a ``rank`` column 1..n without gaps.
+
+    Tables, figures, the report and the profiles all take their ranks from here.
+    """
     r = inter.loc[inter["base"] >= min_base].reset_index()
     r = r.sort_values(["interaction_share", "ci_low", "gm_code"], ascending=[False, False, True])
     r["rank"] = np.arange(1, len(r) + 1)
     return r.set_index("gm_code")
 
 
-def post_mix(counts: pd.DataFrame) -> pd.DataFrame:
+def post_mix(counts: pd.DataFrame, alpha: float = 0.05) -> pd.DataFrame:
     """Mix of own posts (pooled over the rows of ``counts``): original (incl. quotes), repost, reply.
 
     Returns
     -------
-    DataFrame, one row per kind: ``kind``, ``count``, ``n``, ``share``, ``ci_low``, ``ci_high``
-    (Wilson; note posts cluster within municipalities, so the intervals are too narrow as intervals
-    for the population of municipalities).
+    DataFrame, one row per kind: ``kind``, ``count``, ``n`` (all own posts), ``share``, ``ci_low``,
+    ``ci_high`` (ratio-estimator interval with the rows, municipalities, as clusters: posts nest in
+    municipalities).
     """
     replies = counts["reply_others"] + counts["reply_self"] + counts["reply_unknown"]
-    sums = pd.Series({"original": counts["original"].sum(), "repost": counts["repost"].sum(),
-                      "reply": replies.sum()})
-    total = pd.Series(int(sums.sum()), index=sums.index)
-    return proportion_table(sums, total).rename_axis("kind").reset_index()
+    per = {"original": counts["original"], "repost": counts["repost"], "reply": replies}
+    total = counts["original"] + counts["repost"] + replies
+    rows = []
+    for kind, k in per.items():
+        r = ratio_ci(k.to_numpy(float), total.to_numpy(float), alpha)
+        rows.append({"kind": kind, "count": int(k.sum()), "n": int(total.sum()),
+                     "share": r["share"], "ci_low": r["ci_low"], "ci_high": r["ci_high"]})
+    return pd.DataFrame(rows)
 
 
 def largest(municipalities: pd.DataFrame, n: int = 100) -> list[str]:
@@ -306,12 +343,17 @@ def monitoring(messages: pd.DataFrame, *, platform: str | None = None, alpha: fl
                adjust: str = "holm") -> pd.DataFrame:
     """Share of citizen messages with any reaction, addressed versus not addressed, per theme.
 
+    Messages nest in municipalities, so every share is a pooled ratio with a ratio-estimator
+    interval (municipalities as clusters, :func:`helpers.stats.ratio_ci`) and the contrast is the
+    cluster-robust Wald test of :func:`helpers.stats.ratio_difference_test`.
+
     Parameters
     ----------
     messages : DataFrame
         The ``citizen_messages`` table.
     platform : str or None
-        Restrict to one platform (``None``: all).
+        Restrict to one platform (``None``: all; see :func:`monitoring_by_platform` for when
+        pooling platforms is meaningful).
     adjust : {"holm", "fdr_bh"}
         Correction of the per-theme p-values across themes.
 
@@ -320,31 +362,74 @@ def monitoring(messages: pd.DataFrame, *, platform: str | None = None, alpha: fl
     DataFrame, one row per theme plus ``all`` (first): ``theme``, ``n_addressed``,
     ``reacted_addressed``, ``share_addressed`` (+ ``addressed_low``/``_high``), ``n_indirect``,
     ``reacted_indirect``, ``share_indirect`` (+ ``indirect_low``/``_high``), ``risk_difference``
-    (addressed - indirect), ``cohens_h`` (2 asin sqrt p1 - 2 asin sqrt p2), ``z`` and ``p``
-    (two-proportion z-test, pooled variance), ``p_adjusted`` (across themes, not for ``all``).
+    (addressed - indirect, + ``rd_low``/``rd_high``), ``cohens_h`` (2 asin sqrt p1 - 2 asin sqrt
+    p2), ``z`` and ``p`` (cluster-robust), ``p_adjusted`` (across themes, not for ``all``),
+    ``clusters`` (municipalities with messages).
     """
     m = messages if platform is None else messages[messages["platform"] == platform]
     codes, themes = _codes(m["theme"])
-    k = len(themes)
+    # municipalities are the clusters; a table without gm_code is one cluster (no interval)
+    gm, gms = _codes(m["gm_code"] if "gm_code" in m.columns else pd.Series("", index=m.index))
+    k, g = len(themes), len(gms)
     addressed = m["addressed"].to_numpy(bool)
     reacted = m["first_reply_post_id"].notna().to_numpy()
-    n_a = _count(codes[addressed], k)
-    r_a = _count(codes[addressed & reacted], k)
-    n_i = _count(codes[~addressed], k)
-    r_i = _count(codes[~addressed & reacted], k)
-    frame = pd.DataFrame({"theme": list(themes), "n_addressed": n_a, "reacted_addressed": r_a,
-                          "n_indirect": n_i, "reacted_indirect": r_i})
-    total = frame.drop(columns="theme").sum().to_frame().T.assign(theme="all")
-    frame = pd.concat([total, frame], ignore_index=True)
-    frame = two_proportions(frame, "reacted_addressed", "n_addressed", "reacted_indirect",
-                            "n_indirect", alpha=alpha)
-    frame = frame.rename(columns={"share_1": "share_addressed", "low_1": "addressed_low",
-                                  "high_1": "addressed_high", "share_2": "share_indirect",
-                                  "low_2": "indirect_low", "high_2": "indirect_high"})
+    rows = []
+    for t in range(-1, k):  # -1: all themes
+        sel = np.ones(len(m), bool) if t < 0 else codes == t
+        na = _count(gm[sel & addressed], g)
+        ra = _count(gm[sel & addressed & reacted], g)
+        ni = _count(gm[sel & ~addressed], g)
+        ri = _count(gm[sel & ~addressed & reacted], g)
+        a, b = ratio_ci(ra, na, alpha), ratio_ci(ri, ni, alpha)
+        diff = ratio_difference_test(ra, na, ri, ni, alpha)
+        p1, p2 = a["share"], b["share"]
+        rows.append({
+            "theme": "all" if t < 0 else themes[t],
+            "n_addressed": int(na.sum()), "reacted_addressed": int(ra.sum()),
+            "share_addressed": p1, "addressed_low": a["ci_low"], "addressed_high": a["ci_high"],
+            "n_indirect": int(ni.sum()), "reacted_indirect": int(ri.sum()),
+            "share_indirect": p2, "indirect_low": b["ci_low"], "indirect_high": b["ci_high"],
+            "risk_difference": diff["difference"], "rd_low": diff["ci_low"],
+            "rd_high": diff["ci_high"],
+            "cohens_h": 2 * np.arcsin(np.sqrt(p1)) - 2 * np.arcsin(np.sqrt(p2)),
+            "z": diff["z"], "p": diff["p"], "clusters": diff["clusters"],
+        })
+    frame = pd.DataFrame(rows)
     padj = np.full(len(frame), np.nan)
     padj[1:] = p_adjust(frame["p"].to_numpy()[1:], adjust)
     frame["p_adjusted"] = padj
     return frame
+
+
+def monitoring_by_platform(messages: pd.DataFrame, *, alpha: float = 0.05,
+                           adjust: str = "holm") -> tuple[pd.DataFrame, bool]:
+    """:func:`monitoring` per platform, plus pooled rows only where pooling means something.
+
+    The addressed-versus-indirect contrast compares two kinds of message of the *same* platform.
+    When a platform has only one kind (all Facebook messages are on the municipality's own page,
+    so "addressed"), pooling platforms makes the contrast partly a platform contrast; then no
+    pooled rows are given.
+
+    Returns
+    -------
+    (table, pooled) : DataFrame and bool
+        The rows of :func:`monitoring` with a ``platform`` column (``"all platforms"`` for pooled
+        rows), and whether pooled rows were added (every platform has both kinds of message).
+    """
+    platforms = sorted(messages["platform"].dropna().unique())
+    parts, shares_structure = [], True
+    for platform in platforms:
+        sub = messages[messages["platform"] == platform]
+        kinds = set(sub["addressed"].astype(bool).unique())
+        shares_structure &= kinds == {True, False}
+        parts.append(monitoring(sub, alpha=alpha, adjust=adjust).assign(platform=platform))
+    pooled = shares_structure and len(platforms) > 1
+    if pooled:
+        parts.append(monitoring(messages, alpha=alpha, adjust=adjust).assign(
+            platform="all platforms"))
+    out = pd.concat(parts, ignore_index=True) if parts else monitoring(messages).assign(platform="")
+    cols = ["platform"] + [c for c in out.columns if c != "platform"]
+    return out[cols], pooled
 
 
 def two_proportions(frame: pd.DataFrame, k1: str, n1: str, k2: str, n2: str,

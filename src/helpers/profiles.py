@@ -140,8 +140,9 @@ def key_figures(folder: Path, year: int) -> pd.DataFrame:
     out["base"] = inter["base"]
     out["interaction_share"] = inter["interaction_share"]
     out["interaction_low"], out["interaction_high"] = inter["ci_low"], inter["ci_high"]
-    ranked = out["interaction_share"].where(out["base"] >= metrics.MIN_INTERACTION_BASE)
-    out["interaction_rank"] = ranked.rank(ascending=False, method="min").astype("Int64")
+    # the one interaction ranking (metrics.ranking), as in the tables, figures and report
+    ranking = metrics.ranking(inter, min_base=metrics.MIN_INTERACTION_BASE)
+    out["interaction_rank"] = ranking["rank"].reindex(out.index).astype("Int64")
 
     q = responsetime.questions(msgs, window, platform="twitter")
     rt = responsetime.by_municipality(q).reindex(codes)
@@ -150,10 +151,9 @@ def key_figures(folder: Path, year: int) -> pd.DataFrame:
     out["answer_rate"] = rt["answer_rate"]
     out["km_median"], out["km_low"], out["km_high"] = rt["km_median"], rt["ci_low"], rt["ci_high"]
     out["km_within_2h"] = rt["km_within_2h"]
-    eligible = out[out["n_questions"] >= MIN_QUESTIONS]
-    order = eligible.sort_values(["km_median", "km_within_2h"], ascending=[True, False]).index
-    out["speed_rank"] = pd.Series(np.arange(1, len(order) + 1), index=order).reindex(out.index)
-    out["speed_rank"] = out["speed_rank"].astype("Int64")
+    # the one speed ranking (responsetime.fastest), as in the tables, figures and report
+    fast = responsetime.fastest(rt, min_questions=MIN_QUESTIONS)
+    out["speed_rank"] = fast["rank"].reindex(out.index).astype("Int64")
 
     indirect = msgs[~msgs["addressed"].astype(bool)]
     n_ind = indirect.groupby("gm_code").size().reindex(codes, fill_value=0)

@@ -521,7 +521,14 @@ HEADLINES: dict[str, tuple[str, str]] = {
         "Mean response time to questions",
         "Gemiddelde reactietijd op vragen",
     ),
-    "answered_within_2h_share": ("Questions answered within 2 hours", "Vragen binnen 2 uur beantwoord"),
+    "answered_within_2h_share": (
+        "Answered questions answered within 2 hours (base: answered questions)",
+        "Beantwoorde vragen binnen 2 uur beantwoord (basis: beantwoorde vragen)",
+    ),
+    "all_within_2h_share": (
+        "Questions answered within 2 hours (base: all questions, unanswered included)",
+        "Vragen binnen 2 uur beantwoord (basis: alle vragen, ook onbeantwoorde)",
+    ),
     "weekend_raises_mean": ("Weekends raise the mean response time", "Weekenden verhogen het gemiddelde"),
     "fastest_1_gm_code": ("Fastest municipality", "Snelste gemeente"),
     "fastest_2_gm_code": ("Second fastest", "Op één na snelste"),
@@ -562,6 +569,10 @@ def format_value(value: Any, unit: str, lang: str = "en") -> str:
         return f"{number * 100:.1f}%"
     if unit in ("hours", "business hours", "business_hours") and number is not None:
         return f"{number:.1f} h"
+    if unit == "p-value":
+        from helpers.stats import format_p
+
+        return format_p(number).removeprefix("p = ").removeprefix("p ")
     if unit == "flag":
         flag = _flag(value)
         if flag is None:
@@ -597,6 +608,31 @@ def headline_table(records: pd.DataFrame, lang: str = "en") -> pd.DataFrame:
             }
         )
     return pd.DataFrame(rows, columns=["finding", "value", "unit", "basis", "record"])
+
+
+#: Notebooks in report order, for the findings section.
+FINDING_ORDER = ("presence", "interaction", "response_time", "monitoring", "survey", "websites")
+
+
+def findings_markdown(records: pd.DataFrame) -> list[str]:
+    """The findings the notebooks computed (records ``finding_<notebook>``, unit ``finding``), in
+    :data:`FINDING_ORDER`, as Markdown paragraphs ``**<notebook>.** <sentence>``."""
+    if not len(records):
+        return []
+    rows = records[records["unit"] == "finding"]
+    found = {str(r.notebook): str(r.value) for r in rows.itertuples(index=False)}
+    order = [nb for nb in FINDING_ORDER if nb in found] + sorted(set(found) - set(FINDING_ORDER))
+    return [f"**{nb.replace('_', ' ').capitalize()}.** {found[nb]}" for nb in order]
+
+
+def readable_records(records: pd.DataFrame, lang: str = "en") -> pd.DataFrame:
+    """Recorded numbers for people: values through :func:`format_value` (p-values never "0"),
+    findings left out (the report shows them in their own section)."""
+    if not len(records):
+        return records
+    out = records[records["unit"] != "finding"].copy()
+    out["value"] = [format_value(v, u, lang) for v, u in zip(out["value"], out["unit"], strict=True)]
+    return out
 
 
 def figure_files(folder: Path) -> list[tuple[Path, str]]:

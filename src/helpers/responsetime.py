@@ -16,8 +16,16 @@ time is computed with a cumulative business-seconds function evaluated on arrays
 vectorised and correct across daylight-saving changes (each day's 08:30 and 17:00 are localised
 separately).
 
+Quantiles. Kaplan-Meier quantiles (the median) follow R ``survival``'s convention (Therneau's
+``quantile.survfit``): the first time the curve of 1 - S reaches p; where the curve is flat at exactly
+1 - p (within :data:`QUANTILE_TOL`, for float error such as S = 0.4999...), the midpoint of that flat
+stretch, i.e. halfway between the time it reaches 1 - p and the next event time (or the group's last
+observation time when the flat stretch runs to the end of follow-up). statsmodels' ``quantile`` takes
+the end of such a stretch, lifelines its start; see ``docs/methods.md``.
+
 Everything per municipality is vectorised (sorting, ``np.bincount``, ``np.add.reduceat`` and
-cython groupby reductions); :func:`km_by_group` agrees with statsmodels' ``SurvfuncRight`` (tested).
+cython groupby reductions); the curves of :func:`km_by_group` agree with statsmodels'
+``SurvfuncRight`` (tested).
 """
 
 from __future__ import annotations
@@ -33,7 +41,7 @@ from scipy.stats import norm
 from statsmodels.duration.survfunc import SurvfuncRight, survdiff
 
 from helpers.errors import DataError
-from helpers.stats import wilson_ci
+from helpers.stats import chi2_p, ratio_ci, wilson_ci, z_p
 
 TZ = "Europe/Amsterdam"
 #: Business day in local time: 08:30 to 17:00 (8.5 hours).
@@ -48,8 +56,42 @@ BAND_LABELS = ("<1h", "1-2h", "2-4h", "4-8h", "8-24h", "1-2d", "2-7d", ">7d/unan
 #: ``weekend_raises_mean`` is true when the mean over all answered questions exceeds the weekday-only
 #: mean by at least this fraction (10%).
 WEEKEND_MARGIN = 0.10
-#: Survival values within this distance below 1 - p count as equal to it when finding quantiles.
-QUANTILE_TOL = 1e-10
+#: Survival values within this (absolute) distance of 1 - p count as equal to it when finding
+#: quantiles: R ``survival``'s default tolerance ``sqrt(.Machine$double.eps)``.
+QUANTILE_TOL = float(np.sqrt(np.finfo(float).eps))
+#: Words for the quantile convention, used in table column descriptions and the method text.
+QUANTILE_CONVENTION = (
+    "Kaplan-Meier median, R survival convention: midpoint of a flat stretch at exactly 0.5"
+)
+
+
+#: Column descriptions of the ``response_summary`` table (statistic -> meaning and base).
+SUMMARY_DESCRIPTIONS = {
+    "n_questions": "citizen questions addressed to the municipality (the base of 'of all questions')",
+    "n_answered": "questions with a reply in the window (the base of 'among answered')",
+    "answer_rate": "answered / all questions (Wilson 95% interval in answer_rate_low/_high)",
+    "km_median_hours": QUANTILE_CONVENTION + "; unanswered questions censored at the window end",
+    "km_median_low": "Brookmeyer-Crowley 95% interval (statsmodels quantile_ci, log-log)",
+    "km_median_high": "Brookmeyer-Crowley 95% interval; inf = open",
+    "km_within_1h": "Kaplan-Meier share of all questions answered within 1 h",
+    "km_within_2h": "Kaplan-Meier share of all questions answered within 2 h",
+    "km_within_24h": "Kaplan-Meier share of all questions answered within 24 h",
+    "answered_within_1h": "share of answered questions answered within 1 h",
+    "answered_within_2h": "share of answered questions answered within 2 h",
+    "answered_within_24h": "share of answered questions answered within 24 h",
+    "all_within_1h": "answered within 1 h, as a share of all questions",
+    "all_within_2h": "answered within 2 h, as a share of all questions",
+    "all_within_24h": "answered within 24 h, as a share of all questions",
+    "mean_hours": "mean over answered questions (the published figure is a mean)",
+    "weekday_mean_hours": "mean over answered questions asked Monday-Friday",
+    "weekend_mean_hours": "mean over answered questions asked Saturday-Sunday",
+    "weekend_raises_mean": "mean >= 1.1 x weekday-only mean",
+    "logrank_chi2": "log-rank statistic, weekday vs weekend questions (1 df)",
+    "logrank_p": "p-value of the log-rank test from chi2.sf (never 0)",
+    "weekday_km_median_hours": QUANTILE_CONVENTION + ", weekday questions",
+    "weekend_km_median_hours": QUANTILE_CONVENTION + ", weekend questions",
+    "weekend_median_ratio": "weekend / weekday Kaplan-Meier median",
+}
 
 
 # --------------------------------------------------------------------------------------------------
@@ -310,8 +352,9 @@ def km_by_group(group: Any, time: Any, event: Any) -> pd.DataFrame:
     DataFrame
         One row per group and distinct *event* time, sorted: ``group``, ``time``, ``n_risk`` (at risk
         just before), ``events``, ``surv`` (KM survival: share still unanswered), ``se`` (Greenwood
-        standard error of ``surv``, NaN where the risk set is exhausted) and ``n_total`` (the group's
-        size). Groups without any event have no rows.
+        standard error of ``surv``, NaN where the risk set is exhausted), ``n_total`` (the group's
+        size) and ``last_time`` (the group's last observation time, event or censored). Groups
+        without any event have no rows.
     """
     codes, labels = pd.factorize(pd.Series(group), sort=True)
     t = np.asarray(time, dtype=float)
@@ -323,7 +366,8 @@ def km_by_group(group: Any, time: Any, event: Any) -> pd.DataFrame:
     g, t, e = codes[order], t[order], e[order].astype(np.int64)
     n = len(g)
     if n == 0:
-        return pd.DataFrame(columns=["group", "time", "n_risk", "events", "surv", "se", "n_total"])
+        return pd.DataFrame(columns=["group", "time", "n_risk", "events", "surv", "se", "n_total",
+                                     "last_time"])
     new = np.ones(n, dtype=bool)
     new[1:] = (g[1:] != g[:-1]) | (t[1:] != t[:-1])
     idx = np.flatnonzero(new)
@@ -331,6 +375,8 @@ def km_by_group(group: Any, time: Any, event: Any) -> pd.DataFrame:
     size = np.bincount(g, minlength=len(labels))
     gstart = np.concatenate([[0], np.cumsum(size)[:-1]])
     gi = g[idx]
+    gend = gstart + size - 1
+    last_time = t[np.clip(gend, 0, n - 1)]
     n_risk = size[gi] - (idx - gstart[gi])
     keep = d > 0
     gi, ti, d, n_risk = gi[keep], t[idx][keep], d[keep], n_risk[keep]
@@ -355,6 +401,7 @@ def km_by_group(group: Any, time: Any, event: Any) -> pd.DataFrame:
             "surv": surv,
             "se": se,
             "n_total": size[gi],
+            "last_time": last_time[gi],
         }
     )
 
@@ -362,10 +409,21 @@ def km_by_group(group: Any, time: Any, event: Any) -> pd.DataFrame:
 def km_quantiles(curves: pd.DataFrame, p: float = 0.5, alpha: float = 0.05) -> pd.DataFrame:
     """KM quantile (default the median) per group with the Brookmeyer-Crowley interval.
 
-    Matches ``SurvfuncRight.quantile(p)`` (first event time where survival < 1 - p, up to a
-    floating-point tolerance of :data:`QUANTILE_TOL`) and
-    ``SurvfuncRight.quantile_ci(p, alpha)`` with its default complementary log-log transform
-    (limits are observed event times; an open upper limit is ``inf``).
+    The point estimate follows R ``survival`` (``quantile.survfit``): the first event time where
+    S <= 1 - p; where S equals 1 - p within :data:`QUANTILE_TOL` (a flat stretch at exactly 1 - p),
+    the midpoint between that time and the next event time, or the group's ``last_time`` when no
+    event follows. The interval equals ``SurvfuncRight.quantile_ci(p, alpha)`` with its default
+    complementary log-log transform (limits are observed event times; an open upper limit is
+    ``inf``).
+
+    Parameters
+    ----------
+    curves : DataFrame
+        From :func:`km_by_group` (needs ``last_time`` for flat stretches that run to the end).
+    p : float
+        The quantile of the event-time distribution (0.5: median).
+    alpha : float
+        1 - confidence level.
 
     Returns
     -------
@@ -374,10 +432,23 @@ def km_quantiles(curves: pd.DataFrame, p: float = 0.5, alpha: float = 0.05) -> p
     """
     c = curves.reset_index(drop=True)
     grp = c["group"]
-    # strict inequality as in SAS and statsmodels; the small tolerance keeps an exact 0.5 (e.g. 7 of
-    # 14 still waiting) from counting as below 0.5 through floating-point error in the product
-    est = c.loc[c["surv"] < 1 - p - QUANTILE_TOL].groupby(grp, sort=True)["time"].min()
-    s = c["surv"].to_numpy()
+    target = 1 - p
+    s = c["surv"].to_numpy(float)
+    times = c["time"].to_numpy(float)
+    pos = np.arange(len(c))
+    reached = s <= target + QUANTILE_TOL
+    first_pos = pd.Series(pos[reached], index=grp[reached].to_numpy()).groupby(level=0).min()
+    fp = first_pos.to_numpy()
+    est_vals = times[fp] if len(fp) else np.array([], float)
+    if len(fp):
+        flat = np.abs(s[fp] - target) < QUANTILE_TOL
+        nxt = np.minimum(fp + 1, len(c) - 1)
+        same_group = (fp + 1 < len(c)) & (grp.to_numpy()[nxt] == grp.to_numpy()[fp])
+        # without last_time, a flat stretch to the end ends at the last event time
+        end = c["last_time"].to_numpy(float)[fp] if "last_time" in c.columns else times[fp]
+        upper = np.where(same_group, times[nxt], end)
+        est_vals = np.where(flat, (times[fp] + upper) / 2, times[fp])
+    est = pd.Series(est_vals, index=first_pos.index)
     se = c["se"].to_numpy()
     with np.errstate(divide="ignore", invalid="ignore"):
         g = np.log(-np.log(s))
@@ -385,12 +456,10 @@ def km_quantiles(curves: pd.DataFrame, p: float = 0.5, alpha: float = 0.05) -> p
         r = (g - np.log(-np.log(1 - p))) / (gprime * se)
     z = norm.ppf(1 - alpha / 2)
     ok = np.abs(r) <= z
-    pos = np.arange(len(c))
     okpos = pd.Series(pos[ok], index=grp[ok].to_numpy())
     first = okpos.groupby(level=0).min()
     last = okpos.groupby(level=0).max()
     group_last = pd.Series(pos, index=grp.to_numpy()).groupby(level=0).max()
-    times = c["time"].to_numpy()
     low = pd.Series(times[first.to_numpy()], index=first.index)
     nxt = last.to_numpy() + 1
     open_end = last.to_numpy() == group_last.reindex(last.index).to_numpy()
@@ -402,6 +471,25 @@ def km_quantiles(curves: pd.DataFrame, p: float = 0.5, alpha: float = 0.05) -> p
         {"median": est.reindex(groups), "ci_low": low.reindex(groups),
          "ci_high": high.reindex(groups)}
     )
+
+
+def km_median(time: Any, event: Any, p: float = 0.5, alpha: float = 0.05) -> dict[str, float]:
+    """The ``p`` quantile of one Kaplan-Meier curve with its interval (see :func:`km_quantiles`).
+
+    Returns
+    -------
+    dict
+        ``median``, ``ci_low``, ``ci_high`` (hours; NaN when there is no event or the quantile is
+        not reached; ``ci_high`` is ``inf`` when the interval is open).
+    """
+    t = np.asarray(time, dtype=float)
+    e = np.asarray(event, dtype=bool)
+    nan = {"median": np.nan, "ci_low": np.nan, "ci_high": np.nan}
+    if not e.any():
+        return nan
+    q = km_quantiles(km_by_group(np.zeros(len(t), dtype=int), t, e), p, alpha)
+    row = q.iloc[0]
+    return {k: float(row[k]) for k in ("median", "ci_low", "ci_high")}
 
 
 def km_at(curves: pd.DataFrame, hours: float) -> pd.Series:
@@ -442,9 +530,11 @@ def summary(q: pd.DataFrame, *, hours: str = "clock_hours", alpha: float = 0.05)
     -------
     dict
         ``n_questions``, ``n_answered``, ``answer_rate`` (+ ``answer_rate_low``/``_high``, Wilson),
-        ``km_median_hours`` with ``km_median_low``/``_high`` (statsmodels ``quantile``/``quantile_ci``),
+        ``km_median_hours`` with ``km_median_low``/``_high`` (R ``survival``'s median convention,
+        see :func:`km_quantiles`; interval as statsmodels ``quantile_ci``),
         ``km_within_1h``/``2h``/``24h`` (KM share answered within, censoring-aware),
         ``answered_within_1h``/``2h``/``24h`` (shares among answered questions),
+        ``all_within_1h``/``2h``/``24h`` (answered within, as shares of all questions),
         ``mean_hours`` (mean over answered), ``weekday_mean_hours`` (answered questions asked
         Monday-Friday), ``weekend_mean_hours``, ``weekend_raises_mean`` (mean >= (1 + 10%) x weekday
         mean), ``logrank_chi2`` and ``logrank_p`` (weekday vs weekend questions, ``survdiff``),
@@ -461,10 +551,9 @@ def summary(q: pd.DataFrame, *, hours: str = "clock_hours", alpha: float = 0.05)
     out.update(answer_rate=k / n if n else np.nan, answer_rate_low=float(lo), answer_rate_high=float(hi))
     if n and k:
         sf = SurvfuncRight(t, e.astype(float))
-        out["km_median_hours"] = float(sf.quantile(0.5))
-        with np.errstate(all="ignore"):
-            ci = sf.quantile_ci(0.5, alpha=alpha)
-        out["km_median_low"], out["km_median_high"] = float(ci[0]), float(ci[1])
+        med = km_median(t, e, 0.5, alpha)
+        out["km_median_hours"] = med["median"]
+        out["km_median_low"], out["km_median_high"] = med["ci_low"], med["ci_high"]
         for h in (1, 2, 24):
             done = sf.surv_times <= h
             out[f"km_within_{h}h"] = float(1 - (sf.surv_prob[done][-1] if done.any() else 1.0))
@@ -474,6 +563,7 @@ def summary(q: pd.DataFrame, *, hours: str = "clock_hours", alpha: float = 0.05)
     ta = t[e]
     for h in (1, 2, 24):
         out[f"answered_within_{h}h"] = float(np.mean(ta <= h)) if k else np.nan
+        out[f"all_within_{h}h"] = float(np.sum(ta <= h) / n) if n else np.nan
     out["mean_hours"] = float(ta.mean()) if k else np.nan
     out["weekday_mean_hours"] = float(t[e & ~wk].mean()) if (e & ~wk).any() else np.nan
     out["weekend_mean_hours"] = float(t[e & wk].mean()) if (e & wk).any() else np.nan
@@ -504,8 +594,11 @@ def summary_na_reason(n_questions: int, n_answered: int, n_weekday_answered: int
 def logrank(q: pd.DataFrame, *, hours: str = "clock_hours") -> dict[str, float]:
     """Log-rank test of questions asked on weekdays against weekend questions.
 
-    Returns ``logrank_chi2`` (1 df), ``logrank_p``, and as effect sizes the KM medians of both groups
-    (``weekday_km_median_hours``, ``weekend_km_median_hours``) and ``weekend_median_ratio``.
+    Returns ``logrank_chi2`` (1 df), ``logrank_p`` (from ``chi2.sf``: statsmodels' ``survdiff``
+    returns ``1 - chi2.cdf``, which underflows to 0), and as effect sizes the KM medians of both
+    groups (``weekday_km_median_hours``, ``weekend_km_median_hours``, R ``survival`` convention) and
+    ``weekend_median_ratio``. The log-rank test treats questions as independent; questions cluster
+    within municipalities, which the Cox model of :func:`cox_size` accounts for.
     """
     wk = q["weekend"].to_numpy(bool)
     t = q[hours].to_numpy(float)
@@ -515,13 +608,13 @@ def logrank(q: pd.DataFrame, *, hours: str = "clock_hours") -> dict[str, float]:
     if wk.all() or (~wk).all() or e.sum() == 0:
         return out
     try:
-        chi2, p = survdiff(t, e, wk.astype(int))
+        chi2, _ = survdiff(t, e, wk.astype(int))
     except np.linalg.LinAlgError:  # no event while both groups are at risk: zero variance
         return out
-    out["logrank_chi2"], out["logrank_p"] = float(chi2), float(p)
+    out["logrank_chi2"], out["logrank_p"] = float(chi2), chi2_p(float(chi2), 1)
     for name, mask in (("weekday", ~wk), ("weekend", wk)):
         if e[mask].sum():
-            out[f"{name}_km_median_hours"] = float(SurvfuncRight(t[mask], e[mask]).quantile(0.5))
+            out[f"{name}_km_median_hours"] = km_median(t[mask], e[mask])["median"]
     out["weekend_median_ratio"] = out["weekend_km_median_hours"] / out["weekday_km_median_hours"]
     return out
 
@@ -635,6 +728,145 @@ def rank_changes(this_year: pd.DataFrame, last_year: pd.DataFrame) -> pd.DataFra
     return out.sort_values("rank_now")
 
 
+def within_shares(q: pd.DataFrame, *, hours: str = "clock_hours", alpha: float = 0.05,
+                  cutoffs: Sequence[float] = (1.0, 2.0, 24.0)) -> pd.DataFrame:
+    """Shares of questions answered within N hours, on both bases, with clustered intervals.
+
+    Questions nest in municipalities, so the interval of each pooled share is the ratio-estimator
+    (linearisation) interval with municipalities as clusters (:func:`helpers.stats.ratio_ci`). The
+    ``design_effect`` says how much larger the variance is than if questions were independent (no
+    published figure is an interval, so the naive interval itself is not shown).
+
+    Returns
+    -------
+    DataFrame, one row per cutoff and base: ``hours`` (the cutoff N), ``base`` (``"answered"``:
+    among answered questions; ``"all"``: of all questions, an unanswered one counting as not
+    answered within N), ``count``, ``n``, ``share``, ``ci_low``, ``ci_high`` (clustered),
+    ``design_effect``, ``clusters``.
+    """
+    codes, labels = pd.factorize(q["gm_code"], sort=True)
+    m = len(labels)
+    t = q[hours].to_numpy(float)
+    e = q["answered"].to_numpy(bool)
+    n_all = np.bincount(codes, minlength=m)
+    n_ans = np.bincount(codes, weights=e.astype(float), minlength=m)
+    rows = []
+    for h in cutoffs:
+        k = np.bincount(codes, weights=(e & (t <= h)).astype(float), minlength=m)
+        for base, n in (("answered", n_ans), ("all", n_all)):
+            r = ratio_ci(k, n, alpha)
+            rows.append({"hours": float(h), "base": base, "count": int(k.sum()), "n": int(n.sum()),
+                         "share": r["share"], "ci_low": r["ci_low"], "ci_high": r["ci_high"],
+                         "design_effect": r["design_effect"], "clusters": r["clusters"]})
+    return pd.DataFrame(rows)
+
+
+def km_within_cluster_ci(q: pd.DataFrame, cutoff: float = 2.0, *, hours: str = "clock_hours",
+                         n_boot: int = 200, seed: int = 0, alpha: float = 0.05) -> dict[str, float]:
+    """Kaplan-Meier share of all questions answered within ``cutoff`` hours, with a cluster
+    bootstrap interval (municipalities resampled with replacement, seeded).
+
+    The Kaplan-Meier share is censoring-aware, so it has no ratio-estimator form; its interval is
+    the percentile interval of ``n_boot`` cluster-bootstrap replicates (Davison & Hinkley 1997,
+    sect. 3.8), all replicates computed in one vectorised :func:`km_by_group` call.
+
+    Returns
+    -------
+    dict
+        ``share`` (1 - S(cutoff)), ``ci_low``, ``ci_high``, ``n_boot``, ``clusters``. NaN when
+        there is no question.
+    """
+    t = q[hours].to_numpy(float)
+    e = q["answered"].to_numpy(bool)
+    out = {"share": np.nan, "ci_low": np.nan, "ci_high": np.nan, "n_boot": n_boot, "clusters": 0}
+    if len(t) == 0:
+        return out
+    one = km_by_group(np.zeros(len(t), int), t, e)
+    out["share"] = float(1 - km_at(one, cutoff).iloc[0]) if len(one) else 0.0
+    codes, labels = pd.factorize(q["gm_code"], sort=True)
+    m = len(labels)
+    out["clusters"] = m
+    if m < 2 or n_boot < 1:
+        return out
+    order = np.argsort(codes, kind="stable")
+    size = np.bincount(codes, minlength=m)
+    start = np.concatenate([[0], np.cumsum(size)[:-1]])
+    rng = np.random.default_rng(seed)
+    draw = rng.integers(0, m, size=(n_boot, m))
+    rep = np.repeat(np.arange(n_boot), size[draw].sum(axis=1))
+    picked = draw.ravel()
+    lengths = size[picked]
+    offs = np.arange(lengths.sum()) - np.repeat(np.cumsum(lengths) - lengths, lengths)
+    rows = order[np.repeat(start[picked], lengths) + offs]
+    curves = km_by_group(rep, t[rows], e[rows])
+    shares = (1 - km_at(curves, cutoff)).reindex(np.arange(n_boot)).fillna(0.0).to_numpy()
+    out["ci_low"], out["ci_high"] = (float(x) for x in np.quantile(shares, [alpha / 2, 1 - alpha / 2]))
+    return out
+
+
+def _cox_data(q: pd.DataFrame, municipalities: pd.DataFrame) -> pd.DataFrame:
+    pop = municipalities.set_index("gm_code")["population"].astype("Float64")
+    d = q.assign(log10_pop=q["gm_code"].map(pop).astype(float).pipe(np.log10))
+    return d.dropna(subset=["log10_pop"]).reset_index(drop=True)
+
+
+def cluster_cov(model: Any, params: np.ndarray, groups: Any) -> np.ndarray:
+    """Cluster-robust (sandwich) covariance of a single-stratum ``PHReg`` fit, vectorised.
+
+    Equal to statsmodels' ``PHReg.robust_covariance`` (Lin & Wei 1989: the model's Hessian and the
+    per-cluster sums of Breslow score residuals), which loops over every event time and takes
+    minutes on a year's questions. Score residual of observation i with risk weight r_i:
+    ``U_i = status_i (x_i - xbar(t_i)) - r_i sum over event times t_k in [entry_i, t_i] of
+    d_k / S0_k (x_i - xbar_k)``, evaluated with cumulative sums over the sorted event times.
+
+    Returns
+    -------
+    ndarray (p x p)
+    """
+    x = np.asarray(model.exog, dtype=float)
+    t = np.asarray(model.endog, dtype=float)
+    status = np.asarray(model.status, dtype=float)
+    entry = (np.asarray(model.entry, dtype=float) if getattr(model, "entry", None) is not None
+             else np.full(len(t), -np.inf))
+    lin = x @ params
+    r = np.exp(lin - lin.max())
+    u, d = np.unique(t[status == 1], return_counts=True)
+    # risk set at u_k: entry <= u_k <= t (statsmodels' convention); sums over sorted exits/entries
+    o_exit, o_entry = np.argsort(t), np.argsort(entry)
+    def tail_sums(values: np.ndarray, order: np.ndarray, keys: np.ndarray, side: str) -> np.ndarray:
+        cum = np.concatenate([np.cumsum(values[order][::-1], axis=0)[::-1],
+                              np.zeros((1,) + values.shape[1:])])
+        return cum[np.searchsorted(keys[order], u, side=side)]
+    rx = r[:, None] * x
+    s0 = tail_sums(r, o_exit, t, "left") - tail_sums(r, o_entry, entry, "right")
+    s1 = tail_sums(rx, o_exit, t, "left") - tail_sums(rx, o_entry, entry, "right")
+    xbar = s1 / s0[:, None]
+    a = np.concatenate([[0.0], np.cumsum(d / s0)])
+    b = np.concatenate([np.zeros((1, x.shape[1])), np.cumsum((d / s0)[:, None] * xbar, axis=0)])
+    hi = np.searchsorted(u, t, side="right")
+    lo = np.searchsorted(u, entry, side="left")
+    k_own = np.clip(np.searchsorted(u, t, side="left"), 0, len(u) - 1)
+    score = (status[:, None] * (x - xbar[k_own])
+             - r[:, None] * (x * (a[hi] - a[lo])[:, None] - (b[hi] - b[lo])))
+    codes = pd.factorize(pd.Series(groups))[0]
+    sums = np.column_stack([np.bincount(codes, weights=score[:, j]) for j in range(x.shape[1])])
+    meat = sums.T @ sums
+    hinv = np.linalg.inv(model.hessian(params))
+    return hinv @ meat @ hinv
+
+
+def _fit_clustered(model: Any, groups: Any, alpha: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Fit ``model`` and return (params, se, ci) with standard errors clustered by ``groups``."""
+    res = model.fit()
+    params = np.asarray(res.params)
+    se = np.sqrt(np.diag(cluster_cov(model, params, groups)))
+    z = norm.ppf(1 - alpha / 2)
+    return params, se, np.column_stack([params - z * se, params + z * se])
+
+
+COX_TERMS = ("log10_population", "weekend")
+
+
 def cox_na_reason(answered: np.ndarray, exog: np.ndarray) -> str:
     """Why the Cox model cannot be fitted ("" when it can): no events, or a covariate that does not
     vary (every question on a weekend, or all from municipalities of one population)."""
@@ -649,41 +881,188 @@ def cox_na_reason(answered: np.ndarray, exog: np.ndarray) -> str:
     return ""
 
 
-def cox_size(q: pd.DataFrame, municipalities: pd.DataFrame, *, hours: str = "clock_hours"
-             ) -> pd.DataFrame:
-    """Cox proportional-hazards model (statsmodels ``PHReg``) of the reply hazard on log10 population
-    and weekend; clustered standard errors are not available in PHReg, so questions are treated as
-    independent (a caveat: they cluster within municipalities).
+def _cox_exog(d: pd.DataFrame) -> np.ndarray:
+    return np.column_stack([d["log10_pop"].to_numpy(), d["weekend"].to_numpy(float)])
 
-    Returns a table: ``term``, ``hazard_ratio``, ``ci_low``, ``ci_high``, ``p``, ``note`` (why
-    the model could not be estimated, else empty).
+
+def _not_estimable(terms: Sequence[str], periods: Any, exc: Exception | str) -> pd.DataFrame:
+    nan = np.full(len(terms), np.nan)
+    note = exc if isinstance(exc, str) else f"not estimable: {exc}"
+    return pd.DataFrame({"term": list(terms), "hazard_ratio": nan, "ci_low": nan, "ci_high": nan,
+                         "p": nan, "period": periods, "note": note})
+
+
+def _cox_table(terms: Sequence[str], params: np.ndarray, se: np.ndarray, ci: np.ndarray,
+               periods: Any) -> pd.DataFrame:
+    return pd.DataFrame({"term": list(terms), "hazard_ratio": np.exp(params),
+                         "ci_low": np.exp(ci[:, 0]), "ci_high": np.exp(ci[:, 1]),
+                         "p": [z_p(z) for z in params / se], "period": periods, "note": ""})
+
+
+def _ph_rows(t: np.ndarray, status: np.ndarray, resid: np.ndarray, alpha: float) -> pd.DataFrame:
+    from scipy.stats import rankdata
+
+    rows = []
+    for j, term in enumerate(COX_TERMS):
+        ok = (status == 1) & np.isfinite(resid[:, j])
+        n_ev = int(ok.sum())
+        r = np.nan
+        if n_ev > 2 and np.std(resid[ok, j]) > 0:
+            r = float(np.corrcoef(resid[ok, j], rankdata(t[ok]))[0, 1])
+        stat = (n_ev - 2) * r**2 / (1 - r**2) if np.isfinite(r) and abs(r) < 1 else np.nan
+        p = chi2_p(stat, 1) if np.isfinite(stat) else np.nan
+        rows.append({"term": term, "rho": r, "chi2": stat, "p": p, "n_events": n_ev,
+                     "holds": bool(not (p < alpha)) if np.isfinite(p) else True})
+    return pd.DataFrame(rows)
+
+
+def cox_analysis(q: pd.DataFrame, municipalities: pd.DataFrame, *, hours: str = "clock_hours",
+                 alpha: float = 0.05, split_at: float = 24.0) -> dict[str, pd.DataFrame]:
+    """The Cox model, its proportional-hazards check and, where the check fails, the time-split
+    model, from one fit (see :func:`cox_size`, :func:`ph_test`, :func:`cox_time_split`).
+
+    Returns
+    -------
+    dict
+        ``cox`` (:func:`cox_size`), ``ph`` (:func:`ph_test`), ``split`` (:func:`cox_time_split` for
+        the terms that fail the check at ``alpha``; the ``cox`` table when none fails).
     """
     from statsmodels.duration.hazard_regression import PHReg
 
-    pop = municipalities.set_index("gm_code")["population"].astype("Float64")
-    d = q.assign(log10_pop=q["gm_code"].map(pop).astype(float).pipe(np.log10))
-    d = d.dropna(subset=["log10_pop"])
-    exog = np.column_stack([d["log10_pop"].to_numpy(), d["weekend"].to_numpy(float)])
-    terms = ["log10_population", "weekend"]
-    nan = np.full(2, np.nan)
-    reason = cox_na_reason(d["answered"].to_numpy(bool), exog)
+    d = _cox_data(q, municipalities)
+    t = d[hours].to_numpy(float)
+    status = d["answered"].to_numpy(float)
+    reason = cox_na_reason(status.astype(bool), _cox_exog(d))
     if reason:
-        return pd.DataFrame({"term": terms, "hazard_ratio": nan, "ci_low": nan, "ci_high": nan,
-                             "p": nan, "note": reason})
+        cox = _not_estimable(COX_TERMS, "whole follow-up", reason)
+        return {"cox": cox, "ph": _ph_rows(t, status, np.full((len(d), 2), np.nan), alpha),
+                "split": cox.copy()}
     try:
-        res = PHReg(d[hours].to_numpy(float), exog, status=d["answered"].to_numpy(float),
-                    ties="efron").fit()
-        ci = np.asarray(res.conf_int())
+        model = PHReg(t, _cox_exog(d), status=status, ties="efron")
+        res = model.fit()
+        params = np.asarray(res.params)
+        se = np.sqrt(np.diag(cluster_cov(model, params, d["gm_code"].to_numpy())))
+        z = norm.ppf(1 - alpha / 2)
+        cox = _cox_table(COX_TERMS, params, se, np.column_stack([params - z * se, params + z * se]),
+                         "whole follow-up")
+        ph = _ph_rows(t, status, np.asarray(res.schoenfeld_residuals), alpha)
     except (ValueError, IndexError, np.linalg.LinAlgError) as exc:  # too few questions
-        return pd.DataFrame({"term": terms, "hazard_ratio": nan, "ci_low": nan, "ci_high": nan,
-                             "p": nan, "note": f"not estimable: {exc}"})
-    return pd.DataFrame(
-        {
-            "term": terms,
-            "hazard_ratio": np.exp(res.params),
-            "ci_low": np.exp(ci[:, 0]),
-            "ci_high": np.exp(ci[:, 1]),
-            "p": res.pvalues,
-            "note": "",
-        }
-    )
+        cox = _not_estimable(COX_TERMS, "whole follow-up", exc)
+        ph = _ph_rows(t, status, np.full((len(d), 2), np.nan), alpha)
+    failing = ph.loc[~ph["holds"], "term"].tolist()
+    split = (cox_time_split(q, municipalities, split_at=split_at, split_terms=failing, hours=hours,
+                            alpha=alpha) if failing and cox["note"].eq("").all() else cox.copy())
+    return {"cox": cox, "ph": ph, "split": split}
+
+
+def cox_size(q: pd.DataFrame, municipalities: pd.DataFrame, *, hours: str = "clock_hours",
+             alpha: float = 0.05) -> pd.DataFrame:
+    """Cox proportional-hazards model (statsmodels ``PHReg``, Efron ties) of the reply hazard on
+    log10 population and weekend, with standard errors clustered by municipality.
+
+    Questions cluster within municipalities, so the covariance is the robust sandwich of
+    statsmodels' ``fit(groups=gm_code)`` (Lin & Wei 1989), computed by :func:`cluster_cov`. The
+    hazard ratio of a term is averaged over follow-up when proportional hazards fail: see
+    :func:`ph_test` and :func:`cox_time_split`.
+
+    Returns
+    -------
+    DataFrame: ``term``, ``hazard_ratio`` (> 1 = faster reply), ``ci_low``, ``ci_high``, ``p``
+    (cluster-robust), ``period`` (``"whole follow-up"``), ``note`` (why the model could not be
+    estimated, :func:`cox_na_reason`, else empty).
+    """
+    from statsmodels.duration.hazard_regression import PHReg
+
+    d = _cox_data(q, municipalities)
+    reason = cox_na_reason(d["answered"].to_numpy(bool), _cox_exog(d))
+    if reason:
+        return _not_estimable(COX_TERMS, "whole follow-up", reason)
+    try:
+        model = PHReg(d[hours].to_numpy(float), _cox_exog(d), status=d["answered"].to_numpy(float),
+                      ties="efron")
+        params, se, ci = _fit_clustered(model, d["gm_code"].to_numpy(), alpha)
+    except (ValueError, IndexError, np.linalg.LinAlgError) as exc:  # too few questions
+        return _not_estimable(COX_TERMS, "whole follow-up", exc)
+    return _cox_table(COX_TERMS, params, se, ci, "whole follow-up")
+
+
+def ph_test(q: pd.DataFrame, municipalities: pd.DataFrame, *, hours: str = "clock_hours",
+            alpha: float = 0.05) -> pd.DataFrame:
+    """Check of the proportional-hazards assumption of :func:`cox_size`, per term.
+
+    Schoenfeld residuals of the fitted model (statsmodels ``schoenfeld_residuals``) are correlated
+    with the rank of the event time (Grambsch & Therneau 1994 with g(t) = rank(t), in its
+    correlation form, as R's ``cox.zph(transform="rank")`` of survival 2.x): ``rho`` is Pearson's r
+    over the answered questions, ``chi2 = (d - 2) r^2 / (1 - r^2)`` with 1 df for ``d`` events,
+    ``p`` from ``chi2.sf``. A trend of the residuals with time means the hazard ratio changes over
+    follow-up (``holds`` is False when ``p < alpha``).
+
+    Returns
+    -------
+    DataFrame: ``term``, ``rho``, ``chi2``, ``p``, ``n_events``, ``holds``.
+    """
+    from statsmodels.duration.hazard_regression import PHReg
+
+    d = _cox_data(q, municipalities)
+    t = d[hours].to_numpy(float)
+    status = d["answered"].to_numpy(float)
+    resid = np.full((len(d), 2), np.nan)
+    if not cox_na_reason(status.astype(bool), _cox_exog(d)):
+        try:
+            res = PHReg(t, _cox_exog(d), status=status, ties="efron").fit()
+            resid = np.asarray(res.schoenfeld_residuals)
+        except (ValueError, IndexError, np.linalg.LinAlgError):
+            pass
+    return _ph_rows(t, status, resid, alpha)
+
+
+def cox_time_split(q: pd.DataFrame, municipalities: pd.DataFrame, *, split_at: float = 24.0,
+                   split_terms: Sequence[str] = ("weekend",), hours: str = "clock_hours",
+                   alpha: float = 0.05) -> pd.DataFrame:
+    """Cox model with a hazard ratio per follow-up period for terms whose hazards are not
+    proportional (episode splitting at ``split_at`` hours; clustered by municipality).
+
+    Each question contributes an episode (0, min(t, c)] and, when still waiting at c, an episode
+    (c, t] with delayed entry (``PHReg(entry=...)``). A split term gets one coefficient per period:
+    ``"<term>"`` with ``period`` ``"first <c> h"`` is the hazard ratio of a reply among questions
+    still waiting, during the first c hours; ``"after <c> h"`` the same after c hours. Other terms
+    keep one hazard ratio over the whole follow-up.
+
+    Returns
+    -------
+    DataFrame: ``term``, ``hazard_ratio``, ``ci_low``, ``ci_high``, ``p``, ``period``, ``note``.
+    """
+    from statsmodels.duration.hazard_regression import PHReg
+
+    d = _cox_data(q, municipalities)
+    c = float(split_at)
+    t = d[hours].to_numpy(float)
+    ev = d["answered"].to_numpy(bool)
+    late = t > c
+    cols = {"log10_population": d["log10_pop"].to_numpy(float),
+            "weekend": d["weekend"].to_numpy(float)}
+    # episode 1 for everyone, episode 2 for questions still waiting at c
+    n1, idx2 = len(d), np.flatnonzero(late)
+    entry = np.concatenate([np.zeros(n1), np.full(len(idx2), c)])
+    exit_ = np.concatenate([np.minimum(t, c), t[idx2]])
+    status = np.concatenate([(ev & ~late).astype(float), ev[idx2].astype(float)])
+    period2 = np.concatenate([np.zeros(n1, bool), np.ones(len(idx2), bool)])
+    rows_of = np.concatenate([np.arange(n1), idx2])
+    names, periods, columns = [], [], []
+    for term in COX_TERMS:
+        x = cols[term][rows_of]
+        if term in split_terms:
+            names += [term, term]
+            periods += [f"first {c:g} h", f"after {c:g} h"]
+            columns += [np.where(~period2, x, 0.0), np.where(period2, x, 0.0)]
+        else:
+            names.append(term)
+            periods.append("whole follow-up")
+            columns.append(x)
+    groups = d["gm_code"].to_numpy()[rows_of]
+    try:
+        model = PHReg(exit_, np.column_stack(columns), status=status, entry=entry, ties="efron")
+        params, se, ci = _fit_clustered(model, groups, alpha)
+    except (ValueError, IndexError, np.linalg.LinAlgError) as exc:
+        return _not_estimable(names, periods, exc)
+    return _cox_table(names, params, se, ci, periods)

@@ -1,7 +1,11 @@
-"""General statistics used across the collection: intervals for proportions and p-value adjustment.
+"""General statistics used across the collection: intervals for proportions, p-values and their
+formatting, and p-value adjustment.
 
-Methods follow ``shared/notes/methods.md``: Wilson intervals for proportions (statsmodels' default is
-the Wald interval, which is wrong near 0 and 1), Holm or Benjamini-Hochberg across many tests.
+Methods follow ``docs/methods.md``: Wilson intervals for proportions (statsmodels' default is the
+Wald interval, which is wrong near 0 and 1), Holm or Benjamini-Hochberg across many tests, p-values
+from survival functions (``chi2.sf``, ``norm.sf``; ``1 - cdf`` underflows to 0 below about 1e-16),
+and ratio-estimator (linearisation) intervals for shares pooled over units that nest in
+municipalities.
 """
 
 from __future__ import annotations
@@ -10,6 +14,9 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+from scipy.stats import chi2 as _chi2
+from scipy.stats import norm as _norm
+from scipy.stats import t as _t
 from statsmodels.stats.multitest import multipletests
 from statsmodels.stats.proportion import proportion_confint
 
@@ -62,6 +69,150 @@ def proportion_table(count: pd.Series, nobs: pd.Series, alpha: float = 0.05) -> 
     )
 
 
+#: p-values below this are shown as "< 1e-16" (double precision cannot resolve 1 - cdf below it,
+#: and no claim in the collection rests on finer resolution).
+P_FLOOR = 1e-16
+
+
+def chi2_p(statistic: float | np.ndarray, df: float | np.ndarray) -> float | np.ndarray:
+    """Upper-tail p-value of a chi-square statistic from the survival function, ``chi2.sf``.
+
+    ``1 - chi2.cdf`` (used by statsmodels' ``survdiff`` and ``Table.test_nominal_association``)
+    underflows to exactly 0 above chi2 of about 70 with 1 df; ``chi2.sf(170.6, 1)`` = 5.5e-39.
+    NaN statistics give NaN.
+    """
+    out = _chi2.sf(np.asarray(statistic, dtype=float), np.asarray(df, dtype=float))
+    return float(out) if np.ndim(out) == 0 else out
+
+
+def z_p(z: float | np.ndarray) -> float | np.ndarray:
+    """Two-sided p-value of a standard-normal statistic, ``2 * norm.sf(|z|)`` (no underflow to 0)."""
+    out = 2 * _norm.sf(np.abs(np.asarray(z, dtype=float)))
+    return float(out) if np.ndim(out) == 0 else out
+
+
+def format_p(p: object, *, digits: int = 2) -> str:
+    """A p-value for people: ``"p = 0.034"``, ``"p = 5.5e-39"`` or ``"p < 1e-16"``; never ``p = 0``.
+
+    The one formatter used by notebooks, findings and the report.
+
+    Parameters
+    ----------
+    p : float or None
+        The p-value (0-1). ``None``/NaN gives ``"p not computed"``. Values below :data:`P_FLOOR`
+        (including an underflowed 0.0) give ``"p < 1e-16"``.
+    digits : int
+        Significant digits.
+
+    Returns
+    -------
+    str
+        ``"p = 0.21"``, ``"p = 0.0012"``, ``"p = 3.1e-07"``, ``"p < 1e-16"``.
+    """
+    try:
+        value = float(p)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return "p not computed"
+    if np.isnan(value):
+        return "p not computed"
+    if value < P_FLOOR:
+        return "p < 1e-16"
+    if value >= 1e-3:
+        text = f"{value:.{digits}g}"
+        # keep trailing precision readable: 0.05 stays 0.05, 0.9999 -> 1
+        return f"p = {text}"
+    return f"p = {value:.{max(digits - 1, 0)}e}".replace("e-0", "e-")
+
+
+def ratio_ci(
+    count: np.ndarray | pd.Series, nobs: np.ndarray | pd.Series, alpha: float = 0.05
+) -> dict[str, float]:
+    """Pooled share over clusters with a ratio-estimator (linearisation) interval.
+
+    The pooled share is ``R = sum(count) / sum(nobs)`` over clusters (municipalities). Units inside a
+    cluster are not independent, so the variance is the Taylor-linearisation variance of a ratio
+    estimator with clusters as primary sampling units (Cochran 1977, sect. 6.4; the ``svyratio``
+    estimator of R's ``survey`` package):
+    ``var(R) = m / (m - 1) * sum((count_i - R * nobs_i)^2) / sum(nobs)^2`` for ``m`` clusters with
+    ``nobs_i > 0``; interval ``R +/- t(m - 1) * se``, clipped to [0, 1].
+
+    Parameters
+    ----------
+    count, nobs : array-like
+        Per cluster: units with the property, and all units (the base).
+    alpha : float
+        1 - confidence level.
+
+    Returns
+    -------
+    dict
+        ``share``, ``ci_low``, ``ci_high``, ``se``, ``count`` and ``n`` (totals), ``clusters`` (m),
+        ``design_effect`` (var(R) / binomial variance R(1-R)/n; 1 = no clustering). NaN where
+        ``n == 0`` or fewer than two clusters.
+    """
+    k = np.asarray(count, dtype=float)
+    n = np.asarray(nobs, dtype=float)
+    keep = n > 0
+    k, n = k[keep], n[keep]
+    m, total_k, total_n = int(keep.sum()), float(k.sum()), float(n.sum())
+    out = {"share": np.nan, "ci_low": np.nan, "ci_high": np.nan, "se": np.nan,
+           "count": total_k, "n": total_n, "clusters": m, "design_effect": np.nan}
+    if total_n == 0:
+        return out
+    r = total_k / total_n
+    out["share"] = r
+    if m < 2:
+        return out
+    var = m / (m - 1) * float(((k - r * n) ** 2).sum()) / total_n**2
+    se = float(np.sqrt(var))
+    half = float(_t.ppf(1 - alpha / 2, m - 1)) * se
+    out.update(se=se, ci_low=max(0.0, r - half), ci_high=min(1.0, r + half))
+    binom = r * (1 - r) / total_n
+    out["design_effect"] = var / binom if binom > 0 else np.nan
+    return out
+
+
+def ratio_difference_test(
+    k1: np.ndarray | pd.Series, n1: np.ndarray | pd.Series,
+    k2: np.ndarray | pd.Series, n2: np.ndarray | pd.Series, alpha: float = 0.05,
+) -> dict[str, float]:
+    """Difference of two pooled shares measured in the same clusters, with a cluster-robust test.
+
+    ``d = sum(k1)/sum(n1) - sum(k2)/sum(n2)``; each cluster contributes the linearised residual
+    ``u_i = (k1_i - R1 n1_i) / N1 - (k2_i - R2 n2_i) / N2`` and ``var(d) = m / (m - 1) * sum(u_i^2)``
+    over the ``m`` clusters with any unit (so the covariance of the two shares within a cluster is
+    kept). Wald test ``z = d / se``, ``p = 2 * norm.sf(|z|)``; interval ``d +/- z(1 - alpha/2) se``.
+
+    Returns
+    -------
+    dict
+        ``difference``, ``ci_low``, ``ci_high``, ``se``, ``z``, ``p``, ``clusters``. NaN when a
+        base is 0 or there are fewer than two clusters.
+    """
+    a, na = np.asarray(k1, float), np.asarray(n1, float)
+    b, nb = np.asarray(k2, float), np.asarray(n2, float)
+    keep = (na + nb) > 0
+    a, na, b, nb = a[keep], na[keep], b[keep], nb[keep]
+    m = int(keep.sum())
+    out = {"difference": np.nan, "ci_low": np.nan, "ci_high": np.nan, "se": np.nan, "z": np.nan,
+           "p": np.nan, "clusters": m}
+    big_a, big_b = na.sum(), nb.sum()
+    if big_a == 0 or big_b == 0:
+        return out
+    r1, r2 = a.sum() / big_a, b.sum() / big_b
+    d = float(r1 - r2)
+    out["difference"] = d
+    if m < 2:
+        return out
+    u = (a - r1 * na) / big_a - (b - r2 * nb) / big_b
+    se = float(np.sqrt(m / (m - 1) * (u**2).sum()))
+    zc = float(_norm.ppf(1 - alpha / 2))
+    out.update(se=se, ci_low=d - zc * se, ci_high=d + zc * se)
+    if se > 0:
+        out.update(z=d / se, p=z_p(d / se))
+    return out
+
+
 def p_adjust(pvalues: np.ndarray | pd.Series, method: str = "holm") -> np.ndarray:
     """Adjust p-values for multiple tests: ``"holm"`` (family-wise) or ``"fdr_bh"`` (Benjamini-Hochberg).
 
@@ -100,7 +251,8 @@ def chi2_table(table: np.ndarray | pd.DataFrame) -> dict[str, float]:
     return {
         "chi2": float(res.statistic),
         "dof": int(res.df),
-        "p": float(res.pvalue),
+        # statsmodels computes 1 - chi2.cdf, which underflows to 0: recompute from chi2.sf
+        "p": chi2_p(float(res.statistic), float(res.df)),
         "n": int(tab.sum()),
         "min_expected": float(expected.min()),
         "cramers_v": cramers_v(tab),

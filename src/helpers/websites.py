@@ -566,6 +566,27 @@ def by_group(audit: pd.DataFrame, munis: pd.DataFrame, by: str) -> pd.DataFrame:
     return tab.rename_axis(by).reset_index()
 
 
+def eservices_by_size(audit: pd.DataFrame, munis: pd.DataFrame) -> dict[str, Any]:
+    """Do e-services rise or fall with size? Spearman's rank correlation of the number of
+    e-services (0-5) with population (scipy ``spearmanr``, ties by average ranks).
+
+    Returns
+    -------
+    dict
+        ``rho`` (-1 to 1; positive: larger municipalities offer more), ``p`` (two-sided), ``n``
+        (audited websites with a known population). NaN when fewer than three websites or a
+        constant variable.
+    """
+    df = audit.merge(munis[["gm_code", "population"]], on="gm_code", how="left",
+                     validate="one_to_one").dropna(subset=["population", "eservice_score"])
+    x = df["population"].astype(float).to_numpy()
+    y = df["eservice_score"].astype(float).to_numpy()
+    if len(df) < 3 or np.ptp(x) == 0 or np.ptp(y) == 0:
+        return {"rho": np.nan, "p": np.nan, "n": len(df)}
+    res = sps.spearmanr(x, y)
+    return {"rho": float(res.statistic), "p": float(res.pvalue), "n": len(df)}
+
+
 def group_shares_long(tab: pd.DataFrame, by: str) -> pd.DataFrame:
     """A :func:`by_group` table in long form for grouped bars.
 
