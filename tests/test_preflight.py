@@ -318,3 +318,36 @@ def test_loader_cap_is_configurable_and_said_in_the_skip(tmp_path):
     audit, skips = web.load(tmp_path, 2014, "skip")
     assert len(audit) == 1 and skips.empty
 
+
+
+def test_page_cap_is_a_parameter_of_the_collection_through_the_cli(tmp_path, monkeypatch, capsys):
+    """``-p max_page_bytes=N`` reaches the web importer in the pre-flight (and in 01_collect)."""
+    from helpers.collect import web
+
+    root = tmp_path / "proj"
+    real = Path(__file__).resolve().parents[1]
+    shutil.copytree(real / "notebooks", root / "notebooks",
+                    ignore=shutil.ignore_patterns(".ipynb_checkpoints"))
+    shutil.copytree(real / "data" / "reference", root / "data" / "reference")
+    raw = root / "data" / "raw" / "2014"
+    folder = web.site_dir(raw, "GM0344")
+    url = "https://www.utrecht.example/"
+    name = web.write_body(folder, url, b"<html><body><main>Bijstand</main></body></html>")  # 47 bytes
+    web.append_index(folder, web.index_entry(url, status=200, content_type="text/html", file=name,
+                                             depth=0, kind="page",
+                                             fetched_at=dt.datetime(2014, 5, 1, tzinfo=dt.UTC)))
+    (raw / "web" / web.SITES_FILE).write_text(f"gm_code,url\nGM0344,{url}\n")
+    monkeypatch.setenv("ROEPTOETER_ROOT", str(root))
+    monkeypatch.chdir(root)
+    assert cli.main(["check", "--year", "2014"]) == 0  # the default cap (5 MB) keeps the page
+    assert "0 items skipped" in capsys.readouterr().out
+    assert cli.main(["check", "--year", "2014", "-p", "max_page_bytes=10"]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and "over the per-page cap of 10 bytes" in err[0], err
+    assert cli.main(["check", "--year", "2014", "-p", "max_page_bytes=10",
+                     "-p", "on_bad_input=skip"]) == 0
+    # two skips: the page over the cap, and so the site with no page audited
+    assert "2 items skipped" in capsys.readouterr().out
+    assert cli.main(["run", "--year", "2014", "-p", "max_page_bytes=0"]) == 2
+    assert "max_page_bytes" in capsys.readouterr().err
+    assert not (root / "outputs").exists()

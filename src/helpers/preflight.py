@@ -53,6 +53,7 @@ RANGES: dict[str, tuple[float, float, bool, bool, str]] = {
     "demo_sample": (0, float("inf"), True, True, "0 (all) or a number of municipalities"),
     "demo_scale": (0.0, 1000.0, False, True, "a volume multiplier above 0"),
     "seed": (0, 2**32 - 1, True, True, "a seed between 0 and 4294967295"),
+    "max_page_bytes": (1, float("inf"), True, True, "a page size cap of at least 1 byte"),
 }
 DATES = ("window_start", "window_end")
 
@@ -308,7 +309,8 @@ def input_problems(root: Path, year: int, p: Mapping[str, Any], *, folder: Path 
     try:
         collected = collect(int(year), folder, sources=sources,
                             window=None if window == (None, None) else _window(window, year),
-                            on_bad=str(p.get("on_bad_input") or "error"))
+                            on_bad=str(p.get("on_bad_input") or "error"),
+                            max_page_bytes=int(p.get("max_page_bytes") or 0) or None)
         out.files, out.skips = len(collected.inputs), len(collected.skips)
     except DataError as exc:
         out.problems.append(exc)
