@@ -178,7 +178,7 @@ def test_monitoring_direction_significance_and_platforms():
           "n_indirect": 0}
     text = findings.monitoring(2014, {"facebook": fb, "all platforms": _mon_row(0.7, 0.05, 1e-9)},
                                pooled=False)
-    assert "no indirect messages on facebook" in text and "all platforms" not in text
+    assert "no indirect messages on Facebook" in text and "all platforms" not in text
 
 
 def test_interaction_direction_and_bases():

@@ -52,6 +52,16 @@ def ci(low: float, high: float, digits: int = 0, *, percent: bool = True, level:
     return f"{level} CI {float(low):.{digits}f}-{float(high):.{digits}f}"
 
 
+#: Platform names as a reader writes them.
+PLATFORM_NAMES = {"twitter": "Twitter", "facebook": "Facebook", "mastodon": "Mastodon",
+                  "bluesky": "Bluesky"}
+
+
+def platform_name(platform: str) -> str:
+    """``"twitter"`` -> ``"Twitter"``; an unknown key is returned as it is."""
+    return PLATFORM_NAMES.get(str(platform), str(platform))
+
+
 def not_computed(what: str, reason: str = "") -> str:
     """The sentence for a figure that could not be computed."""
     why = reason or "the statistics it needs are missing for this year"
@@ -163,9 +173,10 @@ def interaction(year: int, summary: Mapping[str, Any], *, top_name: str = "",
     one half) or the reverse, with the pooled share, its clustered interval and its base, the
     same replies as a share of all own posts, the citizen-only share and the top municipality.
     """
+    shown = platform_name(platform)
     need = ("pooled_share", "median_share")
     if _first_missing(summary, need) is not None:
-        return not_computed(f"The interaction share on {platform} in {year}",
+        return not_computed(f"The interaction share on {shown} in {year}",
                             reason or "no municipality has own posts in the base")
     median = float(summary["median_share"])
     megaphone = 1 - median
@@ -180,7 +191,7 @@ def interaction(year: int, summary: Mapping[str, Any], *, top_name: str = "",
     text = (
         f"{lead} (median over {_n(summary['n_ranked'])} municipalities with a base of at least "
         f"{summary['min_base']} posts). Pooled over all municipalities, "
-        f"{pct(summary['pooled_share'])} of own {platform} posts in the base (replies to others plus "
+        f"{pct(summary['pooled_share'])} of own {shown} posts in the base (replies to others plus "
         f"original posts, {_n(summary['n_base'])} posts; reposts and replies in own threads left out) "
         f"were replies to others ({ci(summary['pooled_low'], summary['pooled_high'], 1)}, clustered "
         f"by municipality)"
@@ -229,12 +240,13 @@ def response_time(year: int, clock: Mapping[str, Any], business: Mapping[str, An
     fastest : sequence of str
         Names of the fastest municipalities, in rank order.
     """
+    shown = platform_name(platform)
     if missing(clock.get("n_questions")) or not clock.get("n_questions"):
-        return not_computed(f"Response time on {platform} in {year}",
+        return not_computed(f"Response time on {shown} in {year}",
                             reason or "there are no citizen questions")
     n, k = int(clock["n_questions"]), int(clock["n_answered"])
     parts = [
-        f"In {year}, {pct(clock['answer_rate'])} of {_n(n)} questions on {platform} got a reply in the "
+        f"In {year}, {pct(clock['answer_rate'])} of {_n(n)} questions on {shown} got a reply in the "
         f"window ({_n(k)} answered)."
     ]
     wd, we = clock.get("weekday_km_median_hours"), clock.get("weekend_km_median_hours")
@@ -333,16 +345,17 @@ def monitoring(year: int, rows: Mapping[str, Mapping[str, Any]], *, pooled: bool
         return not_computed(f"Monitoring in {year}", reason or "there are no citizen messages")
     parts = []
     for platform, r in rows.items():
+        shown = platform_name(platform)
         if platform == "all platforms" and not pooled:
             continue
         if missing(r.get("share_addressed")) or not r.get("n_addressed"):
-            parts.append(not_computed(f"The reaction share on {platform}",
+            parts.append(not_computed(f"The reaction share on {shown}",
                                       "there are no addressed messages"))
             continue
         if missing(r.get("share_indirect")) or not r.get("n_indirect"):
             parts.append(
-                f"On {platform}, {pct(r['share_addressed'])} of {_n(r['n_addressed'])} addressed "
-                f"messages got a reaction; there are no indirect messages on {platform}, so the "
+                f"On {shown}, {pct(r['share_addressed'])} of {_n(r['n_addressed'])} addressed "
+                f"messages got a reaction; there are no indirect messages on {shown}, so the "
                 f"contrast cannot be made there."
             )
             continue
@@ -358,13 +371,13 @@ def monitoring(year: int, rows: Mapping[str, Mapping[str, Any]], *, pooled: bool
         if significant(r.get("p"), alpha):
             verb = ("rarely react to what is not addressed to them" if i < a
                     else "react more often to indirect messages than to addressed ones")
-            parts.append(f"On {platform}, municipalities {verb}: they reacted to {shares}; {diff}.")
+            parts.append(f"On {shown}, municipalities {verb}: they reacted to {shares}; {diff}.")
         else:
-            parts.append(f"On {platform}, reactions to indirect and addressed messages show no clear "
+            parts.append(f"On {shown}, reactions to indirect and addressed messages show no clear "
                          f"difference: {shares}; {diff}.")
     if not parts:
         return not_computed(f"Monitoring in {year}", reason)
-    return f"In {year}, per platform. " + " ".join(parts)
+    return f"Monitoring in {year}, platform by platform. " + " ".join(parts)
 
 
 # --------------------------------------------------------------------------------------------------
