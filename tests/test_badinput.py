@@ -36,6 +36,7 @@ from typing import Any
 import pandas as pd
 import pytest
 import yaml
+from _project import copy_project
 
 from helpers import io
 from helpers.collect import collect, web, write_collected
@@ -257,12 +258,7 @@ def run_cli_case(case: dict[str, Any], tmp_path: Path, monkeypatch: pytest.Monke
     """``roeptoeter <args>`` in a throwaway project root: exit 2, the message, nothing written."""
     from helpers import cli, runner
 
-    root = tmp_path / "proj"
-    shutil.copytree(ROOT / "notebooks", root / "notebooks",
-                    ignore=shutil.ignore_patterns(".ipynb_checkpoints"))
-    shutil.copytree(ROOT / "data" / "reference", root / "data" / "reference")
-    for name in ("pyproject.toml", "requirements.lock"):
-        shutil.copy(ROOT / name, root / name)
+    root = copy_project(tmp_path / "proj")
     monkeypatch.setenv("ROEPTOETER_ROOT", str(root))
     monkeypatch.chdir(root)
 
@@ -362,10 +358,7 @@ def test_skip_case_through_check(case: dict[str, Any], good: dict[str, Path], tm
     """``roeptoeter check -p on_bad_input=skip``: exit 0, the skips counted in its summary."""
     from helpers import cli
 
-    root = tmp_path / "proj"
-    shutil.copytree(ROOT / "notebooks", root / "notebooks",
-                    ignore=shutil.ignore_patterns(".ipynb_checkpoints"))
-    shutil.copytree(ROOT / "data" / "reference", root / "data" / "reference")
+    root = copy_project(tmp_path / "proj")
     monkeypatch.setenv("ROEPTOETER_ROOT", str(root))
     monkeypatch.chdir(root)
     shutil.move(make_inputs(case, good, tmp_path), root / "data" / "raw" / "2014")

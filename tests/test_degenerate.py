@@ -8,11 +8,11 @@ Every analysis notebook must run, record each statistic it cannot compute as NA 
 from __future__ import annotations
 
 import json
-import shutil
 from pathlib import Path
 
 import pandas as pd
 import pytest
+from _project import copy_project
 
 from helpers import io, register, survey
 
@@ -59,11 +59,7 @@ def _tables() -> dict[str, pd.DataFrame]:
 def year(tmp_path_factory):
     import papermill as pm
 
-    root = tmp_path_factory.mktemp("degenerate")
-    for name in ("pyproject.toml", "requirements.lock"):
-        shutil.copy(ROOT / name, root / name)
-    shutil.copytree(ROOT / "notebooks", root / "notebooks")
-    shutil.copytree(ROOT / "data" / "reference", root / "data" / "reference")
+    root = copy_project(tmp_path_factory.mktemp("degenerate"))
     folder = root / "outputs" / str(YEAR)
     for name, df in _tables().items():
         io.write_table(df, name, folder)

@@ -21,13 +21,13 @@ from __future__ import annotations
 import json
 import os
 import re
-import shutil
 import subprocess
 import sys
 from pathlib import Path
 
 import pandas as pd
 import pytest
+from _project import copy_project
 
 ROOT = Path(__file__).resolve().parents[1]
 FIX = ROOT / "tests" / "fixtures" / "dropin" / "2016"
@@ -37,13 +37,7 @@ pytestmark = pytest.mark.slow
 
 @pytest.fixture(scope="module")
 def dropin(tmp_path_factory) -> tuple[Path, subprocess.CompletedProcess]:
-    root = tmp_path_factory.mktemp("dropin")
-    for name in ("pyproject.toml", "requirements.lock"):
-        shutil.copy(ROOT / name, root / name)
-    shutil.copytree(ROOT / "notebooks", root / "notebooks",
-                    ignore=shutil.ignore_patterns(".ipynb_checkpoints"))
-    shutil.copytree(ROOT / "data" / "reference", root / "data" / "reference")
-    shutil.copytree(FIX, root / "data" / "raw" / "2016")
+    root = copy_project(tmp_path_factory.mktemp("dropin"), raw={"2016": FIX})
     env = {**os.environ, "ROEPTOETER_ROOT": str(root)}
     done = subprocess.run([sys.executable, "-m", "helpers", "run", "--year", "2016", "--jobs", "2"],
                           cwd=root, env=env, capture_output=True, text=True, timeout=1200)

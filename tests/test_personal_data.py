@@ -20,13 +20,13 @@ not there yet.
 from __future__ import annotations
 
 import json
-import shutil
 import subprocess
 import sys
 from pathlib import Path
 
 import pandas as pd
 import pytest
+from _project import copy_project
 from test_badinput import build_base
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -127,12 +127,7 @@ def break_with_planted(raw: Path, source: str) -> None:
 
 
 def project(tmp_path: Path, sources: tuple[str, ...]) -> Path:
-    root = tmp_path / "proj"
-    shutil.copytree(ROOT / "notebooks", root / "notebooks",
-                    ignore=shutil.ignore_patterns(".ipynb_checkpoints"))
-    shutil.copytree(ROOT / "data" / "reference", root / "data" / "reference")
-    for name in ("pyproject.toml", "requirements.lock"):
-        shutil.copy(ROOT / name, root / name)
+    root = copy_project(tmp_path / "proj")
     raw = build_base(root / "data" / "raw" / "2014")
     plant_social_and_web(raw)
     if "survey" in sources:

@@ -13,7 +13,6 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import json
-import shutil
 import threading
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -21,6 +20,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from _project import copy_project, toy_project
 
 from helpers import cli, preflight, runner
 from helpers.errors import BadInput, ParameterError, shorten
@@ -32,13 +32,7 @@ FIXTURES = Path(__file__).parent / "fixtures" / "runner"
 @pytest.fixture
 def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Project:
     """The toy project of tests/test_runner.py (notebooks load -> double -> check)."""
-    root = tmp_path / "proj"
-    shutil.copytree(FIXTURES / "notebooks", root / "notebooks")
-    shutil.copy(FIXTURES / "pipeline.yaml", root / "notebooks" / "pipeline.yaml")
-    (root / "data" / "reference").mkdir(parents=True)
-    (root / "data" / "reference" / "toy.csv").write_text("a,b\n1,2\n")
-    (root / "pyproject.toml").write_text("[project]\nname = 'toy'\n")
-    (root / "requirements.lock").write_text("pandas==3.1.1\n")
+    root = toy_project(tmp_path / "proj")
     monkeypatch.setenv("ROEPTOETER_ROOT", str(root))
     return Project.at(root)
 
@@ -324,11 +318,7 @@ def test_page_cap_is_a_parameter_of_the_collection_through_the_cli(tmp_path, mon
     """``-p max_page_bytes=N`` reaches the web importer in the pre-flight (and in 01_collect)."""
     from helpers.collect import web
 
-    root = tmp_path / "proj"
-    real = Path(__file__).resolve().parents[1]
-    shutil.copytree(real / "notebooks", root / "notebooks",
-                    ignore=shutil.ignore_patterns(".ipynb_checkpoints"))
-    shutil.copytree(real / "data" / "reference", root / "data" / "reference")
+    root = copy_project(tmp_path / "proj")
     raw = root / "data" / "raw" / "2014"
     folder = web.site_dir(raw, "GM0344")
     url = "https://www.utrecht.example/"

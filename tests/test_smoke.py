@@ -13,7 +13,6 @@ import hashlib
 import html
 import json
 import os
-import shutil
 import signal
 import subprocess
 import sys
@@ -22,6 +21,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from _project import copy_project
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE = 30
@@ -55,12 +55,7 @@ def _results(year: Path) -> dict[str, str]:
 
 @pytest.fixture(scope="module")
 def project(tmp_path_factory):
-    root = tmp_path_factory.mktemp("smoke")
-    for name in ("pyproject.toml", "requirements.lock"):
-        shutil.copy(ROOT / name, root / name)
-    shutil.copytree(ROOT / "notebooks", root / "notebooks")
-    shutil.copytree(ROOT / "data" / "reference", root / "data" / "reference")
-    return root
+    return copy_project(tmp_path_factory.mktemp("smoke"))
 
 
 @pytest.fixture(scope="module")

@@ -11,13 +11,13 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import subprocess
 import sys
 from pathlib import Path
 
 import pandas as pd
 import pytest
+from _project import copy_project
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE = 30
@@ -38,14 +38,6 @@ def _run(root: Path, sources: str) -> subprocess.CompletedProcess:
            "-p", f"sources={sources}", "--jobs", "2"]
     env = {**os.environ, "ROEPTOETER_ROOT": str(root)}
     return subprocess.run(cmd, cwd=root, env=env, capture_output=True, text=True, timeout=900)
-
-
-def _project(root: Path) -> Path:
-    for name in ("pyproject.toml", "requirements.lock"):
-        shutil.copy(ROOT / name, root / name)
-    shutil.copytree(ROOT / "notebooks", root / "notebooks")
-    shutil.copytree(ROOT / "data" / "reference", root / "data" / "reference")
-    return root
 
 
 def _markdown_outputs(notebook: Path) -> str:
@@ -73,7 +65,7 @@ def _text(html: str) -> str:
     ],
 )
 def test_a_year_with_some_sources_runs_completely(tmp_path, sources, skipped, missing):
-    root = _project(tmp_path)
+    root = copy_project(tmp_path)
     done = _run(root, sources)
     assert done.returncode == 0, done.stdout + done.stderr
     year = root / "outputs" / "2014"
