@@ -26,8 +26,6 @@ from helpers import cli, preflight, runner
 from helpers.errors import BadInput, ParameterError, shorten
 from helpers.runner import Hooks, NotebookFailure, Project
 
-FIXTURES = Path(__file__).parent / "fixtures" / "runner"
-
 
 @pytest.fixture
 def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Project:
