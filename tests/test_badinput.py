@@ -27,6 +27,7 @@ turns them into failures that ask for the ``xfail`` line to be removed.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import hashlib
 import shutil
@@ -251,6 +252,7 @@ def run_cli_case(case: dict[str, Any], tmp_path: Path, monkeypatch: pytest.Monke
             raise runner.NotebookFailure(0, "BadInputAccepted", f"{src.stem} was started")
 
     monkeypatch.setattr(runner, "PapermillExecutor", NoKernel)
+    monkeypatch.setattr(runner, "WarmExecutor", lambda **kw: contextlib.nullcontext(NoKernel()))
     rc = cli.main(case["args"])
     err = capsys.readouterr().err
     assert rc == 2, err
