@@ -482,6 +482,7 @@ class WarmExecutor:
         template = prepare_notebook_metadata(template, str(src), str(dest))
         template = remove_error_markers(template)
         pool = self.pool(root)
+        Path(self.log_path(dest)).unlink(missing_ok=True)  # an earlier run's log (a subset run's copy)
         for attempt in (1, 2):
             kernel = None
             try:
