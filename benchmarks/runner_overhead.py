@@ -75,6 +75,18 @@ def to_script(
     return dest
 
 
+def cpu_seconds() -> float:
+    """User + system CPU seconds of this process and of its waited-for children (kernels, scripts).
+
+    On a loaded machine the wall time depends on the other processes; the CPU time is what a run
+    costs, whatever the load.
+    """
+    import resource
+
+    own, kids = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + kids.ru_utime + kids.ru_stime
+
+
 #: Target ratio of the runner's wall time to the scripts floor, by ``--jobs`` (issue 16).
 TARGETS = {1: 1.3, 2: 0.8}
 
@@ -82,8 +94,8 @@ TARGETS = {1: 1.3, 2: 0.8}
 def time_runner(
     root: Path, year: int, jobs: int, notebooks: list[str] | None, hooks: bool, params: list[str],
     cold: bool = False,
-) -> tuple[float, int]:
-    """Wall seconds and exit code of one forced run of ``year`` through the runner.
+) -> tuple[float, float, int]:
+    """Wall seconds, CPU seconds and exit code of one forced run of ``year`` through the runner.
 
     ``cold``: with ``runner.PapermillExecutor`` (a papermill kernel per notebook, no preload)
     instead of the default warm-kernel executor.
@@ -92,12 +104,12 @@ def time_runner(
 
     project = runner.Project.at(root)
     execute = runner.PapermillExecutor() if cold else None
-    t0 = time.perf_counter()
+    t0, c0 = time.perf_counter(), cpu_seconds()
     rc = runner.run(
         [year], notebooks, params, jobs=jobs, force=True, quiet=True, project=project,
         hooks=None if hooks else runner.Hooks(), execute=execute,
     )
-    return time.perf_counter() - t0, rc
+    return time.perf_counter() - t0, cpu_seconds() - c0, rc
 
 
 def verdict(took: float, floor: float, jobs: int | None) -> str:
@@ -110,8 +122,8 @@ def verdict(took: float, floor: float, jobs: int | None) -> str:
 
 def time_scripts(
     root: Path, year: int, notebooks: list[str] | None, params: list[str]
-) -> tuple[float, int]:
-    """Wall seconds and exit code of the notebooks as scripts, in one Python process."""
+) -> tuple[float, float, int]:
+    """Wall seconds, CPU seconds and exit code of the notebooks as scripts, in one Python process."""
     from helpers import runner
 
     project = runner.Project.at(root)
@@ -126,15 +138,15 @@ def time_scripts(
         ]
         (work / "driver.py").write_text(DRIVER, encoding="utf-8")
         env = dict(os.environ, ROEPTOETER_ROOT=str(project.root), MPLBACKEND="Agg")
-        t0 = time.perf_counter()
+        t0, c0 = time.perf_counter(), cpu_seconds()
         proc = subprocess.run(
             [sys.executable, str(work / "driver.py"), *map(str, scripts)],
             cwd=project.root, env=env, capture_output=True, text=True,
         )
-        took = time.perf_counter() - t0
+        took, cpu = time.perf_counter() - t0, cpu_seconds() - c0
         if proc.returncode:
             print(proc.stderr[-3000:], file=sys.stderr)
-        return took, proc.returncode
+        return took, cpu, proc.returncode
     finally:
         shutil.rmtree(work, ignore_errors=True)
         shutil.rmtree(run_dir, ignore_errors=True)
@@ -166,25 +178,25 @@ def main(argv: list[str] | None = None) -> int:
 
     n = len(runner.plan(runner.load_pipeline(runner.Project.at(root).pipeline), args.notebooks))
     load_before = os.getloadavg()
-    rows: list[tuple[str, float, int, int | None]] = []
+    rows: list[tuple[str, float, float, int, int | None]] = []
     for cold in (False, True) if args.cold else (False,):
         for jobs in args.jobs:
-            took, rc = time_runner(
+            took, cpu, rc = time_runner(
                 root, args.year, jobs, args.notebooks, not args.no_report_hooks, args.params, cold
             )
             name = f"runner --jobs {jobs} --force" + (" (cold: papermill kernels)" if cold else "")
-            rows.append((name, took, rc, jobs))
-    floor, rc = time_scripts(root, args.year, args.notebooks, args.params)
-    rows.append(("scripts (nbconvert --to script), one process", floor, rc, None))
+            rows.append((name, took, cpu, rc, jobs))
+    floor, cpu, rc = time_scripts(root, args.year, args.notebooks, args.params)
+    rows.append(("scripts (nbconvert --to script), one process", floor, cpu, rc, None))
     load_after = os.getloadavg()
     print(f"\nrunner overhead: year {args.year}, {n} notebooks, {os.cpu_count()} cores, root {root}")
     print(f"load average (1, 5, 15 min) before {', '.join(f'{x:.1f}' for x in load_before)}; "
           f"after {', '.join(f'{x:.1f}' for x in load_after)}")
-    print(f"{'method':<56}{'wall s':>8}  {'status':<7} vs the scripts floor")
-    for name, took, rc, jobs in rows:
+    print(f"{'method':<56}{'wall s':>8}{'CPU s':>8}  {'status':<7} wall vs the scripts floor")
+    for name, took, cpu, rc, jobs in rows:
         status = "ok" if rc == 0 else f"exit {rc}"
-        print(f"{name:<56}{took:>8.1f}  {status:<7} {verdict(took, floor, jobs)}".rstrip())
-    return 0 if all(rc == 0 for _, _, rc, _ in rows) else 1
+        print(f"{name:<56}{took:>8.1f}{cpu:>8.1f}  {status:<7} {verdict(took, floor, jobs)}".rstrip())
+    return 0 if all(rc == 0 for _, _, _, rc, _ in rows) else 1
 
 
 if __name__ == "__main__":
