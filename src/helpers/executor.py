@@ -44,10 +44,12 @@ import nbformat
 
 KERNEL = "python3"
 
-#: Modules imported in a warm kernel before it is handed out (a missing one is skipped).
+#: Modules imported in a warm kernel before it is handed out (a missing one is skipped). What the
+#: helpers import at module level; ``statsmodels.api`` (about 1.3 CPU s) is left to the few notebooks
+#: that use it: a module preloaded for a notebook that does not need it is CPU lost on 2 cores.
 PRELOAD: tuple[str, ...] = (
     "numpy", "pandas", "pyarrow", "scipy.stats", "matplotlib", "matplotlib.pyplot", "seaborn",
-    "statsmodels.api", "pandera", "IPython.display",
+    "pandera", "IPython.display",
     "helpers", "helpers.paths", "helpers.io", "helpers.context", "helpers.schemas", "helpers.viz",
     "helpers.stats", "helpers.metrics", "helpers.responsetime", "helpers.survey", "helpers.websites",
     "helpers.collect", "helpers.demo", "helpers.sources", "helpers.report", "helpers.profiles",
