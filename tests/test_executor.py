@@ -200,3 +200,24 @@ def test_a_failing_cell_gives_papermills_notebook_and_no_kernel_stays(tmp_path):
     assert (tmp_path / "run" / "logs" / "fail.log").is_file()
     assert kernels and not any(k.km.is_alive() for k in kernels)
     assert not Path(pool._dir).exists()
+
+
+# --- progress of the profiles ---------------------------------------------------------------------
+def test_page_progress_prints_the_first_page_every_nth_and_the_last(capsys):
+    import io
+
+    from helpers.render import PageProgress
+
+    stream = io.StringIO()  # not a terminal: lines, no bar
+    progress = PageProgress(7, "2014 profiles", every=3, stream=stream)
+    for _ in range(7):
+        progress.update()
+    progress.close()
+    assert stream.getvalue().splitlines() == [
+        "2014 profiles: 1/7", "2014 profiles: 3/7", "2014 profiles: 6/7", "2014 profiles: 7/7"]
+    quiet = io.StringIO()
+    silent = PageProgress(7, "2014 profiles", quiet=True, every=3, stream=quiet)
+    for _ in range(7):
+        silent.update()
+    assert quiet.getvalue() == "" and silent.done == 7
+    assert capsys.readouterr() == ("", "")
