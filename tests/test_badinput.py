@@ -251,8 +251,9 @@ def run_cli_case(case: dict[str, Any], tmp_path: Path, monkeypatch: pytest.Monke
         def __call__(self, src, dest, params, project_root) -> None:
             raise runner.NotebookFailure(0, "BadInputAccepted", f"{src.stem} was started")
 
-    monkeypatch.setattr(runner, "PapermillExecutor", NoKernel)
     monkeypatch.setattr(runner, "WarmExecutor", lambda **kw: contextlib.nullcontext(NoKernel()))
+
+    monkeypatch.setattr(runner, "PapermillExecutor", NoKernel)
     rc = cli.main(case["args"])
     err = capsys.readouterr().err
     assert rc == 2, err
