@@ -27,6 +27,7 @@ turns them into failures that ask for the ``xfail`` line to be removed.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import hashlib
 import shutil
@@ -265,6 +266,8 @@ def run_cli_case(case: dict[str, Any], tmp_path: Path, monkeypatch: pytest.Monke
     class NoKernel:  # bad input must be refused before any notebook runs
         def __call__(self, src, dest, params, project_root) -> None:
             raise runner.NotebookFailure(0, "BadInputAccepted", f"{src.stem} was started")
+
+    monkeypatch.setattr(runner, "WarmExecutor", lambda **kw: contextlib.nullcontext(NoKernel()))
 
     monkeypatch.setattr(runner, "PapermillExecutor", NoKernel)
     if case.get("raw"):  # the good inputs and the case's files, where `run` reads them

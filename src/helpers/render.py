@@ -1,16 +1,18 @@
 """Render one parameterized notebook for many parameter sets, paying kernel start-up once per worker.
 
 Papermill starts a kernel and imports everything for every run; for 403 municipality profiles that is
-most of the time. Here each worker starts one ``python3`` kernel and, for every parameter set,
-injects the parameters exactly as papermill does (:func:`papermill.parameterize.parameterize_notebook`),
-clears the kernel's namespace (``%reset -f``, figures closed) and executes the cells with nbclient in
-that same kernel. Imported modules stay loaded (that is the saving); user variables never carry over,
-which ``tests/test_profiles.py`` checks by rendering in both orders.
+most of the time. Here the kernels come from :class:`helpers.executor.KernelPool` (started over IPC
+with the heavy modules preloaded) and every page is executed with papermill's semantics
+(:func:`helpers.executor.run_on`): parameters injected as papermill does, cells run by papermill's
+nbclient. A kernel serves a worker's pages one after another, its namespace cleared between them
+(``%reset -f``, figures closed; a fresh process per page would cost about as much CPU as all 403
+pages together). Imported modules stay loaded (that is the saving); user variables never carry
+over, which ``tests/test_profiles.py`` checks by rendering in both orders. ``fresh_kernels=True``
+gives every page its own new kernel instead.
 """
 
 from __future__ import annotations
 
-import copy
 import threading
 import time
 from collections.abc import Callable, Sequence
@@ -20,20 +22,9 @@ from pathlib import Path
 from typing import Any
 
 import nbformat
-from jupyter_client.manager import KernelManager
-from nbclient import NotebookClient
-from nbclient.exceptions import CellExecutionError
 from nbconvert import HTMLExporter
-from nbconvert.preprocessors import TagRemovePreprocessor
-from papermill.parameterize import parameterize_notebook
 
-RESET_TAG = "roeptoeter-reset"
-RESET_CODE = (
-    "%reset -f\n"
-    "import matplotlib.pyplot as _plt\n"
-    "_plt.close('all')\n"
-    "del _plt"
-)
+from helpers.executor import KernelPool, WarmKernel, find_failure, parameterize, run_on
 
 
 @dataclass(frozen=True)
@@ -71,16 +62,8 @@ def load_template(path: Path) -> nbformat.NotebookNode:
 
 
 def prepare(template: nbformat.NotebookNode, parameters: dict[str, Any]) -> nbformat.NotebookNode:
-    """The template with ``parameters`` injected after its ``parameters`` cell and a reset cell first."""
-    nb = parameterize_notebook(copy.deepcopy(template), parameters, kernel_name="python3", language="python")
-    for cell in nb.cells:  # papermill gives the injected cell a random id; pages must not differ by it
-        if "injected-parameters" in cell.metadata.get("tags", []):
-            cell.id = "injected-parameters"
-    reset = nbformat.v4.new_code_cell(RESET_CODE)
-    reset.metadata["tags"] = [RESET_TAG]
-    reset.id = RESET_TAG
-    nb.cells.insert(0, reset)
-    return nb
+    """The template with ``parameters`` injected after its ``parameters`` cell (as papermill does)."""
+    return parameterize(template, parameters)
 
 
 #: A small stand-alone page around nbconvert's ``basic`` body (about 15 KB a profile instead of
@@ -100,11 +83,9 @@ img{{max-width:100%}}code{{background:#f3f3f3;padding:0 .2em}}.anchor-link{{disp
 
 
 def exporter() -> HTMLExporter:
-    """HTML body (``basic`` template) with code hidden and the reset cell removed."""
-    exp = HTMLExporter(template_name="basic", exclude_input=True, exclude_input_prompt=True,
-                       exclude_output_prompt=True)
-    exp.register_preprocessor(TagRemovePreprocessor(remove_cell_tags={RESET_TAG}), enabled=True)
-    return exp
+    """HTML body (``basic`` template) with code and prompts hidden."""
+    return HTMLExporter(template_name="basic", exclude_input=True, exclude_input_prompt=True,
+                        exclude_output_prompt=True)
 
 
 def page(body: str, title: str) -> str:
@@ -114,38 +95,22 @@ def page(body: str, title: str) -> str:
     return PAGE.format(title=html.escape(title), body=body)
 
 
-class _Worker:
-    """One kernel, reused for a sequence of parameter sets."""
+def render_one(kernel: WarmKernel, template: nbformat.NotebookNode, params: dict[str, Any],
+               html_exporter: HTMLExporter, timeout: float | None = 600) -> Rendered:
+    """Execute ``template`` with ``params`` on ``kernel`` and export the page.
 
-    def __init__(self, cwd: Path, timeout: int) -> None:
-        import os
-
-        self.km = KernelManager(kernel_name="python3")
-        env = {**os.environ, "ROEPTOETER_ROOT": str(cwd)}
-        self.km.start_kernel(cwd=str(cwd), env=env, transport_encryption="auto")
-        self.kc = self.km.client()
-        self.kc.start_channels()
-        self.kc.wait_for_ready(timeout=120)
-        self.timeout = timeout
-        self.exporter = exporter()
-
-    def run(self, template: nbformat.NotebookNode, params: dict[str, Any]) -> Rendered:
-        t0 = time.perf_counter()
-        nb = prepare(template, params)
-        client = NotebookClient(nb, km=self.km, kernel_name="python3", timeout=self.timeout)
-        client.kc = self.kc
-        try:
-            client.execute(cleanup_kc=False)
-        except CellExecutionError as exc:
-            error = f"{exc.ename}: {exc.evalue}"
-            return Rendered(params, None, nb, error, time.perf_counter() - t0)
-        body, _ = self.exporter.from_notebook_node(nb)
-        title = " ".join(f"{k}={v}" for k, v in params.items() if k in ("gm_code", "year"))
-        return Rendered(params, page(body, f"Profile {title}"), nb, None, time.perf_counter() - t0)
-
-    def close(self) -> None:
-        self.kc.stop_channels()
-        self.km.shutdown_kernel(now=True)
+    A failing cell gives a :class:`Rendered` with ``error`` set (``ename: evalue``) and no HTML; a
+    kernel that dies raises (the caller replaces the kernel).
+    """
+    t0 = time.perf_counter()
+    nb = run_on(kernel, prepare(template, params), timeout=timeout)
+    failure = find_failure(nb)
+    if failure is not None:
+        error = f"{failure.ename}: {failure.evalue}"
+        return Rendered(params, None, nb, error, time.perf_counter() - t0)
+    body, _ = html_exporter.from_notebook_node(nb)
+    title = " ".join(f"{k}={v}" for k, v in params.items() if k in ("gm_code", "year"))
+    return Rendered(params, page(body, f"Profile {title}"), nb, None, time.perf_counter() - t0)
 
 
 def render_many(
@@ -156,6 +121,7 @@ def render_many(
     cwd: Path,
     on_done: Callable[[Rendered], None] | None = None,
     timeout: int = 600,
+    fresh_kernels: bool = False,
 ) -> list[Rendered]:
     """Execute ``notebook`` once per parameter set, ``jobs`` kernels in parallel, and export HTML.
 
@@ -166,13 +132,16 @@ def render_many(
     parameter_sets : sequence of dict
         One dict of parameters per rendering.
     jobs : int
-        Number of kernels (threads); each renders a contiguous share of the sets.
+        Number of workers (threads), each with its own kernel; each renders every ``jobs``-th set.
     cwd : Path
         Working directory of the kernels (the project root).
     on_done : callable, optional
         Called with each :class:`Rendered` as soon as it is ready (from a worker thread).
     timeout : int
         Seconds one cell may take.
+    fresh_kernels : bool
+        A new (warm) kernel process per page instead of one per worker with the namespace cleared
+        between pages; slower (a kernel start and the imports per page).
 
     Returns
     -------
@@ -183,23 +152,39 @@ def render_many(
     jobs = max(1, min(int(jobs), len(parameter_sets) or 1))
     results: list[Rendered | None] = [None] * len(parameter_sets)
     lock = threading.Lock()
+    budget = len(parameter_sets) if fresh_kernels else jobs
 
-    def work(indices: list[int], delay: float) -> None:
-        time.sleep(delay)  # stagger kernel starts (ZMQ port clashes, notes/notebooks.md item 4)
-        worker = _Worker(cwd, timeout)
+    def work(pool: KernelPool, indices: list[int]) -> None:
+        html_exporter = exporter()
+        kernel: WarmKernel | None = None
         try:
             for i in indices:
-                res = worker.run(template, dict(parameter_sets[i]))
+                params = dict(parameter_sets[i])
+                if kernel is not None and fresh_kernels:
+                    pool.release(kernel)
+                    kernel = None
+                if kernel is None:
+                    kernel = pool.take()
+                else:
+                    pool.release(kernel, reuse=True)
+                try:
+                    res = render_one(kernel, template, params, html_exporter, timeout)
+                except Exception as exc:  # the kernel died: this page fails, the next gets a new one
+                    pool.release(kernel)
+                    kernel = None
+                    res = Rendered(params, None, prepare(template, params),
+                                   f"{type(exc).__name__}: {exc}", 0.0)
                 with lock:
                     results[i] = res
                 if on_done:
                     on_done(res)
         finally:
-            worker.close()
+            if kernel is not None:
+                pool.release(kernel)
 
     shares = [list(range(len(parameter_sets)))[k::jobs] for k in range(jobs)]
-    with ThreadPoolExecutor(max_workers=jobs) as pool:
-        futures = [pool.submit(work, share, 0.3 * k) for k, share in enumerate(shares) if share]
+    with KernelPool(cwd, size=jobs, budget=budget) as pool, ThreadPoolExecutor(max_workers=jobs) as threads:
+        futures = [threads.submit(work, pool, share) for share in shares if share]
         for f in futures:
             f.result()
     return [r for r in results if r is not None]
@@ -213,6 +198,44 @@ PROFILES_DIR = "profiles"
 def _say(quiet: bool, text: str) -> None:
     if not quiet:
         print(text, flush=True)
+
+
+class PageProgress:
+    """Progress of many pages on stderr, from the first page on; silent when ``quiet``.
+
+    On a terminal a tqdm bar; otherwise (a log file, a pipe) one line ``<label>: <done>/<total>``
+    at the first page, every ``every`` pages and the last. Thread-safe.
+    """
+
+    def __init__(self, total: int, label: str, *, quiet: bool = False, every: int = 25,
+                 stream: Any = None) -> None:
+        import sys
+
+        self.total, self.label, self.quiet, self.every = total, label, quiet, max(1, every)
+        self.stream = stream if stream is not None else sys.stderr
+        self.done = 0
+        self._lock = threading.Lock()
+        self._bar = None
+        if not quiet and getattr(self.stream, "isatty", lambda: False)():
+            from tqdm import tqdm
+
+            self._bar = tqdm(total=total, desc=label, unit="page", file=self.stream, mininterval=0.5)
+
+    def update(self) -> None:
+        """One more page done."""
+        with self._lock:
+            self.done += 1
+            if self.quiet:
+                return
+            if self._bar is not None:
+                self._bar.update(1)
+            elif self.done == 1 or self.done % self.every == 0 or self.done == self.total:
+                print(f"{self.label}: {self.done}/{self.total}", file=self.stream, flush=True)
+
+    def close(self) -> None:
+        """Close the bar (if any)."""
+        if self._bar is not None:
+            self._bar.close()
 
 
 def profiles_key(root: Path, year_folder: Path, previous_folder: Path, codes: list[str]) -> str:
@@ -379,23 +402,24 @@ def render_profiles_unlocked(
         base = {"year": int(year), "lang": lang, "key_figures": str(tmp / profiles.KEY_FIGURES),
                 "previous_key_figures": prev_path}
         sets = [{**base, "gm_code": c} for c in codes]
-        done = {"n": 0}
+        progress = PageProgress(len(sets), f"{year} profiles", quiet=quiet)
         failures: list[str] = []
 
         def write(res: Rendered) -> None:
             code = res.parameters["gm_code"]
-            done["n"] += 1
             if res.error:
                 failures.append(f"FAILED profile {year} {code}: {res.error}")
                 nbformat.write(res.notebook, tmp / f"{code}.failed.ipynb")
             else:
                 (tmp / f"{code}.html").write_text(res.html or "", encoding="utf-8")
-            if done["n"] % 25 == 0 or done["n"] == len(sets):
-                _say(quiet, f"{year} profiles: {done['n']}/{len(sets)}")
+            progress.update()
 
         t0 = time.perf_counter()
-        render_many(root / "notebooks" / PROFILE_NOTEBOOK, sets, jobs=jobs or os.cpu_count() or 1,
-                    cwd=root, on_done=write)
+        try:
+            render_many(root / "notebooks" / PROFILE_NOTEBOOK, sets, jobs=jobs or os.cpu_count() or 1,
+                        cwd=root, on_done=write)
+        finally:
+            progress.close()
         if failures:
             for line in failures:
                 print(line, file=sys.stderr)

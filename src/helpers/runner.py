@@ -8,7 +8,8 @@
    :class:`~helpers.errors.ParameterError` or :class:`~helpers.errors.DataError`; nothing is written.
 2. **Skip what is up to date**: a year whose ``manifest.json`` has status ``ok`` and the same
    up-to-date key (:func:`helpers.manifest.up_to_date_key`) is skipped unless ``force``.
-3. **Execute** with papermill from this one process, on a thread pool of ``jobs`` workers, over years
+3. **Execute** with papermill's semantics on warm kernels (:mod:`helpers.executor`: a fresh,
+   preloaded kernel per notebook) from this one process, on a thread pool of ``jobs`` workers, over years
    and over notebooks whose dependencies (``notebooks/pipeline.yaml``) are done. Each year writes into
    a temporary sibling folder ``outputs/.<year>.tmp-<random>/``.
 4. **Replace atomically**: only when every notebook of a year succeeded are ``manifest.json`` and
@@ -44,6 +45,7 @@ import yaml
 from helpers import manifest as mf
 from helpers import params as prm
 from helpers.errors import ParameterError
+from helpers.executor import NotebookFailure, WarmExecutor
 from helpers.sources import Resolution, resolve
 
 #: The study year of the 2014 GemeenteBuzz / Socialmediameetlat.nl study: what a bare run runs.
@@ -506,21 +508,7 @@ INPUT_ERRORS = frozenset({"DataError", "ParameterError", "BadInput"})
 
 
 # --- execution ----------------------------------------------------------------------------------
-class NotebookFailure(Exception):
-    """A notebook that did not run to the end.
-
-    Attributes
-    ----------
-    cell : int or None
-        Execution count of the failing cell (``In [n]`` in the executed notebook); ``None`` when no
-        cell failed (e.g. the kernel did not start).
-    ename, evalue : str
-        Exception name and message.
-    """
-
-    def __init__(self, cell: int | None, ename: str, evalue: str) -> None:
-        super().__init__(f"{ename}: {evalue}")
-        self.cell, self.ename, self.evalue = cell, ename, evalue
+# NotebookFailure lives with the executor; re-exported here (``runner.NotebookFailure``).
 
 
 def failure_line(year: int, notebook: str, failure: NotebookFailure, path: Path | str) -> str:
@@ -812,8 +800,10 @@ def execute_plan(
 
     Returns one :class:`YearResult` per year, in year order. Failure lines go to stderr.
     """
+    if execute is None:  # warm kernels for this plan; every kernel is shut down at its end
+        with WarmExecutor(jobs=jobs, budget=len(years) * len(prepared.order)) as warm:
+            return execute_plan(prepared, years, jobs=jobs, quiet=quiet, execute=warm, hooks=hooks)
     project = prepared.project
-    execute = execute or PapermillExecutor()
     hooks = hooks if hooks is not None else Hooks.from_report()
     env = mf.environment(project.root)
     states = {y: _Year(year=y, pending=list(prepared.order)) for y in years}
@@ -1063,11 +1053,14 @@ def run_trends(
     tmp = shared_tmp_dir(project.outputs, prefix=f".{TRENDS}{TMP_MARK}")
     (tmp / "notebooks").mkdir()
     dest = tmp / "notebooks" / nb.name
-    execute = execute or PapermillExecutor()
     t0 = time.monotonic()
     _say(quiet, f"trends ({', '.join(p.parent.name for p in manifests)}) ...")
     try:
-        execute(nb, dest, {"run_dir": str(tmp)}, project.root)
+        if execute is None:
+            with WarmExecutor(jobs=1, budget=1) as warm:
+                warm(nb, dest, {"run_dir": str(tmp)}, project.root)
+        else:
+            execute(nb, dest, {"run_dir": str(tmp)}, project.root)
     except NotebookFailure as failure:
         kept = keep_failed(tmp, TRENDS, [TRENDS], _failure_log([(TRENDS, failure)]))  # type: ignore[arg-type]
         print(failure_line(TRENDS, TRENDS, failure, kept / "notebooks" / nb.name),  # type: ignore[arg-type]
