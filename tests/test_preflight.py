@@ -51,6 +51,9 @@ class Executor:
         (out / "tables").mkdir(exist_ok=True)
         (out / "tables" / f"{src.stem}.csv").write_text("x\n1\n")
         if src.stem == self.fail:
+            # the kernel's stderr, where helpers.executor puts it
+            (out / "logs").mkdir(exist_ok=True)
+            (out / "logs" / f"{src.stem}.log").write_text("kernel stderr\n")
             raise NotebookFailure(3, self.ename, "file data/raw/2014/x.csv, row 2: bad")
 
 
@@ -153,7 +156,7 @@ def test_failed_folder_holds_only_the_failed_notebook_and_log_and_only_three_are
     failed = sorted(project.outputs.glob(".2014.failed-*"))
     assert len(failed) == runner.KEEP_FAILED == 3
     for folder in failed:
-        assert sorted(tree(folder)) == ["log.txt", "notebooks/double.ipynb"]
+        assert sorted(tree(folder)) == ["log.txt", "logs/double.log", "notebooks/double.ipynb"]
         assert (folder / "log.txt").read_text() == (
             "double cell 3: ValueError: file data/raw/2014/x.csv, row 2: bad\n")
     assert tree(project.outputs / "2014") == before

@@ -467,9 +467,10 @@ KEEP_FAILED = 3
 def keep_failed(tmp: Path, year: int, notebooks: Iterable[str] = (), log: str = "") -> Path:
     """Keep what explains a failure of code in ``outputs/.<year>.failed-<UTC timestamp>/``.
 
-    Only the failed notebooks (``notebooks/<name>.ipynb``, executed, with papermill's error banner)
-    and ``log.txt`` are kept, not a copy of the year; the temporary folder is removed, and only the
-    last :data:`KEEP_FAILED` failed folders of the year stay (see :func:`prune_failed`).
+    Only the failed notebooks (``notebooks/<name>.ipynb``, executed, with papermill's error banner),
+    their kernels' logs (``logs/<name>.log``) and ``log.txt`` are kept, not a copy of the year; the
+    temporary folder is removed, and only the last :data:`KEEP_FAILED` failed folders of the year
+    stay (see :func:`prune_failed`).
     """
     stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%S")
     dest = tmp.with_name(f".{year}{FAILED_MARK}{stamp}")
@@ -482,6 +483,10 @@ def keep_failed(tmp: Path, year: int, notebooks: Iterable[str] = (), log: str = 
         src = tmp / "notebooks" / f"{name}.ipynb"
         if src.is_file():
             os.replace(src, dest / "notebooks" / src.name)
+        kernel_log = tmp / "logs" / f"{name}.log"  # the kernel's stderr (helpers.executor)
+        if kernel_log.is_file():
+            (dest / "logs").mkdir(exist_ok=True)
+            os.replace(kernel_log, dest / "logs" / kernel_log.name)
     (dest / "log.txt").write_text(log, encoding="utf-8")
     shutil.rmtree(tmp, ignore_errors=True)
     prune_failed(dest.parent, year)
