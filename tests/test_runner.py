@@ -13,6 +13,7 @@ import time
 from pathlib import Path
 
 import pytest
+from _project import toy_project
 
 from helpers import cli, manifest, runner
 from helpers.errors import DataError, ParameterError
@@ -25,13 +26,7 @@ FIXTURES = Path(__file__).parent / "fixtures" / "runner"
 @pytest.fixture
 def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Project:
     """A throwaway project: toy notebooks, pipeline, reference data, lock file."""
-    root = tmp_path / "proj"
-    shutil.copytree(FIXTURES / "notebooks", root / "notebooks")
-    shutil.copy(FIXTURES / "pipeline.yaml", root / "notebooks" / "pipeline.yaml")
-    (root / "data" / "reference").mkdir(parents=True)
-    (root / "data" / "reference" / "toy.csv").write_text("a,b\n1,2\n")
-    (root / "pyproject.toml").write_text("[project]\nname = 'toy'\n")
-    (root / "requirements.lock").write_text("pandas==3.1.1\n")
+    root = toy_project(tmp_path / "proj")
     monkeypatch.setenv("ROEPTOETER_ROOT", str(root))
     return Project.at(root)
 
