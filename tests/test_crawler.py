@@ -257,6 +257,11 @@ def test_rate_limiter_with_fake_clock():
     now[0] += 5
     assert lim.wait("a.nl") == 0.0
     assert slept == [pytest.approx(0.75)]
+    # a slow answer: the interval counts from its end, not from the request's start
+    now[0] += 3.0  # the request to a.nl took 3 s
+    lim.done("a.nl")
+    now[0] += 0.5
+    assert lim.wait("a.nl") == pytest.approx(0.5)
 
 
 def test_retry_after_parsing():

@@ -149,8 +149,11 @@ def _read_index_for_resume(folder: Path) -> dict[str, dict[str, Any]]:
 # --------------------------------------------------------------------------------------------
 @dataclass
 class RateLimiter:
-    """At least ``min_interval`` seconds between the starts of two requests to one host.
+    """At least ``min_interval`` seconds between two requests to one host.
 
+    The interval counts from the later of the previous request's start (:meth:`wait`) and its end
+    (:meth:`done`), so it also holds at the server whatever delays a request on its way there (a
+    loaded machine, a slow network): the next request leaves only after the previous answer came.
     ``clock`` (seconds, monotonic) and ``sleep`` are injectable so tests can use a fake clock.
     ``intervals`` overrides the interval per host (robots.txt Crawl-delay).
     """
@@ -172,6 +175,10 @@ class RateLimiter:
                 waited = due
         self.last[host] = self.clock()
         return waited
+
+    def done(self, host: str) -> None:
+        """Mark the end of a request to ``host``: the next one waits ``min_interval`` from now."""
+        self.last[host] = self.clock()
 
 
 def retry_after_seconds(value: str | None, now: dt.datetime) -> float | None:
@@ -265,6 +272,7 @@ def fetch(session: requests.Session, url: str, policy: FetchPolicy) -> requests.
                 requests.exceptions.ChunkedEncodingError) as exc:
             last_error = f"{type(exc).__name__}: {exc}"
         else:
+            policy.limiter.done(host)
             if resp.status_code not in RETRY_STATUS:
                 return resp
             last_error = f"HTTP {resp.status_code}"
