@@ -128,6 +128,7 @@ def _add_accounts_parser(sub: argparse._SubParsersAction) -> None:
 def _accounts(args: argparse.Namespace) -> int:
     from helpers import register
     from helpers.collect import accounts_draft as ad
+    from helpers.collect import relpath
     from helpers.collect.bluesky import PUBLIC_APPVIEW
     from helpers.errors import DataError, ParameterError
     from helpers.paths import raw_dir
@@ -153,7 +154,7 @@ def _accounts(args: argparse.Namespace) -> int:
                 raise DataError(where, "no such file or folder (stored Mastodon directory pages, "
                                 "or give the server's https:// address)")
         accs = ad.read_mastodon_directory(folder)
-        print(f"mastodon: {len(accs)} local accounts in the directory ({folder})")
+        print(f"mastodon: {len(accs)} local accounts in the directory ({relpath(folder)})")
         found += accs
     if args.bluesky_candidates or args.bluesky_generate:
         handles = ad.read_candidates(Path(args.bluesky_candidates)) \
@@ -165,7 +166,7 @@ def _accounts(args: argparse.Namespace) -> int:
         wanted = {h.lower() for h in handles}
         accs, _ = ad.read_resolved(folder, f"bluesky resolveHandle {server}")
         accs = [a for a in accs if a.handle in wanted]
-        print(f"bluesky: {len(accs)} of {len(set(wanted))} candidate handles resolve ({folder})")
+        print(f"bluesky: {len(accs)} of {len(set(wanted))} candidate handles resolve ({relpath(folder)})")
         found += accs
     draft, unmatched = ad.build(found, munis)
     ad.write(draft, out)
@@ -173,8 +174,9 @@ def _accounts(args: argparse.Namespace) -> int:
     kinds = ", ".join(f"{counts.get(k, 0)} {k}" for k in ("exact", "ambiguous", "fuzzy"))
     print(f"proposed {len(draft)} rows for {args.year} from {len(found)} accounts ({kinds}); "
           f"{unmatched} accounts match no municipality's name and are not proposed")
-    print(f"wrote {out}: a DRAFT, not an account list. Check every row (is it the municipality's "
-          "own account? corporate or theme?), decide the rows marked confirm=TODO, then copy the "
+    print(f"wrote {relpath(out)}: a DRAFT, not an account list. Check every row (is it the "
+          "municipality's own account? corporate or theme?), decide the rows marked confirm=TODO "
+          "(an ambiguous account is listed once per municipality: keep one), then copy the "
           "confirmed rows into accounts.csv (a file with unconfirmed rows is refused)")
     return EXIT_OK
 
@@ -201,7 +203,7 @@ def _add_collect_parser(sub: argparse._SubParsersAction) -> None:
 
 
 def _collect(args: argparse.Namespace) -> int:
-    from helpers.collect import Issues, accounts, window_for
+    from helpers.collect import Issues, accounts, relpath, window_for
     from helpers.errors import DataError, ParameterError
     from helpers.paths import raw_dir
 
@@ -223,7 +225,7 @@ def _collect(args: argparse.Namespace) -> int:
     since, until = window_for(args.year)
     dest = raw / args.platform
     print(f"collect {args.platform} {args.year}: {n} accounts, window {since}..{until} "
-          f"(Dutch calendar days), into {dest}")
+          f"(Dutch calendar days), into {relpath(dest)}/")
     kw = {"since": since, "until": until, "progress": not args.quiet}
     if args.limit is not None:
         kw["limit"] = args.limit
@@ -244,11 +246,11 @@ def _collect(args: argparse.Namespace) -> int:
         status = getattr(getattr(exc, "response", None), "status_code", None)
         code = f", HTTP {status}" if status else ""
         print(f"roeptoeter: error: {args.platform} collection stopped ({type(exc).__name__}{code}); "
-              f"the responses stored in {dest} are kept: rerun the command to resume",
+              f"the responses stored in {relpath(dest)}/ are kept: rerun the command to resume",
               file=sys.stderr)
         return EXIT_FAILED
     print(summary.to_string(index=False))
-    print(f"stored in {dest}; `roeptoeter run --year {args.year}` reads it "
+    print(f"stored in {relpath(dest)}/; `roeptoeter run --year {args.year}` reads it "
           f"(a rerun of this command resumes and asks nothing twice)")
     return EXIT_OK
 

@@ -53,7 +53,6 @@ DRAFT_COLUMNS = ["gm_code", "platform", "account_id", "handle", "kind", "first_s
                  "match", "confidence", "source", "confirm"]
 #: Other names a municipality is commonly known by (register name -> names).
 ALIASES = {"'s-Gravenhage": ("Den Haag",), "'s-Hertogenbosch": ("Den Bosch",)}
-_PREFIXES = ("gemeente", "gem", "municipality of", "municipality", "gmt")
 USER_AGENT = "Roeptoeter research collector (+https://github.com/roeptoeter)"
 
 
@@ -61,21 +60,19 @@ def normalise(name: str) -> str:
     """A municipality or account name reduced for matching.
 
     Lower case, accents removed (``Súdwest`` -> ``sudwest``), a leading ``'s-``/``s-`` kept as
-    ``s``, the words "gemeente"/"gem."/"municipality (of)" in front dropped, a disambiguation in
-    parentheses (``Bergen (NH.)``) dropped, and every character but letters and digits removed
-    (hyphens, spaces, apostrophes). ``"Gemeente 's-Hertogenbosch"`` -> ``"shertogenbosch"``;
-    ``"gemeenteutrecht"`` -> ``"utrecht"``.
+    ``s``, the words "gemeente"/"gem."/"municipality (of)" in front dropped (and "gemeente" glued
+    to the front of a handle), a disambiguation in parentheses (``Bergen (NH.)``) dropped, and
+    every character but letters and digits removed (hyphens, spaces, apostrophes).
+    ``"Gemeente 's-Hertogenbosch"`` -> ``"shertogenbosch"``; ``"gemeenteutrecht"`` -> ``"utrecht"``.
     """
     text = unicodedata.normalize("NFKD", str(name))
     text = "".join(c for c in text if not unicodedata.combining(c)).lower().strip()
     text = re.sub(r"\([^()]*\)", " ", text)
-    text = text.replace("\u2019", "'")
+    text = text.replace("\u2019", "'").strip()
+    text = re.sub(r"^(?:gemeente|gem\.|municipality of|municipality)[\s:-]+", "", text)
     squashed = re.sub(r"[^a-z0-9]", "", text)
-    for prefix in _PREFIXES:
-        key = prefix.replace(" ", "")
-        if squashed.startswith(key) and len(squashed) > len(key) + 1:
-            squashed = squashed[len(key):]
-            break
+    if squashed.startswith("gemeente") and len(squashed) > len("gemeente") + 1:
+        squashed = squashed[len("gemeente"):]  # a handle: gemeenteutrecht
     return squashed
 
 
