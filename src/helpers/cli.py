@@ -199,6 +199,9 @@ def _add_collect_parser(sub: argparse._SubParsersAction) -> None:
                      help="posts per page (Mastodon at most 40, Bluesky at most 100)")
     col.add_argument("--no-threads", action="store_true",
                      help="do not fetch each post's thread (replies are then not seen)")
+    col.add_argument("--attempts", type=int, default=5, metavar="N",
+                     help="tries per request on rate limits, 5xx and network errors (default 5; "
+                     "waits follow the server's reset time, else 1, 2, 4, ... s)")
     col.add_argument("--quiet", action="store_true", help="no progress bar")
 
 
@@ -211,6 +214,8 @@ def _collect(args: argparse.Namespace) -> int:
     top = 40 if args.platform == "mastodon" else 100
     if args.limit is not None and not 1 <= args.limit <= top:
         raise ParameterError(f"--limit {args.limit}: {args.platform} allows 1 to {top} per page")
+    if args.attempts < 1:
+        raise ParameterError(f"--attempts {args.attempts}: give at least 1")
     raw = raw_dir(args.year)
     path = raw / "accounts.csv"
     if not path.is_file():
@@ -226,7 +231,8 @@ def _collect(args: argparse.Namespace) -> int:
     dest = raw / args.platform
     print(f"collect {args.platform} {args.year}: {n} accounts, window {since}..{until} "
           f"(Dutch calendar days), into {relpath(dest)}/")
-    kw = {"since": since, "until": until, "progress": not args.quiet}
+    kw = {"since": since, "until": until, "progress": not args.quiet,
+          "max_attempts": args.attempts}
     if args.limit is not None:
         kw["limit"] = args.limit
     try:
