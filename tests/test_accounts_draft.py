@@ -62,6 +62,16 @@ def test_normalise():
     assert ad.normalise("gemeente") == "gemeente"  # nothing left after the prefix: kept
 
 
+def test_handle_names():
+    assert ad.handle_names("gemeenteutrecht.bsky.social") == ("gemeenteutrecht",)
+    assert ad.handle_names("DenHaag.nl") == ("denhaag",)
+    assert ad.handle_names("gemeente.utrecht.nl") == ("gemeente", "utrecht")
+    keys = ad.register_keys(register.municipalities(2025))
+    found = ad.Found("bluesky", "did:plc:x", "gemeente.utrecht.nl",
+                     ad.handle_names("gemeente.utrecht.nl"), "", "test")
+    assert [r["gm_code"] for r in ad.match(found, keys)] == ["GM0344"]
+
+
 def test_match_rules():
     munis = register.municipalities(2025)
     keys = ad.register_keys(munis)

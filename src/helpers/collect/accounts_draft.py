@@ -361,6 +361,15 @@ def resolve_handles(handles: Iterable[str], dest: Path, *, server: str,
     return store.folder
 
 
+def handle_names(handle: str) -> tuple[str, ...]:
+    """The names in a Bluesky handle that may be a municipality's: its labels without the hosting
+    domain. ``gemeenteutrecht.bsky.social`` -> ``("gemeenteutrecht",)``; ``denhaag.nl`` ->
+    ``("denhaag",)``; ``gemeente.utrecht.nl`` -> ``("gemeente", "utrecht")``."""
+    labels = handle.lower().split(".")
+    cut = 2 if handle.lower().endswith(".bsky.social") else 1
+    return tuple(labels[:-cut]) or (labels[0],)
+
+
 def read_resolved(folder: Path, source: str) -> tuple[list[Found], int]:
     """The resolved handles stored in ``folder`` and the number that did not resolve.
 
@@ -381,8 +390,7 @@ def read_resolved(folder: Path, source: str) -> tuple[list[Found], int]:
         if not isinstance(data, dict) or not str(data.get("did") or "").startswith("did:"):
             raise DataError(str(file), "a resolveHandle answer must hold a did", column="did")
         handle = file.name.removesuffix(".json")
-        label = handle.split(".", 1)[0]
-        found.append(Found("bluesky", str(data["did"]), handle, (label,), "", source))
+        found.append(Found("bluesky", str(data["did"]), handle, handle_names(handle), "", source))
     return found, missing
 
 
