@@ -169,6 +169,17 @@ def test_rerun_asks_nothing_twice_and_keeps_the_review(project, capsys):
     assert len(second) == 8
 
 
+def test_server_outage_is_one_line_exit_1(project, capsys):
+    with FakeMastodon() as mst:
+        mst.fail_after = 0
+        code = main(["accounts", "draft", "--year", "2025", "--mastodon-directory", mst.url,
+                     "--attempts", "1"])
+    assert code == 1
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and "accounts draft stopped (MastodonInternalServerError)" in err[0]
+    assert not (project / "data" / "raw" / "2025" / "accounts.draft.csv").exists()
+
+
 def test_stored_pages_as_input(project, tmp_path):
     world = json.loads((FIX / "mastodon" / "world.json").read_text("utf-8"))
     pages = tmp_path / "dir"

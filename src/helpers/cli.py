@@ -22,6 +22,12 @@ import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # the CLI imports pandas only for the commands that need it
+    import pandas as pd
+
+    from helpers.collect.accounts_draft import Found
 
 EXIT_OK, EXIT_FAILED, EXIT_BAD_INPUT = 0, 1, 2
 
@@ -123,13 +129,14 @@ def _add_accounts_parser(sub: argparse._SubParsersAction) -> None:
     draft.add_argument("-o", "--output", default=None, metavar="PATH",
                        help="the draft (default data/raw/<Y>/accounts.draft.csv)")
     draft.add_argument("--force", action="store_true", help="overwrite an existing draft")
+    draft.add_argument("--attempts", type=int, default=5, metavar="N",
+                       help="tries per request on rate limits, 5xx and network errors (default 5)")
 
 
 def _accounts(args: argparse.Namespace) -> int:
     from helpers import register
     from helpers.collect import accounts_draft as ad
     from helpers.collect import relpath
-    from helpers.collect.bluesky import PUBLIC_APPVIEW
     from helpers.errors import DataError, ParameterError
     from helpers.paths import raw_dir
 
@@ -142,12 +149,44 @@ def _accounts(args: argparse.Namespace) -> int:
     if out.exists() and not args.force:
         raise DataError(str(out), "exists (it may hold your review); give -o another path or "
                         "--force to overwrite it")
+    if args.attempts < 1:
+        raise ParameterError(f"--attempts {args.attempts}: give at least 1")
     store = raw / "accounts-draft"
     munis = register.municipalities(args.year)
+    try:
+        found = _draft_accounts(args, munis, store)
+    except Exception as exc:  # a server's refusal after the retries: say what, keep what is stored
+        if not _is_platform_error(exc):
+            raise
+        print(f"roeptoeter: error: accounts draft stopped ({type(exc).__name__}); the answers "
+              f"stored in {relpath(store)}/ are kept: rerun the command to resume",
+              file=sys.stderr)
+        return EXIT_FAILED
+    draft, unmatched = ad.build(found, munis)
+    ad.write(draft, out)
+    counts = draft.drop_duplicates(["platform", "account_id"])["match"].value_counts()
+    kinds = ", ".join(f"{counts.get(k, 0)} {k}" for k in ("exact", "ambiguous", "fuzzy"))
+    print(f"proposed {len(draft)} rows for {args.year} from {len(found)} accounts ({kinds}); "
+          f"{unmatched} accounts match no municipality's name and are not proposed")
+    print(f"wrote {relpath(out)}: a DRAFT, not an account list. Check every row (is it the "
+          "municipality's own account? corporate or theme?), decide the rows marked confirm=TODO "
+          "(an ambiguous account is listed once per municipality: keep one), then copy the "
+          "confirmed rows into accounts.csv (a file with unconfirmed rows is refused)")
+    return EXIT_OK
+
+
+def _draft_accounts(args: argparse.Namespace, munis: pd.DataFrame, store: Path) -> list[Found]:
+    """Fetch (or read) the accounts of ``accounts draft`` and print what was found."""
+    from helpers.collect import accounts_draft as ad
+    from helpers.collect import relpath
+    from helpers.collect.bluesky import PUBLIC_APPVIEW
+    from helpers.errors import DataError
+
     found: list = []
     for where in args.mastodon_directory:
         if where.startswith(("http://", "https://")):
-            folder = ad.fetch_mastodon_directory(where, store / "mastodon")
+            folder = ad.fetch_mastodon_directory(where, store / "mastodon",
+                                                 max_attempts=args.attempts)
         else:
             folder = Path(where)
             if not folder.exists():
@@ -162,23 +201,15 @@ def _accounts(args: argparse.Namespace) -> int:
         if args.bluesky_generate:
             handles += ad.candidate_handles(munis)
         server = args.bluesky_server or PUBLIC_APPVIEW
-        folder = ad.resolve_handles(list(dict.fromkeys(handles)), store / "bluesky", server=server)
+        folder = ad.resolve_handles(list(dict.fromkeys(handles)), store / "bluesky", server=server,
+                                    max_attempts=args.attempts)
         wanted = {h.lower() for h in handles}
         accs, _ = ad.read_resolved(folder, f"bluesky resolveHandle {server}")
         accs = [a for a in accs if a.handle in wanted]
-        print(f"bluesky: {len(accs)} of {len(set(wanted))} candidate handles resolve ({relpath(folder)})")
+        print(f"bluesky: {len(accs)} of {len(wanted)} candidate handles resolve "
+              f"({relpath(folder)})")
         found += accs
-    draft, unmatched = ad.build(found, munis)
-    ad.write(draft, out)
-    counts = draft.drop_duplicates(["platform", "account_id"])["match"].value_counts()
-    kinds = ", ".join(f"{counts.get(k, 0)} {k}" for k in ("exact", "ambiguous", "fuzzy"))
-    print(f"proposed {len(draft)} rows for {args.year} from {len(found)} accounts ({kinds}); "
-          f"{unmatched} accounts match no municipality's name and are not proposed")
-    print(f"wrote {relpath(out)}: a DRAFT, not an account list. Check every row (is it the "
-          "municipality's own account? corporate or theme?), decide the rows marked confirm=TODO "
-          "(an ambiguous account is listed once per municipality: keep one), then copy the "
-          "confirmed rows into accounts.csv (a file with unconfirmed rows is refused)")
-    return EXIT_OK
+    return found
 
 
 def _add_collect_parser(sub: argparse._SubParsersAction) -> None:
