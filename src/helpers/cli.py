@@ -167,7 +167,8 @@ def _accounts(args: argparse.Namespace) -> int:
     counts = draft.drop_duplicates(["platform", "account_id"])["match"].value_counts()
     kinds = ", ".join(f"{counts.get(k, 0)} {k}" for k in ("exact", "ambiguous", "fuzzy"))
     print(f"proposed {len(draft)} rows for {args.year} from {len(found)} accounts ({kinds}); "
-          f"{unmatched} accounts match no municipality's name and are not proposed")
+          f"{unmatched} accounts match no municipality's name and are not proposed; "
+          f"{int((draft['confirm'] != 'yes').sum())} rows need your decision (confirm=TODO)")
     print(f"wrote {relpath(out)}: a DRAFT, not an account list. Check every row (is it the "
           "municipality's own account? corporate or theme?), decide the rows marked confirm=TODO "
           "(an ambiguous account is listed once per municipality: keep one), then copy the "

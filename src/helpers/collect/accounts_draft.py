@@ -12,7 +12,10 @@ Responses are stored as received under ``data/raw/<Y>/accounts-draft/`` (a rerun
 twice). Each account's name (Mastodon user name and display name; the first label of a Bluesky
 handle) is normalised (:func:`normalise`) and matched to the register of 1 January of the year:
 
-* exactly one municipality with the same normalised name -> ``match=exact``, ``confirm=yes``;
+* exactly one municipality with the same normalised name -> ``match=exact``; ``confirm=yes`` when
+  the server vouches for a government account (a Mastodon government instance such as
+  ``social.overheid.nl``, a Bluesky handle under ``overheid.nl``), else ``confirm=TODO``: on open
+  servers anyone can register ``gemeente<name>``;
 * several municipalities with that name (``Bergen``) -> one row each, ``match=ambiguous``,
   ``confirm=TODO``;
 * otherwise the most similar name with a :class:`difflib.SequenceMatcher` ratio of at least
@@ -42,7 +45,9 @@ from urllib.parse import urlparse
 
 import pandas as pd
 
+from helpers.collect.bluesky import GOVERNMENT_DOMAINS
 from helpers.collect.http import RawStore, safe_name, with_retries
+from helpers.collect.mastodon import GOVERNMENT_INSTANCES
 from helpers.errors import DataError
 from helpers.io import atomic_path
 
@@ -107,6 +112,10 @@ class Found:
         ISO 8601 creation time when the platform gives one, else empty.
     source : str
         Where it was found (``mastodon directory social.overheid.nl``).
+    vouched : bool
+        True when the account's server vouches that it is a government body's: a Mastodon account
+        on a government instance, a Bluesky handle under a government domain. On open servers
+        (``mastodon.social``, ``bsky.social``) anyone can register ``gemeente<name>``.
     """
 
     platform: str
@@ -115,6 +124,7 @@ class Found:
     names: tuple[str, ...]
     first_seen: str
     source: str
+    vouched: bool = False
 
 
 def match(found: Found, keys: dict[str, list[tuple[str, str]]],
@@ -169,7 +179,7 @@ def _row(found: Found, code: str, name: str, kind: str, confidence: float,
         "match": kind,
         "confidence": confidence,
         "source": found.source,
-        "confirm": "yes" if kind == "exact" else "TODO",
+        "confirm": "yes" if kind == "exact" and found.vouched else "TODO",
     }
 
 
@@ -268,7 +278,7 @@ def read_mastodon_directory(path: Path) -> list[Found]:
             names = (str(acc["username"]), str(acc.get("display_name") or ""))
             out.setdefault(str(acc["id"]), Found(
                 "mastodon", str(acc["id"]), handle, names, str(acc.get("created_at") or ""),
-                f"mastodon directory {host}"))
+                f"mastodon directory {host}", host.lower() in GOVERNMENT_INSTANCES))
     return list(out.values())
 
 
@@ -390,7 +400,9 @@ def read_resolved(folder: Path, source: str) -> tuple[list[Found], int]:
         if not isinstance(data, dict) or not str(data.get("did") or "").startswith("did:"):
             raise DataError(str(file), "a resolveHandle answer must hold a did", column="did")
         handle = file.name.removesuffix(".json")
-        found.append(Found("bluesky", str(data["did"]), handle, handle_names(handle), "", source))
+        vouched = any(handle == d or handle.endswith("." + d) for d in GOVERNMENT_DOMAINS)
+        found.append(Found("bluesky", str(data["did"]), handle, handle_names(handle), "", source,
+                           vouched))
     return found, missing
 
 
