@@ -8,7 +8,8 @@ survey codebook for an export; ``roeptoeter accounts draft --year Y`` proposes a
 a Mastodon directory and Bluesky handles (see :mod:`helpers.collect.accounts_draft`);
 ``roeptoeter collect mastodon|bluesky --year Y`` runs a collector into ``data/raw/<Y>/``.
 
-Exit codes: 0 success (or everything up to date), 1 a notebook failed, 2 bad input (unknown year,
+Exit codes: 0 success (or everything up to date), 1 a notebook failed (or a server kept failing
+during ``collect`` / ``accounts draft``; what was stored is kept), 2 bad input (unknown year,
 unknown notebook, malformed ``-p``, a parameter no notebook declares, missing input data, or any
 other :class:`~helpers.errors.DataError` / :class:`~helpers.errors.ParameterError`; one message
 names the problem and the fix, and nothing is written; several problems give one line each, the
