@@ -386,6 +386,10 @@ def main(argv: Sequence[str] | None = None) -> int:
               "written or read by this user; check the folder's permissions", file=sys.stderr)
         return EXIT_BAD_INPUT
     except KeyboardInterrupt:
+        if args.command in ("collect", "accounts"):
+            print("roeptoeter: interrupted; every response stored so far is complete and kept: "
+                  "rerun the same command to resume", file=sys.stderr)
+            return 130
         print(
             "roeptoeter: interrupted; outputs/<year>/ folders are untouched, and the temporary "
             "folders are removed at the start of the next run",
