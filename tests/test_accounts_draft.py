@@ -98,6 +98,14 @@ def test_match_rules():
     # provincieutrecht vs utrecht: 2*7/23 = 0.61 < 0.85: not proposed
     assert ad.match(found("Provincie Utrecht"), keys) == []
     assert ad.match(found("Rijkswaterstaat"), keys) == []
+    # a department account: "Gemeente" + a full municipality name + more words
+    [row] = ad.match(found("gemeentedenhaagafval", "Gemeente Den Haag Afval & Reiniging"), keys)
+    assert (row["gm_code"], row["match"], row["kind"], row["confirm"]) == (
+        "GM0518", "theme", "theme", "TODO")
+    assert ad.theme_of_name("Gemeente Bergen op Zoom Sport", keys) == [
+        ("GM0748", "Bergen op Zoom")]  # the longest name, not Bergen
+    assert ad.theme_of_name("Utrechts Nieuwsblad", keys) == []
+    assert ad.theme_of_name("Gemeente Utrecht", keys) == []  # no more words: exact, not theme
 
 
 def test_draft_on_the_loopback_servers(project, tmp_path, capsys):
@@ -118,8 +126,9 @@ def test_draft_on_the_loopback_servers(project, tmp_path, capsys):
     out = capsys.readouterr().out
     assert "mastodon: 12 local accounts" in out
     assert "bluesky: 9 of 346 candidate handles resolve" in out
-    assert ("proposed 16 rows for 2025 from 21 accounts (10 exact, 2 ambiguous, 2 fuzzy); "
-            "7 accounts match no municipality's name and are not proposed; 11 rows need your "
+    assert ("proposed 17 rows for 2025 from 21 accounts (10 exact, 2 ambiguous, 2 fuzzy, "
+            "1 theme); 6 accounts match no municipality's name and are not proposed; 12 rows "
+            "need your "
             "decision (confirm=TODO)") in out
     assert "a DRAFT" in out
     rows = read_draft(project / "data" / "raw" / "2025" / "accounts.draft.csv")
@@ -135,6 +144,7 @@ def test_draft_on_the_loopback_servers(project, tmp_path, capsys):
         (m, "goereeoverflakee@social.overheid.nl", "GM1924", "fuzzy", "TODO"),
         (m, "gemeentebergen@social.overheid.nl", "GM0373", "ambiguous", "TODO"),
         (m, "gemeentebergen@social.overheid.nl", "GM0893", "ambiguous", "TODO"),
+        (m, "utrechtafval@social.overheid.nl", "GM0344", "theme", "TODO"),
         # bsky.social and denhaag.nl do not vouch for a government body: to be confirmed
         (b, "gemeenteutrecht.bsky.social", "GM0344", "exact", "TODO"),
         (b, "gemeenteveere.bsky.social", "GM0717", "exact", "TODO"),
@@ -171,7 +181,7 @@ def test_rerun_asks_nothing_twice_and_keeps_the_review(project, capsys):
                      "-o", str(project / "second.csv")]) == 0
         assert mst.log == []  # the stored directory page is read, not asked again
     second = read_draft(project / "second.csv")
-    assert len(second) == 8
+    assert len(second) == 9
 
 
 def test_server_outage_is_one_line_exit_1(project, capsys):
@@ -194,7 +204,7 @@ def test_stored_pages_as_input(project, tmp_path):
     out = tmp_path / "draft.csv"
     assert main(["accounts", "draft", "--year", "2025", "--mastodon-directory", str(pages),
                  "-o", str(out)]) == 0
-    assert len(read_draft(out)) == 8
+    assert len(read_draft(out)) == 9
 
 
 @pytest.mark.parametrize("argv, message", [

@@ -166,7 +166,7 @@ def _accounts(args: argparse.Namespace) -> int:
     draft, unmatched = ad.build(found, munis)
     ad.write(draft, out)
     counts = draft.drop_duplicates(["platform", "account_id"])["match"].value_counts()
-    kinds = ", ".join(f"{counts.get(k, 0)} {k}" for k in ("exact", "ambiguous", "fuzzy"))
+    kinds = ", ".join(f"{counts.get(k, 0)} {k}" for k in ("exact", "ambiguous", "fuzzy", "theme"))
     print(f"proposed {len(draft)} rows for {args.year} from {len(found)} accounts ({kinds}); "
           f"{unmatched} accounts match no municipality's name and are not proposed; "
           f"{int((draft['confirm'] != 'yes').sum())} rows need your decision (confirm=TODO)")

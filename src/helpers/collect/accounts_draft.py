@@ -20,6 +20,8 @@ handle) is normalised (:func:`normalise`) and matched to the register of 1 Janua
   ``confirm=TODO``;
 * otherwise the most similar name with a :class:`difflib.SequenceMatcher` ratio of at least
   :data:`FUZZY_RATIO` -> ``match=fuzzy``, ``confirm=TODO``;
+* else a name "Gemeente <name> <more words>" (a department or service account, "Gemeente Utrecht
+  Afval") -> ``match=theme``, ``kind=theme``, ``confirm=TODO`` (:func:`theme_of_name`);
 * no match -> not proposed (counted in the summary).
 
 The draft (``accounts.draft.csv``) has the columns of ``accounts.csv`` plus ``match``,
@@ -143,8 +145,8 @@ def match(found: Found, keys: dict[str, list[tuple[str, str]]],
     Returns
     -------
     list of dict
-        Rows with :data:`DRAFT_COLUMNS`; one for an exact or fuzzy match, one per municipality for
-        an ambiguous name.
+        Rows with :data:`DRAFT_COLUMNS`; one for an exact, fuzzy or theme match, one per
+        municipality for an ambiguous name.
     """
     normed = [k for k in dict.fromkeys(normalise(n) for n in found.names) if k]
     for k in normed:
@@ -160,26 +162,53 @@ def match(found: Found, keys: dict[str, list[tuple[str, str]]],
             text = next(x for x in found.names if normalise(x) == k)
             if best is None or r > best[0]:
                 best = (r, cand, text)
-    if best is None:
+    if best is not None:
+        r, cand, text = best
+        return [_row(found, code, name, "fuzzy", round(r, 3), text) for code, name in keys[cand]]
+    for text in found.names:
+        hits = theme_of_name(text, keys)
+        if hits:
+            return [_row(found, code, name, "theme", 1.0, text, kind="theme")
+                    for code, name in hits]
+    return []
+
+
+def theme_of_name(text: str, keys: dict[str, list[tuple[str, str]]]) -> list[tuple[str, str]]:
+    """The municipality a department or service account names: ``"Gemeente Utrecht Afval"``.
+
+    Only a name that starts with the word "Gemeente" (an explicit claim) and continues with a
+    municipality's full name, followed by more words, counts; the longest such name wins. A bare
+    prefix of letters is not enough (``"Utrechts Nieuwsblad"`` names no municipality).
+
+    Returns
+    -------
+    list of (gm_code, register name)
+        Empty when the name is not of that form.
+    """
+    words = re.split(r"[\s:/|,]+", str(text).strip())
+    if len(words) < 3 or normalise(words[0]) != "gemeente":
         return []
-    r, cand, text = best
-    return [_row(found, code, name, "fuzzy", round(r, 3), text) for code, name in keys[cand]]
+    for n in range(len(words) - 2, 0, -1):
+        hits = keys.get(normalise(" ".join(words[1 : 1 + n])))
+        if hits:
+            return hits
+    return []
 
 
-def _row(found: Found, code: str, name: str, kind: str, confidence: float,
-         text: str) -> dict[str, Any]:
+def _row(found: Found, code: str, name: str, how: str, confidence: float,
+         text: str, kind: str = "corporate") -> dict[str, Any]:
     return {
         "gm_code": code,
         "platform": found.platform,
         "account_id": found.account_id,
         "handle": found.handle,
-        "kind": "corporate",
+        "kind": kind,
         "first_seen": found.first_seen,
         "note": f"{name} (register) ~ {text!r}",
-        "match": kind,
+        "match": how,
         "confidence": confidence,
         "source": found.source,
-        "confirm": "yes" if kind == "exact" and found.vouched else "TODO",
+        "confirm": "yes" if how == "exact" and found.vouched else "TODO",
     }
 
 
