@@ -9,8 +9,9 @@ server) two kinds of public responses:
   a file (one per line) or generated from the register's names (``gemeente<name>.bsky.social``).
 
 Responses are stored as received under ``data/raw/<Y>/accounts-draft/`` (a rerun asks nothing
-twice). Each account's name (Mastodon user name and display name; the first label of a Bluesky
-handle) is normalised (:func:`normalise`) and matched to the register of 1 January of the year:
+twice). Each account's names (Mastodon user name and display name; a Bluesky handle's labels
+without the hosting domain, :func:`handle_names`) are normalised (:func:`normalise`) and matched to
+the register of 1 January of the year:
 
 * exactly one municipality with the same normalised name -> ``match=exact``; ``confirm=yes`` when
   the server vouches for a government account (a Mastodon government instance such as
