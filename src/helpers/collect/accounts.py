@@ -16,6 +16,11 @@ first_seen     optional, ISO 8601 with a timezone: when the team first saw the a
 synthetic      optional; ``true`` in the demo dataset
 =============  ===============================================================================
 
+A draft from ``roeptoeter accounts draft`` (with its review columns ``match``, ``confidence``,
+``source``, ``confirm``) is refused while a row is not confirmed
+(:func:`helpers.collect.accounts_draft.check_confirmed`); once every row says ``confirm=yes`` the
+review columns are allowed and not read.
+
 A code that is not valid in the year is bad input; in error mode the message names the successor
 (via :func:`helpers.register.check_codes`).
 """
@@ -28,12 +33,13 @@ import pandas as pd
 
 from helpers import register
 from helpers.collect import csvfile
+from helpers.collect.accounts_draft import check_confirmed
 from helpers.collect.issues import describe_value, guarded_loader, iso_problem
 from helpers.errors import DataError
 from helpers.schemas import ACCOUNT_KINDS, PLATFORMS
 
 REQUIRED = ("gm_code", "platform", "account_id", "handle", "kind")
-OPTIONAL = ("first_seen", "synthetic", "note")
+OPTIONAL = ("first_seen", "synthetic", "note", "match", "confidence", "source", "confirm")
 COLUMNS = ["year", "gm_code", "platform", "account_id", "handle", "kind", "first_seen"]
 
 
@@ -58,6 +64,7 @@ def load(path: Path, year: int, issues) -> pd.DataFrame:
     """
     header, records = csvfile.read_records(
         path, issues, empty_rule=f"empty file; expected a header {','.join(REQUIRED)}")
+    check_confirmed(header, records, path)  # a draft put in place unreviewed is refused
     missing = [c for c in REQUIRED if c not in header]
     if missing:
         raise DataError(str(path), f"missing column {missing[0]!r}; required: {', '.join(REQUIRED)}",
