@@ -463,6 +463,9 @@ def write_index(outputs: Path) -> Path:
             continue
         year = folder.name
         status = str(manifest.get("status", "unknown"))
+        if status == "stale":  # helpers.context.mark_hand_run
+            hand = ", ".join(str(r.get("notebook")) for r in manifest.get("hand_runs", []))
+            status = f"stale: {hand} run by hand; roeptoeter run redoes it"
         demo = is_demo(folder)
         any_demo = any_demo or demo
         links = []
