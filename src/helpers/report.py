@@ -1035,6 +1035,87 @@ def numeric_trends(records: pd.DataFrame, names: Mapping[str, str] | None = None
     return out.sort_values(["name", "year"], kind="stable").reset_index(drop=True)
 
 
+#: Column headers of the trends tables in words (en, nl).
+TABLE_HEADERS: dict[str, tuple[str, str]] = {
+    "year": ("year", "jaar"),
+    "platform": ("platform", "platform"),
+    "count": ("with an account", "met een account"),
+    "n": ("base (municipalities)", "basis (gemeenten)"),
+    "share": ("share", "aandeel"),
+    "ci_low": ("95% CI from", "95%-BI van"),
+    "ci_high": ("95% CI to", "95%-BI tot"),
+    "municipalities": ("municipalities", "gemeenten"),
+    "merged": ("merged", "samengevoegd"),
+    "with_split": ("with a split", "met een splitsing"),
+    "interaction_share_pooled": ("interaction share (pooled)", "interactieaandeel (gepoold)"),
+    "answer_rate_pooled": ("questions answered (pooled)", "vragen beantwoord (gepoold)"),
+    "info_score_mean": ("mean information items (0-6)", "gem. informatie-onderdelen (0-6)"),
+    "eservice_score_mean": ("mean e-services (0-5)", "gem. e-diensten (0-5)"),
+    "rank": ("rank", "rang"),
+    "gm_code": ("code then", "code toen"),
+    "gm_code_now": ("code now", "code nu"),
+    "name": ("municipality", "gemeente"),
+}
+
+
+def _is_share_column(name: str) -> bool:
+    """Columns holding proportions (0-1), shown as percentages."""
+    return name in ("share", "ci_low", "ci_high") or "_share" in name or name.endswith("_rate") \
+        or "_rate_" in name
+
+
+def readable_frame(df: pd.DataFrame, lang: str = "en") -> pd.DataFrame:
+    """A table for people: headers in words (:data:`TABLE_HEADERS`, else :func:`words`), values
+    formatted by column.
+
+    Proportions (``share``, ``ci_low``, ``ci_high``, ``*_share*``, ``*_rate``) as percentages with
+    one decimal; whole numbers (integer columns and floats that are whole) without decimals and
+    with thousands separators; other numbers with two decimals; text keys (``twitter``) as their
+    labels. Missing values stay empty. The year column is shown as is.
+    """
+    out = pd.DataFrame(index=df.index)
+    for col in df.columns:
+        name = str(col)
+        values = df[col]
+        if name == "year" or not pd.api.types.is_numeric_dtype(values) \
+                or pd.api.types.is_bool_dtype(values):
+            shown = [("" if pd.isna(v) else words(v, lang)) if isinstance(v, str) or pd.isna(v)
+                     else str(v) for v in values]
+        elif _is_share_column(name):
+            shown = ["" if pd.isna(v) else f"{float(v) * 100:.1f}%" for v in values]
+        else:
+            nums = pd.to_numeric(values, errors="coerce")
+            whole = bool(nums.dropna().map(lambda v: float(v).is_integer()).all())
+            shown = ["" if pd.isna(v) else (f"{float(v):,.0f}" if whole else f"{float(v):,.2f}")
+                     for v in nums]
+        header = TABLE_HEADERS.get(name)
+        out[header[0 if lang == "en" else 1] if header else words(name, lang)] = shown
+    return out.reset_index(drop=True)
+
+
+def key_numbers_table(numbers: pd.DataFrame, lang: str = "en") -> pd.DataFrame:
+    """The key numbers of :func:`numeric_trends` with one column per year, formatted by unit group.
+
+    Returns
+    -------
+    DataFrame
+        ``finding`` (:func:`describe`) and one text column per year: proportions as percentages,
+        hours with one decimal and ``h``, counts as whole numbers; empty where a year did not
+        record the number. Rows in the order of ``numbers`` (by name).
+    """
+    years = sorted(int(y) for y in numbers["year"].unique()) if len(numbers) else []
+    unit = {"proportion": "proportion", "hours": "hours"}
+    rows = []
+    for name, part in numbers.groupby("name", sort=False):
+        row = {"finding": describe(str(name), lang)}
+        by_year = {int(r.year): r for r in part.itertuples(index=False)}
+        for y in years:
+            r = by_year.get(y)
+            row[str(y)] = "" if r is None else format_value(r.value, unit.get(r.group, "count"), lang)
+        rows.append(row)
+    return pd.DataFrame(rows, columns=["finding", *map(str, years)])
+
+
 def trend_title(part: pd.DataFrame, group: str, lang: str = "en") -> str:
     """A title that states the finding of one trend figure: the measure that changed most.
 
