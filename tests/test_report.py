@@ -647,3 +647,9 @@ def test_trends_manifest_has_the_provenance_of_a_year(tmp_path):
     assert mark_hand_run(root / "outputs" / "trends", "trends")
     assert runner.run_trends(project, quiet=True, execute=fake, hooks=runner.Hooks()) == 0
     assert len(calls) == 2
+
+
+def test_translate_headers_to_dutch():
+    df = pd.DataFrame({"finding": ["a"], "value": ["1"], "other": ["x"]})
+    assert report.translate_headers(df, "nl").columns.tolist() == ["bevinding", "waarde", "other"]
+    assert report.translate_headers(df, "en").columns.tolist() == ["finding", "value", "other"]

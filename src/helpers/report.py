@@ -1055,7 +1055,31 @@ TABLE_HEADERS: dict[str, tuple[str, str]] = {
     "gm_code": ("code then", "code toen"),
     "gm_code_now": ("code now", "code nu"),
     "name": ("municipality", "gemeente"),
+    # the report notebook's tables
+    "finding": ("finding", "bevinding"),
+    "value": ("value", "waarde"),
+    "basis": ("basis", "basis"),
+    "notebook": ("notebook", "notebook"),
+    "number": ("number", "getal"),
+    "unit": ("unit", "eenheid"),
+    "note": ("note", "toelichting"),
+    "source": ("source", "bron"),
+    "figure": ("figure", "cijfer"),
+    "published": ("published", "gepubliceerd"),
+    "computed": ("computed", "berekend"),
+    "difference": ("difference", "verschil"),
+    "tolerance": ("tolerance", "tolerantie"),
+    "result": ("result", "uitkomst"),
+    "status": ("status", "status"),
+    "notebooks": ("notebooks", "notebooks"),
+    "item": ("item", "onderdeel"),
 }
+
+
+def translate_headers(df: pd.DataFrame, lang: str = "en") -> pd.DataFrame:
+    """``df`` with the column headers of :data:`TABLE_HEADERS` in ``lang`` (others unchanged)."""
+    index = 0 if lang == "en" else 1
+    return df.rename(columns={c: TABLE_HEADERS[c][index] for c in df.columns if c in TABLE_HEADERS})
 
 
 def _is_share_column(name: str) -> bool:
