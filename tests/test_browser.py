@@ -50,6 +50,21 @@ pytestmark = pytest.mark.skipif(
 )
 
 
+#: Records as the notebooks write them: record names, codes, group and reason keys, keys in notes.
+RECORDS = [
+    ("interaction", "top_interaction_gm_code", "GM0344", "gm_code", "highest interaction share"),
+    ("interaction", "top_interaction_share", 0.8481675, "proportion",
+     "Utrecht: replies to others / (replies to others + originals)"),
+    ("survey", "most_enthusiastic_groups", "college;communicatie;kcc;raad", "groups", "top four"),
+    ("survey", "top_reasons", "fear_of_workload;lack_of_affinity", "reasons", "base 208 respondents"),
+    ("websites", "rare_eservices", "eservice_schuldhulp;eservice_werkgevers", "items", "share below 10%"),
+    ("monitoring", "monitoring_p", 0.0, "p-value", "addressed vs indirect"),
+    ("collect", "n_skipped", 0, "items", "on_bad_input=error"),
+    ("collect", "n_posts", 64228, "posts", "own posts"),
+    ("response_time", "response_mean_hours", 23.368995, "hours", "mean over answered questions"),
+]
+
+
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):
     def log_message(self, format: str, *args: object) -> None:  # noqa: A002 - stdlib signature
         pass
@@ -72,10 +87,25 @@ def _year(folder: Path) -> None:
         json.dumps({"status": "ok", "notebooks": {"08_report": {"end": "2026-11-26T21:00:00Z"}}})
     )
     data = {"image/png": base64.b64encode(png.read_bytes()).decode("ascii"), "text/plain": "<Fig>"}
+    # the tables the report notebook shows, built by the same helpers from records with raw keys
+    import pandas as pd
+
+    records = pd.DataFrame(RECORDS, columns=["notebook", "name", "value", "unit", "note"])
+    names = {"GM0344": "Utrecht"}
+    rep = report.replication_table(2014, records)
+
+    def html_output(text: str):
+        return new_output("display_data", data={"text/html": text, "text/plain": "<HTML>"})
+
+    tables = [report.table_html(report.headline_table(records, "en", names)[["finding", "value", "basis"]]),
+              report.table_html(report.readable_records(records, "en", names)),
+              report.table_html(report.readable_replication(rep, "en", names))]
     nb = new_notebook(
         cells=[
             new_markdown_cell("# Findings"),
+            new_code_cell("run.banner()", outputs=[html_output(report.demo_banner("en", 1))]),
             new_code_cell("show()", outputs=[new_output("display_data", data=data)]),
+            new_code_cell("tables()", outputs=[html_output(t) for t in tables]),
         ]
     )
     (folder / "notebooks").mkdir()
@@ -84,13 +114,18 @@ def _year(folder: Path) -> None:
 
 @pytest.fixture(scope="module")
 def outputs(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    import pandas as pd
+
     out = tmp_path_factory.mktemp("browser") / "outputs"
     _year(out / "2014")
     report.finalize_year(out / "2014", 2014)
     report.write_page(
         out / "trends" / "report.html",
         "Roeptoeter trends 2014-2014",
-        [("note", "Only 2014 has been run."), ("figure", (out / "2014/figures/fig.png", "A figure"))],
+        [("note", "Only 2014 has been run."), ("figure", (out / "2014/figures/fig.png", "A figure")),
+         report.key_numbers_table(pd.DataFrame(
+             [{"year": 2014, "name": "n_municipalities", "value": 403.0, "group": "municipalities"},
+              {"year": 2014, "name": "facebook_share", "value": 0.749, "group": "proportion"}]))],
         demo=True,
     )
     report.write_index(out)
@@ -179,3 +214,42 @@ def test_index_links_resolve(server, browser):
         browser.get(link)
         assert browser.title.startswith("Roeptoeter"), link
         assert all(i["complete"] and i["width"] > 0 for i in _images(browser)), link
+
+
+PAGES = ("index.html", "2014/report.html", "trends/report.html")
+
+
+def _visible_text(driver) -> str:
+    return driver.execute_script("return document.body.innerText;")
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_every_image_loads_and_no_raw_key_is_visible(server, browser, page):
+    browser.get(f"{server}/{page}")
+    images = _images(browser)
+    assert all(i["complete"] and i["width"] > 0 for i in images), images
+    text = _visible_text(browser)
+    assert report.RAW_KEY.findall(text) == [], page
+    for code in ("GM0344", "p = 0.0", "0.848167"):
+        assert code not in text, (page, code)
+
+
+def test_report_shows_names_labels_and_formatted_numbers(server, browser):
+    browser.get(f"{server}/2014/report.html")
+    text = _visible_text(browser)
+    for shown in ("Utrecht", "84.8% (Utrecht)", "Fear of workload, Lack of affinity",
+                  "Contact centre (KCC)", "< 1e-16", "64,228", "23.4 h"):
+        assert shown in text, shown
+    aligns = browser.execute_script(
+        "return Array.from(document.querySelectorAll('td')).filter(td => td.innerText === 'Utrecht')"
+        ".map(td => getComputedStyle(td).textAlign);"
+    )
+    assert aligns and set(aligns) == {"left"}, aligns
+
+
+@pytest.mark.parametrize("page", ("2014/report.html", "trends/report.html"))
+def test_demo_banner_exactly_once(server, browser, page):
+    browser.get(f"{server}/{page}")
+    banners = browser.find_elements("css selector", ".demo")
+    assert len(banners) == 1 and banners[0].is_displayed(), page
+    assert _visible_text(browser).count("DEMO DATA (synthetic)") == 1

@@ -187,3 +187,80 @@ def test_explain_na_gives_na_records_their_reason(tmp_path, monkeypatch):
         "fastest": "NA: nobody has 20 questions",
     }
     assert run.explain_na("NA: other", names=["n_questions"]) == 0  # not NA: unchanged
+
+
+# --- hand runs never pass for runner runs ---------------------------------------------------------
+def _runner_year(root, year=2014, key="k" * 64):
+    """A year folder as the runner leaves it: manifest (status ok), report page, index."""
+    folder = root / "outputs" / str(year)
+    folder.mkdir(parents=True)
+    (folder / "manifest.json").write_text(json.dumps(
+        {"status": "ok", "key": key, "year": year,
+         "parameters": {"03_interaction": {"min_base": 30}}}))
+    (folder / "report.html").write_text("<html><body>\n<h1>Report</h1></body></html>")
+    (root / "outputs" / "index.html").write_text("<html></html>")
+    return folder
+
+
+def test_hand_run_marks_the_year_stale_so_the_runner_redoes_it(tmp_path, monkeypatch, capsys):
+    from helpers import runner
+
+    monkeypatch.setenv("ROEPTOETER_ROOT", str(tmp_path))
+    folder = _runner_year(tmp_path)
+    assert runner.is_up_to_date(folder, "k" * 64)
+    # the runner's own runs (run_dir set) and read-only notebooks change nothing
+    helpers.start("interaction", 2014, run_dir="outputs/.2014.tmp-x")
+    helpers.start("profile", 2014)
+    assert json.loads((folder / "manifest.json").read_text())["status"] == "ok"
+    # a hand run (JupyterLab, papermill without run_dir) writes to outputs/2014: stale
+    helpers.start("interaction", 2014)
+    assert "marked stale" in capsys.readouterr().out
+    manifest = json.loads((folder / "manifest.json").read_text())
+    assert manifest["status"] == "stale" and manifest["status_before_hand_run"] == "ok"
+    assert [r["notebook"] for r in manifest["hand_runs"]] == ["interaction"]
+    assert manifest["parameters"] == {"03_interaction": {"min_base": 30}}  # kept, but flagged
+    assert not runner.is_up_to_date(folder, "k" * 64)
+    page = (folder / "report.html").read_text()
+    assert page.count('id="stale-banner"') == 1 and "interaction was run by hand" in page
+    index = (tmp_path / "outputs" / "index.html").read_text()
+    assert "stale: interaction run by hand" in index
+    # a second hand run adds its notebook; still one banner
+    helpers.start("response_time", 2014)
+    manifest = json.loads((folder / "manifest.json").read_text())
+    assert [r["notebook"] for r in manifest["hand_runs"]] == ["interaction", "response_time"]
+    assert manifest["status_before_hand_run"] == "ok"
+    page = (folder / "report.html").read_text()
+    assert page.count('id="stale-banner"') == 1 and "interaction, response_time was" in page
+
+
+def test_hand_run_without_a_runner_manifest_marks_nothing(tmp_path, monkeypatch, capsys):
+    monkeypatch.setenv("ROEPTOETER_ROOT", str(tmp_path))
+    run = helpers.start("interaction", 2014)
+    assert not (run.out / "manifest.json").exists()
+    assert "stale" not in capsys.readouterr().out
+
+
+def test_plain_papermill_hand_run_makes_the_runner_rerun(tmp_path, monkeypatch):
+    """The issue's case: `papermill 03_interaction.ipynb out.ipynb -p min_base 200` after a run."""
+    import nbformat
+    import papermill
+
+    from helpers import runner
+
+    monkeypatch.setenv("ROEPTOETER_ROOT", str(tmp_path))
+    folder = _runner_year(tmp_path)
+    nb = nbformat.v4.new_notebook()
+    nb.metadata["kernelspec"] = {"name": "python3", "language": "python", "display_name": "Python 3"}
+    params = nbformat.v4.new_code_cell('year = 2014\nrun_dir = ""\nmin_base = 30')
+    params.metadata["tags"] = ["parameters"]
+    nb.cells = [params, nbformat.v4.new_code_cell(
+        "import helpers\nrun = helpers.start('interaction', year, run_dir)\n"
+        "run.record('min_base', min_base, 'posts')")]
+    src = tmp_path / "03_interaction.ipynb"
+    nbformat.write(nb, src)
+    papermill.execute_notebook(str(src), str(tmp_path / "out.ipynb"), parameters={"min_base": 200},
+                               cwd=str(tmp_path), progress_bar=False, kernel_name="python3")
+    assert json.loads((folder / "records" / "interaction.json").read_text())[0]["value"] == 200
+    manifest = json.loads((folder / "manifest.json").read_text())
+    assert manifest["status"] == "stale"
+    assert not runner.is_up_to_date(folder, "k" * 64)

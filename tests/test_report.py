@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import io as stdio
 import json
+import shutil
 from pathlib import Path
 
 import matplotlib.pyplot as plt
@@ -501,3 +502,154 @@ def test_presence_of_a_year_without_social_sources_has_no_platform_columns(tmp_p
     (folder / "data" / "provenance.json").write_text(json.dumps({"sources": ["twitter"]}))
     pres = report.presence_by_municipality(folder).set_index("gm_code")
     assert pres.columns.tolist() == ["twitter"] and pres["twitter"].to_dict() == {"GM1911": 1, "GM0344": 0}
+
+
+# --- what a reader sees (issue 17) ----------------------------------------------------------------
+def test_headline_table_shows_names_labels_and_keeps_the_subject_out_of_the_basis():
+    names = {"GM0344": "Utrecht", "GM1924": "Goeree-Overflakkee"}
+    records = pd.DataFrame([
+        {"notebook": "interaction", "name": "top_interaction_gm_code", "value": "GM0344",
+         "unit": "gm_code", "note": "highest interaction share"},
+        {"notebook": "interaction", "name": "top_interaction_share", "value": 0.8481675,
+         "unit": "proportion", "note": "Utrecht: replies to others / (replies to others + originals)"},
+        {"notebook": "survey", "name": "most_enthusiastic_groups", "value": "college;communicatie;kcc;raad",
+         "unit": "groups", "note": "top four"},
+        {"notebook": "survey", "name": "top_reasons", "value": "fear_of_workload;lack_of_affinity",
+         "unit": "reasons", "note": "base 208 respondents"},
+        {"notebook": "collect", "name": "n_skipped", "value": 0, "unit": "items",
+         "note": "on_bad_input=error"},
+    ])
+    table = report.headline_table(records, "en", names).set_index("record")
+    assert table.loc["top_interaction_gm_code", "value"] == "Utrecht"
+    assert table.loc["top_interaction_share", "value"] == "84.8% (Utrecht)"
+    assert table.loc["top_interaction_share", "basis"] == (
+        "replies to others / (replies to others + originals)")
+    assert table.loc["most_enthusiastic_groups", "value"] == (
+        "Executive (college), Communications, Contact centre (KCC), Council (raad)")
+    assert table.loc["top_reasons", "value"] == "Fear of workload, Lack of affinity"
+    nl = report.headline_table(records, "nl", names).set_index("record")
+    assert nl.loc["top_reasons", "value"] == "Angst voor werkdruk, Gebrek aan affiniteit"
+    shown = report.readable_records(records, "en", names)
+    assert shown.columns.tolist() == ["notebook", "number", "value", "unit", "note"]
+    assert shown["number"].tolist()[-1] == "Number of skipped"
+    assert shown["note"].tolist()[-1] == "on bad input=error"
+    text = " ".join(shown.astype(str).to_numpy().ravel()) + " ".join(table.drop(columns=["unit"])
+                                                                     .astype(str).to_numpy().ravel())
+    assert not report.RAW_KEY.findall(text)  # the record names are the index, not shown
+
+
+def test_format_value_by_unit():
+    assert report.format_value(0.0, "p-value") == "< 1e-16"
+    assert report.format_value(0.26, "p-value") == "0.26"
+    assert report.format_value(34038, "messages") == "34,038"
+    assert report.format_value(23.368995, "hours") == "23.4 h"
+    assert report.format_value(0.2224978, "proportion") == "22.2%"
+    assert report.format_value(0.8564593, "kappa") == "0.856"
+    assert report.format_value("GM9999", "gm_code", names={}) == "GM9999"  # unknown code kept
+
+
+def test_readable_replication_in_units():
+    rep = pd.DataFrame([
+        {"source": "S", "year": 2014, "figure": "facebook_share", "published": 0.75, "computed": 0.74938,
+         "difference": -0.00062, "unit": "proportion", "tolerance": 0.03, "within_tolerance": True},
+        {"source": "S", "year": 2014, "figure": "top_interaction_gm_code", "published": "GM0344",
+         "computed": "GM0344", "difference": None, "unit": "gm_code", "tolerance": 0,
+         "within_tolerance": True},
+        {"source": "S", "year": 2014, "figure": "response_mean_hours", "published": 24, "computed": 30.5,
+         "difference": 6.5, "unit": "hours", "tolerance": 3, "within_tolerance": False},
+    ])
+    shown = report.readable_replication(rep, "en", {"GM0344": "Utrecht"})
+    assert shown.iloc[0].tolist() == ["S", "Share on Facebook", "75.0%", "74.9%", "-0.1 pp", "3.0 pp",
+                                      "within tolerance"]
+    assert shown.iloc[1][["published", "computed", "difference"]].tolist() == ["Utrecht", "Utrecht", ""]
+    assert shown.iloc[2][["difference", "tolerance", "result"]].tolist() == ["+6.5 h", "3.0 h",
+                                                                             "outside tolerance"]
+
+
+def test_tables_align_text_left_and_numbers_right():
+    df = pd.DataFrame({"finding": ["a<b"], "n": [3]})
+    out = report.table_html(df)
+    assert '<th style="text-align:left">finding</th>' in out
+    assert '<td style="text-align:left">a&lt;b</td>' in out
+    assert '<td style="text-align:right">3</td>' in out
+
+
+def test_trends_tables_are_formatted():
+    numbers = pd.DataFrame([
+        {"year": 2013, "name": "n_municipalities", "value": 408.0, "group": "municipalities"},
+        {"year": 2014, "name": "n_municipalities", "value": 403.0, "group": "municipalities"},
+        {"year": 2014, "name": "facebook_share", "value": 0.749379652, "group": "proportion"},
+        {"year": 2013, "name": "response_mean_hours", "value": 24.04, "group": "hours"},
+    ])
+    wide = report.key_numbers_table(numbers).set_index("finding")
+    assert wide.columns.tolist() == ["2013", "2014"]
+    assert wide.loc["Municipalities in the study"].tolist() == ["408", "403"]
+    assert wide.loc["Share on Facebook"].tolist() == ["", "74.9%"]
+    assert wide.loc["Mean response time to questions"].tolist() == ["24.0 h", ""]
+    presence = pd.DataFrame({"year": [2013], "platform": ["twitter"], "count": [372], "n": [393],
+                             "share": [0.946565], "ci_low": [0.919697], "ci_high": [0.964788]})
+    shown = report.readable_frame(presence)
+    assert shown.columns.tolist() == ["year", "platform", "with an account", "base (municipalities)",
+                                      "share", "95% CI from", "95% CI to"]
+    assert shown.iloc[0].tolist() == ["2013", "Twitter", "372", "393", "94.7%", "92.0%", "96.5%"]
+    pooled = pd.DataFrame({"year": [2013], "municipalities": [393.0], "interaction_share_pooled": [0.280876],
+                           "info_score_mean": [5.14902]})
+    assert report.readable_frame(pooled).iloc[0].tolist() == ["2013", "393", "28.1%", "5.15"]
+
+
+def test_report_page_has_the_demo_banner_once(tmp_path):
+    import nbformat
+
+    folder = make_year(tmp_path / "2014")
+    nb_path = folder / "notebooks" / f"{report.REPORT_NOTEBOOK}.ipynb"
+    nb = nbformat.read(nb_path, as_version=4)
+    cell = nbformat.v4.new_code_cell("run.banner()")
+    cell.outputs = [nbformat.v4.new_output("display_data", data={"text/html": report.demo_banner("en", 7)})]
+    nb.cells.insert(0, cell)
+    nbformat.write(nb, nb_path)
+    report.finalize_year(folder, 2014)
+    page = (folder / "report.html").read_text()
+    assert page.count('id="demo-banner"') == 1
+    assert page.index('id="demo-banner"') < page.index("Findings of the year")
+
+
+def test_trends_manifest_has_the_provenance_of_a_year(tmp_path):
+    from helpers import manifest as mf
+    from helpers import runner
+
+    root = tmp_path
+    (root / "notebooks").mkdir()
+    shutil.copy(Path(__file__).resolve().parents[1] / "notebooks" / "trends.ipynb", root / "notebooks")
+    for year in (2013, 2014):
+        (root / "outputs" / str(year)).mkdir(parents=True)
+        mf.write_manifest(root / "outputs" / str(year), {"status": "ok", "key": f"key{year}",
+                                                          "git": {"commit": "abc123"}})
+    calls = []
+
+    def fake(src, dest, parameters, project_root):
+        calls.append(parameters)
+        Path(dest).write_text("{}")
+
+    project = runner.Project.at(root)
+    assert runner.run_trends(project, quiet=True, execute=fake, hooks=runner.Hooks()) == 0
+    written = json.loads((root / "outputs" / "trends" / "manifest.json").read_text())
+    assert written["status"] == "ok" and written["years"] == ["2013", "2014"]
+    assert set(written) >= {"git", "packages", "lock_sha256", "python", "year_manifests", "key"}
+    assert written["packages"]["pandas"] == pd.__version__
+    y13 = written["year_manifests"]["2013"]
+    assert y13["sha256"] == mf.sha256_file(root / "outputs" / "2013" / "manifest.json")
+    assert (y13["status"], y13["key"], y13["git_commit"]) == ("ok", "key2013", "abc123")
+    # unchanged years: up to date; a hand run marks trends stale, so the runner reruns it
+    assert runner.run_trends(project, quiet=True, execute=fake, hooks=runner.Hooks()) == 0
+    assert len(calls) == 1
+    from helpers.context import mark_hand_run
+
+    assert mark_hand_run(root / "outputs" / "trends", "trends")
+    assert runner.run_trends(project, quiet=True, execute=fake, hooks=runner.Hooks()) == 0
+    assert len(calls) == 2
+
+
+def test_translate_headers_to_dutch():
+    df = pd.DataFrame({"finding": ["a"], "value": ["1"], "other": ["x"]})
+    assert report.translate_headers(df, "nl").columns.tolist() == ["bevinding", "waarde", "other"]
+    assert report.translate_headers(df, "en").columns.tolist() == ["finding", "value", "other"]

@@ -313,11 +313,94 @@ class Run:
         return viz.save_figure(fig, self.out / "figures" / name, demo=self.demo, lang=self.lang)
 
 
+#: Notebooks that only read a year folder: a hand run of them changes nothing the manifest describes.
+READ_ONLY_NOTEBOOKS = frozenset({"profile"})
+#: The manifest status of a folder whose results were changed outside ``roeptoeter run``.
+STALE = "stale"
+STALE_BANNER_ID = "stale-banner"
+
+
+def stale_text(notebooks: list[str], lang: str = "en") -> str:
+    """What a stale folder's report says: which notebooks were run by hand, and what to do."""
+    names = ", ".join(notebooks)
+    if lang == "nl":
+        return (f"Verouderd: {names} is met de hand gedraaid (buiten roeptoeter run). Tabellen en "
+                "figuren kunnen afwijken van dit rapport en van manifest.json; roeptoeter run maakt "
+                "het jaar opnieuw.")
+    return (f"Stale: {names} was run by hand (outside roeptoeter run). Tables and figures may no "
+            "longer match this report and manifest.json; the next roeptoeter run redoes this folder.")
+
+
+def mark_hand_run(folder: Path, notebook: str, *, now: str | None = None) -> bool:
+    """Record in ``folder/manifest.json`` that ``notebook`` ran by hand and may have changed it.
+
+    The manifest's ``status`` becomes ``"stale"`` (so :func:`helpers.runner.is_up_to_date` is False
+    and the next ``roeptoeter run`` redoes the folder, whatever it would otherwise say), and
+    ``hand_runs`` lists each hand-run notebook with its UTC time. The folder's ``report.html``,
+    when present, gets a visible banner saying the same (:func:`stale_text`), so neither the
+    manifest nor the report describes figures it no longer matches. Both files are written
+    atomically.
+
+    Parameters
+    ----------
+    folder : Path
+        A year folder ``outputs/<year>`` (or ``outputs/trends``).
+    notebook : str
+        The short name of the notebook run by hand.
+    now : str, optional
+        The time to record (ISO 8601 UTC); default the current time.
+
+    Returns
+    -------
+    bool
+        True when the folder has a manifest (a runner's result) and it was marked; False when
+        there is no manifest (nothing the runner made to protect).
+    """
+    import datetime as dt
+
+    folder = Path(folder)
+    path = folder / "manifest.json"
+    try:
+        manifest = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return False
+    when = now or dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    runs = [r for r in manifest.get("hand_runs", []) if r.get("notebook") != notebook]
+    manifest["hand_runs"] = [*runs, {"notebook": notebook, "time": when}]
+    if manifest.get("status") != STALE:
+        manifest["status_before_hand_run"] = manifest.get("status")
+    manifest["status"] = STALE
+    with io.atomic_path(path) as tmp:
+        tmp.write_text(json.dumps(manifest, indent=1, sort_keys=True, ensure_ascii=False, default=str)
+                       + "\n", encoding="utf-8")
+    page = folder / "report.html"
+    if page.is_file():
+        import html
+        import re
+
+        text = page.read_text(encoding="utf-8")
+        text = re.sub(rf'<div id="{STALE_BANNER_ID}"[^>]*>[^<]*</div>\n?', "", text)
+        banner = (f'<div id="{STALE_BANNER_ID}" style="background:#E69F00;color:#000;padding:8px 12px;'
+                  f'font-weight:bold">'
+                  f"{html.escape(stale_text([r['notebook'] for r in manifest['hand_runs']]))}</div>\n")
+        text = re.sub(r"(<body[^>]*>\n?)", lambda m: m.group(1) + banner, text, count=1)
+        with io.atomic_path(page) as tmp:
+            tmp.write_text(text, encoding="utf-8")
+    if (folder.parent / "index.html").is_file():
+        from helpers.report import write_index
+
+        write_index(folder.parent)
+    return True
+
+
 def start(notebook: str, year: int, run_dir: str = "", lang: str = "en") -> Run:
     """Begin a notebook's work on ``year``: resolve where to write and apply the figure theme.
 
-    ``run_dir`` is the batch runner's temporary folder; empty in JupyterLab (writes to
-    ``outputs/<year>``).
+    ``run_dir`` is the batch runner's temporary folder. Empty means a hand run (JupyterLab, plain
+    papermill or nbconvert), which writes to ``outputs/<year>`` itself: then, unless the notebook
+    only reads (:data:`READ_ONLY_NOTEBOOKS`), the year's ``manifest.json`` is marked stale
+    (:func:`mark_hand_run`) and the notebook says so, so the next ``roeptoeter run`` redoes the
+    year instead of reporting it "up to date" with figures its manifest does not describe.
     """
     if lang not in ("en", "nl"):
         raise ValueError(f"lang must be 'en' or 'nl', not {lang!r}")
@@ -325,6 +408,9 @@ def start(notebook: str, year: int, run_dir: str = "", lang: str = "en") -> Run:
     out.mkdir(parents=True, exist_ok=True)
     clear_skip()
     viz.set_theme()
+    if not run_dir and notebook not in READ_ONLY_NOTEBOOKS and mark_hand_run(out, notebook):
+        print(f"Hand run: {out.name}/manifest.json is marked stale; the next `roeptoeter run` "
+              f"redoes {out.name}.")
     return Run(notebook=notebook, year=int(year), out=out, lang=lang)
 
 

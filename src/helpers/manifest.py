@@ -215,6 +215,53 @@ def build_manifest(
     }
 
 
+def build_trends_manifest(
+    *,
+    key: str,
+    year_manifests: Mapping[str, Path],
+    env: Mapping[str, Any],
+    duration_s: float,
+) -> dict[str, Any]:
+    """The manifest of a trends run (``outputs/trends/manifest.json``): the same provenance as a year.
+
+    Parameters
+    ----------
+    key : str
+        The trends up-to-date key (notebook, helpers and every year manifest hashed).
+    year_manifests : mapping
+        ``{year: path of outputs/<year>/manifest.json}`` of the years the trends read.
+    env : mapping
+        :func:`environment`: git commit, Python, package versions, lock hash.
+    duration_s : float
+        Wall time of the trends notebook, seconds.
+
+    Returns
+    -------
+    dict
+        ``status`` (``ok``), ``key``, ``years``, ``year_manifests`` (per year: SHA-256 of the
+        manifest read, its status, key and git commit), the ``env`` entries and ``duration_s``.
+    """
+    read: dict[str, Any] = {}
+    for year, path in sorted(year_manifests.items()):
+        year_manifest = read_manifest(Path(path).parent) or {}
+        read[str(year)] = {
+            "path": f"{year}/{MANIFEST}",
+            "sha256": sha256_file(Path(path)),
+            "status": year_manifest.get("status"),
+            "key": year_manifest.get("key"),
+            "git_commit": (year_manifest.get("git") or {}).get("commit"),
+        }
+    return {
+        "schema": SCHEMA_VERSION,
+        "status": "ok",
+        "key": key,
+        "years": sorted(read),
+        "year_manifests": read,
+        **{k: env[k] for k in sorted(env)},
+        "duration_s": float(duration_s),
+    }
+
+
 def write_manifest(folder: Path, manifest: Mapping[str, Any]) -> Path:
     """Write ``<folder>/manifest.json`` (sorted keys, UTF-8, trailing newline)."""
     path = Path(folder) / MANIFEST

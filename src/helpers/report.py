@@ -307,7 +307,7 @@ def png_data_uri(path: Path) -> str:
 def _block(block: Any) -> str:
     """One page block as HTML (see :func:`render_page`)."""
     if isinstance(block, pd.DataFrame):
-        return block.to_html(index=False, na_rep="", border=0, escape=True)
+        return table_html(block)
     if isinstance(block, Path):
         return _figure(block, block.stem.replace("_", " "))
     if isinstance(block, str):
@@ -363,6 +363,7 @@ def write_page(path: Path, title: str, blocks: Sequence[Any], *, demo: bool, lan
     return _write_text(Path(path), render_page(title, blocks, demo=demo, lang=lang))
 
 
+_BANNER = re.compile(r'<div class="demo" id="demo-banner"[^>]*>[^<]*</div>\s*')
 _EXTERNAL_SCRIPT = re.compile(r'<script[^>]*\ssrc="https?://[^"]*"[^>]*>\s*</script>\s*', re.I)
 
 
@@ -385,6 +386,8 @@ def notebook_html(notebook: Path, *, title: str, demo: bool, lang: str = "en", s
     )
     body, _ = exporter.from_notebook_node(nb, resources={"metadata": {"name": title}})
     body = _EXTERNAL_SCRIPT.sub("", body)
+    # The notebook's own banner output (run.banner()) would repeat the one that opens the page.
+    body = _BANNER.sub("", body)
     if demo:
         body = re.sub(
             r"(<body[^>]*>)",
@@ -460,6 +463,9 @@ def write_index(outputs: Path) -> Path:
             continue
         year = folder.name
         status = str(manifest.get("status", "unknown"))
+        if status == "stale":  # helpers.context.mark_hand_run
+            hand = ", ".join(str(r.get("notebook")) for r in manifest.get("hand_runs", []))
+            status = f"stale: {hand} run by hand; roeptoeter run redoes it"
         demo = is_demo(folder)
         any_demo = any_demo or demo
         links = []
@@ -553,14 +559,65 @@ HEADLINES: dict[str, tuple[str, str]] = {
 }
 
 
+#: A raw key in text: a snake_case identifier that is not part of a file name or path.
+RAW_KEY = re.compile(r"(?<![\w./-])[a-z][a-z0-9]*(?:_[a-z0-9]+)+(?![\w/-]|\.\w)")
+#: Units whose values are lists of keys (``"college;raad"``), shown as their labels.
+LIST_UNITS = ("groups", "reasons", "items")
+#: Units of counts, shown as whole numbers with thousands separators.
+COUNT_UNITS = ("municipalities", "posts", "messages", "questions", "items", "files", "figures",
+               "respondents", "websites")
+
+
+def words(key: str, lang: str = "en") -> str:
+    """A key in words: its label (:data:`helpers.viz.LABELS`), its finding (:data:`HEADLINES`),
+    else the key with spaces for underscores (``"eservice_schuldhulp"`` -> ``"eservice schuldhulp"``).
+    """
+    from helpers import viz
+
+    text = str(key)
+    if text in viz.LABELS:
+        return viz.label(text, lang)
+    if text in HEADLINES:
+        return describe(text, lang)
+    return text.replace("_", " ").strip()
+
+
+def humanize(text: Any, lang: str = "en") -> str:
+    """``text`` with every raw key (:data:`RAW_KEY`) replaced by :func:`words`; file names stay."""
+    return RAW_KEY.sub(lambda m: words(m.group(0), lang), "" if text is None else str(text))
+
+
+def municipality_names(folder: Path) -> dict[str, str]:
+    """``{gm_code: name}`` of a year folder's ``data/municipalities`` table (empty when missing)."""
+    path = io.table_path(Path(folder), "municipalities")
+    if not path.is_file():
+        return {}
+    frame = pd.read_parquet(path, columns=["gm_code", "name"])
+    return dict(zip(frame["gm_code"].astype(str), frame["name"].astype(str), strict=True))
+
+
 def describe(name: str, lang: str = "en") -> str:
-    """The finding a record name stands for (:data:`HEADLINES`), or the name itself."""
+    """The finding a record name stands for (:data:`HEADLINES`), else the name in words."""
     en_nl = HEADLINES.get(str(name))
-    return str(name) if en_nl is None else en_nl[0 if lang == "en" else 1]
+    if en_nl is None:
+        text = str(name)
+        if text.startswith("n_"):
+            text = ("number of " if lang == "en" else "aantal ") + text[2:]
+        text = text.replace("_", " ").strip()
+        return text[:1].upper() + text[1:]
+    return en_nl[0 if lang == "en" else 1]
 
 
-def format_value(value: Any, unit: str, lang: str = "en") -> str:
-    """A recorded value for people: proportions as percentages, hours with ``h``, flags yes/no."""
+def format_value(value: Any, unit: str, lang: str = "en",
+                 names: Mapping[str, str] | None = None) -> str:
+    """A recorded value for people, by its unit.
+
+    Proportions as percentages with one decimal, hours with one decimal and ``h``, p-values through
+    :func:`helpers.stats.format_p` (never "0"), flags yes/no, counts as whole numbers with
+    thousands separators, municipality codes (unit ``gm_code``) as the municipality's name from
+    ``names``, lists of keys (``"college;raad"``, units :data:`LIST_UNITS`) as their labels
+    separated by commas; other numbers with three significant digits.
+    """
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return "–"
     unit = str(unit or "")
@@ -578,32 +635,61 @@ def format_value(value: Any, unit: str, lang: str = "en") -> str:
         if flag is None:
             return str(value)
         return ("yes" if flag else "no") if lang == "en" else ("ja" if flag else "nee")
+    if unit == "gm_code" and isinstance(value, str):
+        return (names or {}).get(value, value)
+    if isinstance(value, str) and (unit in LIST_UNITS or ";" in value):
+        return ", ".join(words(v.strip(), lang) for v in value.split(";") if v.strip())
     if number is not None and not isinstance(value, str):
-        return f"{number:,.0f}" if float(number).is_integer() else f"{number:.3g}"
-    return str(value).replace(";", ", ")
+        if unit in COUNT_UNITS or float(number).is_integer():
+            return f"{number:,.0f}"
+        return f"{number:.3g}"
+    return humanize(value, lang)
 
 
-def headline_table(records: pd.DataFrame, lang: str = "en") -> pd.DataFrame:
+def _subject(note: str, names: Mapping[str, str]) -> tuple[str, str]:
+    """Split ``"Utrecht: replies to ..."`` into the municipality and the rest, when it names one."""
+    head, sep, rest = str(note).partition(": ")
+    if sep and head in set(names.values()):
+        return head, rest
+    return "", str(note)
+
+
+def headline_table(records: pd.DataFrame, lang: str = "en",
+                   names: Mapping[str, str] | None = None) -> pd.DataFrame:
     """The year's key numbers, in :data:`HEADLINES` order, for people to read.
+
+    Parameters
+    ----------
+    records : DataFrame
+        The year's records (:func:`helpers.context.read_records`).
+    lang : str
+        ``"en"`` or ``"nl"``.
+    names : mapping, optional
+        ``{gm_code: name}`` (:func:`municipality_names`): codes are shown as names, and a note that
+        opens with a municipality's name (``"Utrecht: ..."``) puts the name with the value.
 
     Returns
     -------
     DataFrame
         ``finding`` (in ``lang``), ``value`` (formatted with its unit), ``unit``, ``basis`` (the
-        record's note: base, method, caveat) and ``record`` (the record name); only records present.
+        record's note in words: base, method, caveat) and ``record`` (the record name); only
+        records present. People read ``finding``, ``value`` and ``basis``.
     """
+    names = dict(names or {})
     latest = {str(r.name): r for r in records.itertuples(index=False)} if len(records) else {}
     rows = []
     for name, (en, nl) in HEADLINES.items():
         r = latest.get(name)
         if r is None:
             continue
+        who, basis = _subject(r.note or "", names)
+        value = format_value(r.value, r.unit, lang, names)
         rows.append(
             {
                 "finding": en if lang == "en" else nl,
-                "value": format_value(r.value, r.unit, lang),
+                "value": f"{value} ({who})" if who else value,
                 "unit": r.unit,
-                "basis": r.note or "",
+                "basis": humanize(basis, lang),
                 "record": name,
             }
         )
@@ -625,14 +711,81 @@ def findings_markdown(records: pd.DataFrame) -> list[str]:
     return [f"**{nb.replace('_', ' ').capitalize()}.** {found[nb]}" for nb in order]
 
 
-def readable_records(records: pd.DataFrame, lang: str = "en") -> pd.DataFrame:
-    """Recorded numbers for people: values through :func:`format_value` (p-values never "0"),
-    findings left out (the report shows them in their own section)."""
+def readable_records(records: pd.DataFrame, lang: str = "en",
+                     names: Mapping[str, str] | None = None) -> pd.DataFrame:
+    """Recorded numbers for people, findings left out (the report shows them in their own section).
+
+    Returns
+    -------
+    DataFrame
+        ``notebook``, ``number`` (the record in words, :func:`describe`), ``value``
+        (:func:`format_value`: shares in %, hours with one decimal, p-values never "0", counts with
+        thousands separators, codes as names), ``unit`` and ``note`` (raw keys in words), in the
+        order of ``records``.
+    """
+    columns = ["notebook", "number", "value", "unit", "note"]
     if not len(records):
-        return records
-    out = records[records["unit"] != "finding"].copy()
-    out["value"] = [format_value(v, u, lang) for v, u in zip(out["value"], out["unit"], strict=True)]
-    return out
+        return pd.DataFrame(columns=columns)
+    rows = records[records["unit"] != "finding"]
+    return pd.DataFrame(
+        {
+            "notebook": [str(n).replace("_", " ").capitalize() for n in rows["notebook"]],
+            "number": [describe(n, lang) for n in rows["name"]],
+            "value": [format_value(v, u, lang, names)
+                      for v, u in zip(rows["value"], rows["unit"], strict=True)],
+            "unit": [humanize(u, lang) for u in rows["unit"]],
+            "note": [humanize(n, lang) for n in rows["note"].fillna("")],
+        },
+        columns=columns,
+    )
+
+
+def _difference(value: Any, unit: str) -> str:
+    """A difference or tolerance in its unit: percentage points for shares, hours, plain numbers."""
+    number = _number(value)
+    if number is None:
+        return ""
+    if number == 0:
+        return "0"
+    if unit in ("proportion", "share"):
+        return f"{number * 100:+.1f} pp"
+    if unit in ("hours", "business hours", "business_hours"):
+        return f"{number:+.1f} h"
+    return f"{number:+,.0f}" if float(number).is_integer() else f"{number:+.3g}"
+
+
+def readable_replication(table: pd.DataFrame, lang: str = "en",
+                         names: Mapping[str, str] | None = None) -> pd.DataFrame:
+    """The replication table (:func:`replication_table`) for people.
+
+    Returns
+    -------
+    DataFrame
+        ``source``, ``figure`` (in words), ``published`` and ``computed`` (:func:`format_value`),
+        ``difference`` and ``tolerance`` (percentage points for shares, hours; tolerance without
+        sign) and ``result`` ("within tolerance" / "outside tolerance").
+    """
+    columns = ["source", "figure", "published", "computed", "difference", "tolerance", "result"]
+    if table.empty:
+        return pd.DataFrame(columns=columns)
+    ok, bad = (("within tolerance", "outside tolerance") if lang == "en"
+               else ("binnen tolerantie", "buiten tolerantie"))
+    rows = []
+    for r in table.itertuples(index=False):
+        unit = str(r.unit)
+        published = r.published
+        if unit == "flag":
+            published = _flag(published)
+        rows.append({
+            "source": r.source,
+            "figure": describe(r.figure, lang),
+            "published": format_value(published, unit, lang, names),
+            "computed": format_value(r.computed, unit, lang, names),
+            "difference": _difference(r.difference, unit),
+            "tolerance": _difference(r.tolerance, unit).lstrip("+"),
+            "result": ok if bool(r.within_tolerance) else bad,
+        })
+    return pd.DataFrame(rows, columns=columns)
 
 
 def figure_files(folder: Path) -> list[tuple[Path, str]]:
@@ -740,11 +893,35 @@ def not_collected_sentence(sources: Iterable[str], year: int, lang: str = "en") 
             "sources say so and write no tables or figures.")
 
 
+def table_html(df: pd.DataFrame) -> str:
+    """A DataFrame as a plain HTML table without index: text left-aligned, numbers right-aligned.
+
+    The alignment is set on every cell (``style="text-align:..."``), so it holds in JupyterLab and
+    nbconvert pages, whose style sheets right-align all table cells. Missing values are empty
+    cells; all text is escaped. Deterministic (no random ids).
+    """
+    numeric = [pd.api.types.is_numeric_dtype(df[c]) and not pd.api.types.is_bool_dtype(df[c])
+               for c in df.columns]
+
+    def cell(tag: str, value: Any, right: bool) -> str:
+        align = "right" if right else "left"
+        text = "" if value is None or (isinstance(value, float) and math.isnan(value)) else str(value)
+        return f'<{tag} style="text-align:{align}">{html.escape(text)}</{tag}>'
+
+    head = "".join(cell("th", c, r) for c, r in zip(df.columns, numeric, strict=True))
+    rows = [
+        "<tr>" + "".join(cell("td", v, r) for v, r in zip(row, numeric, strict=True)) + "</tr>"
+        for row in df.itertuples(index=False, name=None)
+    ]
+    return (f'<table class="dataframe">\n<thead><tr>{head}</tr></thead>\n<tbody>\n'
+            + "\n".join(rows) + "\n</tbody>\n</table>")
+
+
 def show_table(df: pd.DataFrame) -> Any:
-    """A DataFrame for a notebook output: plain HTML without index, deterministic (no random ids)."""
+    """A DataFrame for a notebook output: :func:`table_html` (text left, numbers right, no index)."""
     from IPython.display import HTML
 
-    return HTML(df.to_html(index=False, na_rep="", border=0, escape=True))
+    return HTML(table_html(df))
 
 
 # --- trends across years --------------------------------------------------------------------------
@@ -856,6 +1033,111 @@ def numeric_trends(records: pd.DataFrame, names: Mapping[str, str] | None = None
     out = pd.DataFrame(rows, columns=["year", "name", "value", "group"])
     out = out.drop_duplicates(["year", "name"], keep="last")
     return out.sort_values(["name", "year"], kind="stable").reset_index(drop=True)
+
+
+#: Column headers of the trends tables in words (en, nl).
+TABLE_HEADERS: dict[str, tuple[str, str]] = {
+    "year": ("year", "jaar"),
+    "platform": ("platform", "platform"),
+    "count": ("with an account", "met een account"),
+    "n": ("base (municipalities)", "basis (gemeenten)"),
+    "share": ("share", "aandeel"),
+    "ci_low": ("95% CI from", "95%-BI van"),
+    "ci_high": ("95% CI to", "95%-BI tot"),
+    "municipalities": ("municipalities", "gemeenten"),
+    "merged": ("merged", "samengevoegd"),
+    "with_split": ("with a split", "met een splitsing"),
+    "interaction_share_pooled": ("interaction share (pooled)", "interactieaandeel (gepoold)"),
+    "answer_rate_pooled": ("questions answered (pooled)", "vragen beantwoord (gepoold)"),
+    "info_score_mean": ("mean information items (0-6)", "gem. informatie-onderdelen (0-6)"),
+    "eservice_score_mean": ("mean e-services (0-5)", "gem. e-diensten (0-5)"),
+    "rank": ("rank", "rang"),
+    "gm_code": ("code then", "code toen"),
+    "gm_code_now": ("code now", "code nu"),
+    "name": ("municipality", "gemeente"),
+    # the report notebook's tables
+    "finding": ("finding", "bevinding"),
+    "value": ("value", "waarde"),
+    "basis": ("basis", "basis"),
+    "notebook": ("notebook", "notebook"),
+    "number": ("number", "getal"),
+    "unit": ("unit", "eenheid"),
+    "note": ("note", "toelichting"),
+    "source": ("source", "bron"),
+    "figure": ("figure", "cijfer"),
+    "published": ("published", "gepubliceerd"),
+    "computed": ("computed", "berekend"),
+    "difference": ("difference", "verschil"),
+    "tolerance": ("tolerance", "tolerantie"),
+    "result": ("result", "uitkomst"),
+    "status": ("status", "status"),
+    "notebooks": ("notebooks", "notebooks"),
+    "item": ("item", "onderdeel"),
+}
+
+
+def translate_headers(df: pd.DataFrame, lang: str = "en") -> pd.DataFrame:
+    """``df`` with the column headers of :data:`TABLE_HEADERS` in ``lang`` (others unchanged)."""
+    index = 0 if lang == "en" else 1
+    return df.rename(columns={c: TABLE_HEADERS[c][index] for c in df.columns if c in TABLE_HEADERS})
+
+
+def _is_share_column(name: str) -> bool:
+    """Columns holding proportions (0-1), shown as percentages."""
+    return name in ("share", "ci_low", "ci_high") or "_share" in name or name.endswith("_rate") \
+        or "_rate_" in name
+
+
+def readable_frame(df: pd.DataFrame, lang: str = "en") -> pd.DataFrame:
+    """A table for people: headers in words (:data:`TABLE_HEADERS`, else :func:`words`), values
+    formatted by column.
+
+    Proportions (``share``, ``ci_low``, ``ci_high``, ``*_share*``, ``*_rate``) as percentages with
+    one decimal; whole numbers (integer columns and floats that are whole) without decimals and
+    with thousands separators; other numbers with two decimals; text keys (``twitter``) as their
+    labels. Missing values stay empty. The year column is shown as is.
+    """
+    out = pd.DataFrame(index=df.index)
+    for col in df.columns:
+        name = str(col)
+        values = df[col]
+        if name == "year" or not pd.api.types.is_numeric_dtype(values) \
+                or pd.api.types.is_bool_dtype(values):
+            shown = [("" if pd.isna(v) else words(v, lang)) if isinstance(v, str) or pd.isna(v)
+                     else str(v) for v in values]
+        elif _is_share_column(name):
+            shown = ["" if pd.isna(v) else f"{float(v) * 100:.1f}%" for v in values]
+        else:
+            nums = pd.to_numeric(values, errors="coerce")
+            whole = bool(nums.dropna().map(lambda v: float(v).is_integer()).all())
+            shown = ["" if pd.isna(v) else (f"{float(v):,.0f}" if whole else f"{float(v):,.2f}")
+                     for v in nums]
+        header = TABLE_HEADERS.get(name)
+        out[header[0 if lang == "en" else 1] if header else words(name, lang)] = shown
+    return out.reset_index(drop=True)
+
+
+def key_numbers_table(numbers: pd.DataFrame, lang: str = "en") -> pd.DataFrame:
+    """The key numbers of :func:`numeric_trends` with one column per year, formatted by unit group.
+
+    Returns
+    -------
+    DataFrame
+        ``finding`` (:func:`describe`) and one text column per year: proportions as percentages,
+        hours with one decimal and ``h``, counts as whole numbers; empty where a year did not
+        record the number. Rows in the order of ``numbers`` (by name).
+    """
+    years = sorted(int(y) for y in numbers["year"].unique()) if len(numbers) else []
+    unit = {"proportion": "proportion", "hours": "hours"}
+    rows = []
+    for name, part in numbers.groupby("name", sort=False):
+        row = {"finding": describe(str(name), lang)}
+        by_year = {int(r.year): r for r in part.itertuples(index=False)}
+        for y in years:
+            r = by_year.get(y)
+            row[str(y)] = "" if r is None else format_value(r.value, unit.get(r.group, "count"), lang)
+        rows.append(row)
+    return pd.DataFrame(rows, columns=["finding", *map(str, years)])
 
 
 def trend_title(part: pd.DataFrame, group: str, lang: str = "en") -> str:

@@ -1071,8 +1071,9 @@ def run_trends(
         print(failure_line(TRENDS, TRENDS, failure, kept / "notebooks" / nb.name),  # type: ignore[arg-type]
               file=sys.stderr)
         return 1
-    mf.write_manifest(tmp, {"status": "ok", "key": key, "years": [p.parent.name for p in manifests],
-                            "duration_s": round(time.monotonic() - t0, 1)})
+    mf.write_manifest(tmp, mf.build_trends_manifest(
+        key=key, year_manifests={p.parent.name: p for p in manifests},
+        env=mf.environment(project.root), duration_s=round(time.monotonic() - t0, 1)))
     swap_into_place(tmp, target)
     _say(quiet, f"trends ok -> {target}")
     hooks = hooks if hooks is not None else Hooks.from_report()

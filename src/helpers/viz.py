@@ -104,6 +104,16 @@ LABELS: dict[str, dict[str, str]] = {
     # survey reasons
     "fear_of_workload": {"en": "Fear of workload", "nl": "Angst voor werkdruk"},
     "lack_of_affinity": {"en": "Lack of affinity", "nl": "Gebrek aan affiniteit"},
+    "unfamiliarity": {"en": "Unfamiliarity", "nl": "Onbekendheid"},
+    "reputation_risk": {"en": "Reputation risk", "nl": "Reputatierisico"},
+    "no_budget": {"en": "No budget", "nl": "Geen budget"},
+    # website e-services (websites.py)
+    "eservice_bijstand_aanvragen": {"en": "Apply for social assistance online",
+                                    "nl": "Bijstand online aanvragen"},
+    "eservice_inkomenswijziging": {"en": "Report a change in income", "nl": "Inkomenswijziging doorgeven"},
+    "eservice_werkzoekende": {"en": "Register as a job seeker", "nl": "Inschrijven als werkzoekende"},
+    "eservice_werkgevers": {"en": "Online service for employers", "nl": "Online dienst voor werkgevers"},
+    "eservice_schuldhulp": {"en": "Request debt assistance online", "nl": "Schuldhulp online aanvragen"},
     # policy themes of citizen messages (schemas.THEMES)
     "afval": {"en": "Waste", "nl": "Afval"},
     "verkeer": {"en": "Traffic and roads", "nl": "Verkeer"},
