@@ -198,3 +198,14 @@ def test_cli_source_asked_for_but_absent_exits_2_naming_the_folder(tmp_path, mon
     err = capsys.readouterr().err
     assert "data/raw/2016/facebook/" in err and "'facebook' was asked for" in err
     assert not (root / "outputs").exists()
+
+
+def test_the_account_draft_is_not_a_source_nor_unread(tmp_path):
+    # what `roeptoeter accounts draft` leaves in the raw folder
+    _put(tmp_path, "data/raw/2025/accounts.draft.csv")
+    _put(tmp_path, "data/raw/2025/accounts-draft/mastodon/directory-0001.json", "{}\n")
+    res = resolve(2025, root=tmp_path)
+    assert (res.kind, res.unread) == ("demo", ())
+    _put(tmp_path, "data/raw/2025/mastodon/GM0344/statuses.json", "{}\n")
+    res = resolve(2025, root=tmp_path)
+    assert (res.kind, res.sources, res.unread) == ("files", ("mastodon",), ())

@@ -122,8 +122,9 @@ def _folder(year: int, input_dir: str | Path, root: Path) -> Path:
     return folder
 
 
-#: Files of a raw folder that belong to it without being a source.
-KNOWN_FILES = ("accounts.csv", "demo.json", "SYNTHETIC.txt")
+#: Files of a raw folder that belong to it without being a source (``accounts.draft.csv`` and the
+#: responses under ``accounts-draft/`` are written by ``roeptoeter accounts draft``).
+KNOWN_FILES = ("accounts.csv", "demo.json", "SYNTHETIC.txt", "accounts.draft.csv", "accounts-draft")
 
 
 def unread_entries(folder: Path) -> tuple[str, ...]:
