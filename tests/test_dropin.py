@@ -87,6 +87,9 @@ def test_figures_computed_by_hand(dropin):
     # interaction: replies to others / (replies to others + originals), pooled over municipalities:
     # Utrecht 4/6, Veere 1/2, Zwolle 1/3, Goeree-Overflakkee 2/3 -> 8/14
     assert float(rec["interaction_pooled_share"]) == pytest.approx(8 / 14)
+    # nobody has the minimum base of 30 posts: no median, but the pooled share is the finding
+    assert rec["finding_interaction"].startswith("No municipality has a base of 30 posts or more")
+    assert "57% of own Twitter posts in the base" in rec["finding_interaction"]
     # survey: 5 respondents; "fully communications" 3 of 4 valid answers (1 "weet niet")
     assert int(rec["survey_respondents"]) == 5
     assert float(rec["ownership_fully_communications_share"]) == pytest.approx(0.75)

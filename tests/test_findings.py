@@ -192,6 +192,13 @@ def test_interaction_direction_and_bases():
     assert "Utrecht, 84.8%" in text and "83.8% counting replies to citizens only" in text
     text = findings.interaction(2014, {**summary, "median_share": 0.8})
     assert "converse more than they broadcast" in text
+    # a small year: nobody reaches the minimum base, the pooled share is still a finding
+    small = {**summary, "median_share": float("nan"), "n_ranked": 0, "top_gm_code": None,
+             "top_share": float("nan"), "pooled_share": 8 / 14, "n_base": 14, "n_posts": 19}
+    text = findings.interaction(2016, small)
+    assert text.startswith("No municipality has a base of 30 posts or more, so there is no median")
+    assert "57% of own Twitter posts in the base" in text and "of 14" not in text
+    assert "Highest" not in text and "could not be computed" not in text
 
 
 def test_presence_size_effect_direction():

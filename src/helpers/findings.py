@@ -165,6 +165,24 @@ def presence(
 # --------------------------------------------------------------------------------------------------
 # 03 interaction
 # --------------------------------------------------------------------------------------------------
+def _interaction_lead(summary: Mapping[str, Any]) -> str:
+    """The first clause of the interaction finding: what the median municipality does, or why there
+    is no median (nobody reaches the minimum base)."""
+    if missing(summary.get("median_share")):
+        return (f"No municipality has a base of {summary['min_base']} posts or more, so there is no "
+                f"median municipality or ranking")
+    megaphone = 1 - float(summary["median_share"])
+    scope = (f" (median over {_n(summary['n_ranked'])} municipalities with a base of at least "
+             f"{summary['min_base']} posts)")
+    if megaphone > 0.5:
+        return (f"Most municipalities broadcast more than they converse: the median municipality's "
+                f"megaphone share is {pct(megaphone)}{scope}")
+    if megaphone < 0.5:
+        return (f"Most municipalities converse more than they broadcast: the median municipality's "
+                f"megaphone share is only {pct(megaphone)}{scope}")
+    return f"The median municipality converses as much as it broadcasts (megaphone share 50%){scope}"
+
+
 def interaction(year: int, summary: Mapping[str, Any], *, top_name: str = "",
                 platform: str = "twitter", reason: str = "") -> str:
     """Interaction versus broadcasting from :func:`helpers.metrics.interaction_summary`.
@@ -174,23 +192,11 @@ def interaction(year: int, summary: Mapping[str, Any], *, top_name: str = "",
     same replies as a share of all own posts, the citizen-only share and the top municipality.
     """
     shown = platform_name(platform)
-    need = ("pooled_share", "median_share")
-    if _first_missing(summary, need) is not None:
+    if missing(summary.get("pooled_share")):
         return not_computed(f"The interaction share on {shown} in {year}",
                             reason or "no municipality has own posts in the base")
-    median = float(summary["median_share"])
-    megaphone = 1 - median
-    if megaphone > 0.5:
-        lead = (f"Most municipalities broadcast more than they converse: the median municipality's "
-                f"megaphone share is {pct(megaphone)}")
-    elif megaphone < 0.5:
-        lead = (f"Most municipalities converse more than they broadcast: the median municipality's "
-                f"megaphone share is only {pct(megaphone)}")
-    else:
-        lead = "The median municipality converses as much as it broadcasts (megaphone share 50%)"
     text = (
-        f"{lead} (median over {_n(summary['n_ranked'])} municipalities with a base of at least "
-        f"{summary['min_base']} posts). Pooled over all municipalities, "
+        f"{_interaction_lead(summary)}. Pooled over all municipalities, "
         f"{pct(summary['pooled_share'])} of own {shown} posts in the base (replies to others plus "
         f"original posts, {_n(summary['n_base'])} posts; reposts and replies in own threads left out) "
         f"were replies to others ({ci(summary['pooled_low'], summary['pooled_high'], 1)}, clustered "
