@@ -362,7 +362,9 @@ def _fmt(value: object, spec: str) -> str:
 
 
 def _rank(value: object, n: int) -> str:
-    return "not ranked (too few posts or questions)" if value is None or pd.isna(value) else f"{int(value)} of {n}"
+    if value is None or pd.isna(value):
+        return "not ranked (too few posts or questions)"
+    return f"{int(value)} of {n}"
 
 
 def title_markdown(kf: pd.DataFrame, gm_code: str, year: int) -> str:
