@@ -310,6 +310,8 @@ def test_reader_tables_show_percentages_with_their_base(in_project):
     # 7 of the 8 Zuid-Holland S municipalities have a Twitter account; Westvoorne has none
     assert pres.loc["Twitter: has an account", "This municipality"] == "no"
     assert pres.loc["Twitter: has an account", "All municipalities (n = 8)"] == "88%"
+    # 7 size-class S municipalities (all but Nissewaard, M), all with an account but Westvoorne: 6 of 7
+    assert pres.loc["Twitter: has an account", "Size class small (< 50,000) (n = 7)"] == "86%"
     change = pd.DataFrame({"figure": ["Twitter posts", "Answer rate"], "previous": [111.0, 0.5],
                            "this_year": [55.0, 0.75], "change": [-56.0, 0.25]})
     assert profiles.change_table(change, 2015).to_dict("records") == [

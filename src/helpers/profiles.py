@@ -370,7 +370,10 @@ def _rank(value: object, n: int) -> str:
 def title_markdown(kf: pd.DataFrame, gm_code: str, year: int) -> str:
     """The profile's heading: name, code, year, province, size class and inhabitants."""
     me = kf.set_index("gm_code").loc[gm_code]
-    size = f"size class {me['size_class']}" if pd.notna(me["size_class"]) else "no size class"
+    from helpers.viz import label
+
+    size = (f"size class {label(me['size_class']).lower()}" if pd.notna(me["size_class"])
+            else "no size class")
     pop = (f"{int(me['population']):,} inhabitants" if pd.notna(me["population"])
            else "population unknown")
     return f"## {me['name']} ({gm_code}), {year}\n\n{me['province']}, {size}, {pop}."
@@ -571,6 +574,15 @@ def _num(value: object, unit: str = "") -> str:
     return f"{text} {unit}".strip()
 
 
+def _group_label(group: str) -> str:
+    """A peer group of :func:`peers` for readers: ``"size class S"`` -> ``"size class small (< 50,000)"``."""
+    from helpers.viz import label
+
+    if group.startswith("size class "):
+        return "size class " + label(group.removeprefix("size class ")).lower()
+    return group
+
+
 def comparison_table(kf: pd.DataFrame, gm_code: str) -> pd.DataFrame:
     """:func:`comparison` for readers: one row per figure, this municipality and each group's median.
 
@@ -587,7 +599,7 @@ def comparison_table(kf: pd.DataFrame, gm_code: str) -> pd.DataFrame:
                 else (lambda v, u=unit: _num(v, "h" if u == "hours" else "")))
         row = {"Key figure": figure, "This municipality": show(part["value"].iloc[0])}
         for r in part.itertuples(index=False):
-            row[f"Median, {r.peer_group}"] = f"{show(r.peer_median)} (n = {r.peer_n})"
+            row[f"Median, {_group_label(r.peer_group)}"] = f"{show(r.peer_median)} (n = {r.peer_n})"
         rows.append(row)
     return pd.DataFrame(rows)
 
@@ -606,7 +618,8 @@ def presence_table(kf: pd.DataFrame, gm_code: str) -> pd.DataFrame:
         "This municipality": pres["this municipality"].map({True: "yes", False: "no"}),
     })
     for g, n in sizes.items():
-        out[f"{g[:1].upper()}{g[1:]} (n = {n})"] = pres[g].map(lambda v: f"{v:.0%}")
+        text = _group_label(g)
+        out[f"{text[:1].upper()}{text[1:]} (n = {n})"] = pres[g].map(lambda v: f"{v:.0%}")
     return out
 
 
