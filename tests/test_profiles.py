@@ -207,6 +207,7 @@ def test_profiles_render_identically_in_both_orders_and_keep_own_answers_out(in_
             assert raw not in page, raw
     assert "Interaction share <strong>20%</strong> of 50 posts" in html["GM1930"]
     assert "How each figure is measured" in html["GM1930"]
+    assert "Made from demo data: every number on this page is synthetic." in html["GM1930"]
     assert '<img alt="Nissewaard 2015: better than the median on 0 of 4 key figures"' in html["GM1930"]
     # the default profile shows no own answers; the internal one does (so this check can fail)
     own = render_many(nb, [{"year": 2015, "gm_code": "GM0501"},
@@ -261,6 +262,7 @@ def test_a_survey_only_year_has_profiles_that_name_what_was_not_collected(in_pro
             in res.html)
     assert "Not collected for 2016: Twitter, Facebook." in res.html
     assert "Not collected for 2016: the website crawl." in res.html
+    assert "every number on this page is synthetic" not in res.html  # not demo data
     assert "staff survey._" not in res.html and "Not collected for 2016: the staff survey" not in res.html
 
 
