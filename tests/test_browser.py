@@ -253,3 +253,42 @@ def test_demo_banner_exactly_once(server, browser, page):
     banners = browser.find_elements("css selector", ".demo")
     assert len(banners) == 1 and banners[0].is_displayed(), page
     assert _visible_text(browser).count("DEMO DATA (synthetic)") == 1
+
+
+def test_profile_page_shows_its_figure(outputs, browser):
+    """A profile page as ``roeptoeter profiles`` writes it (nbconvert body in ``render.page``) opens
+    with its figure, and the image loads (an embedded PNG with alt text)."""
+    import matplotlib.pyplot as plt
+    import nbformat
+    import pandas as pd
+    from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
+
+    from helpers import profiles, render, viz
+
+    df = pd.DataFrame({"share": [0.2, 0.5, 0.3]}, index=["GM0344", "GM0345", "GM0346"])
+    fig = viz.profile_strips(df, figures={"share": "Interaction share (%)"},
+                             groups={"All municipalities": pd.Series(True, index=df.index)},
+                             highlight="GM0344", highlight_label="Utrecht", title="Utrecht 2014")
+    img = profiles.figure_html(fig, "Utrecht 2014")
+    plt.close(fig)
+    nb = new_notebook(cells=[
+        new_markdown_cell("# Municipality profile"),
+        new_code_cell("show()", outputs=[new_output("display_data", data={"text/html": img})]),
+        new_markdown_cell("### Website: work & income checklist"),
+    ])
+    body, _ = render.exporter().from_notebook_node(nbformat.from_dict(nb))
+    path = outputs / "2014" / "profiles" / "GM0344.html"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(render.page(body, "Profile year=2014 gm_code=GM0344"), encoding="utf-8")
+    browser.get(path.as_uri())
+    assert browser.title == "Profile year=2014 gm_code=GM0344"
+    images = _images(browser)
+    assert len(images) == 1 and images[0]["complete"] and images[0]["width"] > 100, images
+    shown = browser.execute_script("const i = document.images[0]; const r = i.getBoundingClientRect();"
+                                   " return [i.alt, r.width > 100, r.height > 50];")
+    assert shown == ["Utrecht 2014", True, True]
+    # the figure comes before the checklist
+    above = browser.execute_script(
+        "return document.images[0].getBoundingClientRect().bottom"
+        " <= document.querySelector('h3').getBoundingClientRect().top;")
+    assert above is True

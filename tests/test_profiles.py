@@ -196,8 +196,19 @@ def test_profiles_render_identically_in_both_orders_and_keep_own_answers_out(in_
     html = {r.parameters["gm_code"]: r.html for r in first}
     assert html == {r.parameters["gm_code"]: r.html for r in second}
     assert "sum of its predecessors GM0568, GM0612" in html["GM1930"]
-    assert "Westvoorne" in html["GM0614"] and "not ranked" in html["GM0614"]
+    assert "Westvoorne" in html["GM0614"]
+    assert "Interaction share not measured: no replies or own posts on Twitter" in html["GM0614"]
+    assert "Response time not measured: no citizen questions to it in the window." in html["GM0614"]
     assert "DEMO DATA (synthetic)" in html["GM1930"]
+    for page in html.values():  # one picture first; no notebook boilerplate, raw values or "n/a"
+        assert page.count('<img') == 1 and page.count('src="data:image/png;base64,') == 1
+        assert page.index("<img") < page.index("Website") if "Website" in page else True
+        for raw in ("include_own_survey", "Inputs.", "n/a", "peer_group", "this_year", "0.200"):
+            assert raw not in page, raw
+    assert "Interaction share <strong>20%</strong> of 50 posts" in html["GM1930"]
+    assert "How each figure is measured" in html["GM1930"]
+    assert "Made from demo data: every number on this page is synthetic." in html["GM1930"]
+    assert '<img alt="Nissewaard 2015: better than the median on 0 of 4 key figures"' in html["GM1930"]
     # the default profile shows no own answers; the internal one does (so this check can fail)
     own = render_many(nb, [{"year": 2015, "gm_code": "GM0501"},
                            {"year": 2015, "gm_code": "GM0501", "include_own_survey": True}],
@@ -251,4 +262,70 @@ def test_a_survey_only_year_has_profiles_that_name_what_was_not_collected(in_pro
             in res.html)
     assert "Not collected for 2016: Twitter, Facebook." in res.html
     assert "Not collected for 2016: the website crawl." in res.html
+    assert "every number on this page is synthetic" not in res.html  # not demo data
     assert "staff survey._" not in res.html and "Not collected for 2016: the staff survey" not in res.html
+
+
+def test_picture_title_counts_figures_better_than_the_median_by_hand(in_project):
+    kf = profiles.key_figures(in_project / "outputs" / "2015", 2015)
+    # measured: interaction share, KM median, answer rate, reaction to indirect messages (no audit).
+    # GM0534 (i = 7): share 17/57 > median 14/54; answer rate 17/20 > median 14/20; KM median 10.5 h
+    # equals the median (six of seven are 10.5 h); indirect reaction 0 equals the median 0: 2 of 4.
+    assert profiles.picture_figures(kf) == ["interaction_share", "km_median", "answer_rate",
+                                            "indirect_reaction_share"]
+    assert profiles.better_than_median(kf, "GM0534") == (2, 4)
+    assert profiles.better_than_median(kf, "GM1930") == (0, 4)  # lowest share and answer rate, 1020 h
+    assert profiles.better_than_median(kf, "GM0614") == (0, 0)  # no account: nothing measured
+    name = kf.set_index("gm_code").loc["GM0534", "name"]
+    assert profiles.picture_title(kf, "GM0534", 2015) == (
+        f"{name} 2015: better than the median on 2 of 4 key figures")
+    assert profiles.picture_title(kf, "GM0534", 2015, "nl") == (
+        f"{name} 2015: beter dan de mediaan op 2 van 4 kerncijfers")
+    fig = profiles.profile_figure(kf, "GM0614", 2015)
+    assert len(fig.axes) == 4 and all(not ax.texts[0].get_text().startswith("Westvoorne")
+                                       for ax in fig.axes)
+    groups = [t.get_text() for t in fig.axes[0].get_yticklabels()]
+    assert groups == ["All municipalities", "Province Zuid-Holland", "Size class: Small (< 50,000)"]
+
+
+def test_checklist_reads_as_present_and_missing_with_actions():
+    gaps = pd.DataFrame({"item": ["a", "b", "c"], "kind": ["information"] * 3,
+                         "label": ["Debt help", "Job seekers", "Apply for benefit"],
+                         "present": [True, False, False], "url": [None] * 3,
+                         "action": [None, "Link to werk.nl.", ""]})
+    assert profiles.checklist_markdown(gaps) == (
+        "**Present (1 of 3):** Debt help.\n\n**Missing (2):**\n\n"
+        "- **Job seekers** — Link to werk.nl.\n- **Apply for benefit**")
+    everything = gaps.assign(present=True)
+    assert profiles.checklist_markdown(everything, "nl").endswith("Alle onderdelen zijn aanwezig.")
+
+
+def test_reader_tables_show_percentages_with_their_base(in_project):
+    kf = profiles.key_figures(in_project / "outputs" / "2015", 2015)
+    comp = profiles.comparison_table(kf, "GM1930").set_index("Key figure")
+    share = comp.loc[profiles.COMPARED["interaction_share"][0]]
+    assert share["This municipality"] == "20%"
+    # all 7 with a share: 10/50 ... 17/57 without GM0614's NA; median = 14/54 = 26%
+    assert share["Median, all municipalities"] == "26% (n = 7)"
+    assert comp.loc[profiles.COMPARED["km_median"][0], "This municipality"] == "1,020.0 h"  # 1020 h - 0.5 ms
+    pres = profiles.presence_table(kf, "GM0614").set_index("Platform")
+    # 7 of the 8 Zuid-Holland S municipalities have a Twitter account; Westvoorne has none
+    assert pres.loc["Twitter: has an account", "This municipality"] == "no"
+    assert pres.loc["Twitter: has an account", "All municipalities (n = 8)"] == "88%"
+    # 7 size-class S municipalities (all but Nissewaard, M), all with an account but Westvoorne: 6 of 7
+    assert pres.loc["Twitter: has an account", "Size class small (< 50,000) (n = 7)"] == "86%"
+    change = pd.DataFrame({"figure": ["Twitter posts", "Answer rate"], "previous": [111.0, 0.5],
+                           "this_year": [55.0, 0.75], "change": [-56.0, 0.25]})
+    assert profiles.change_table(change, 2015).to_dict("records") == [
+        {"Figure": "Twitter posts", "2014": "111", "2015": "55", "Change": "-56"},
+        {"Figure": "Answer rate", "2014": "50%", "2015": "75%", "Change": "+25 percentage points"}]
+
+
+def test_profile_index_uses_the_profiles_font_and_percentages(in_project, tmp_path):
+    from helpers.render import PROFILE_FONT, page, write_profiles_index
+
+    kf = profiles.key_figures(in_project / "outputs" / "2015", 2015)
+    index = write_profiles_index(tmp_path, kf, 2015, demo=False).read_text(encoding="utf-8")
+    assert f"font-family:{PROFILE_FONT}" in index and f"font-family:{PROFILE_FONT}" in page("", "t")
+    # GM1930 (Nissewaard): 10/50 interaction, 10/20 answered; sorted by the value, shown in percent
+    assert '<td data-v="0.2000">20%</td>' in index and '<td data-v="0.5000">50%</td>' in index

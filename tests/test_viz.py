@@ -300,3 +300,45 @@ def test_demo_mark_in_svg_only_for_demo_and_only_once(ranked, tmp_path):
     assert "DEMO" not in real.read_text(encoding="utf-8")
     _, nl = viz.save_figure(_figure(ranked), tmp_path / "nl", demo=True, lang="nl")
     assert "DEMODATA (synthetisch)" in nl.read_text(encoding="utf-8")
+
+
+def test_profile_strips_highlight_one_municipality_per_key_figure(tmp_path):
+    df = pd.DataFrame({"share": [0.10, 0.50, 0.30, np.nan], "hours": [np.nan, 5.0, 3.0, 10.0]},
+                      index=["GM1", "GM2", "GM3", "GM4"])
+    groups = {"Size class S": pd.Series([True, True, False, False], index=df.index),
+              "All municipalities": pd.Series(True, index=df.index)}
+    fig = viz.profile_strips(df, figures={"share": "Interaction share (%)", "hours": "Median reply (hours)"},
+                             groups=groups, highlight="GM1", highlight_label="Utrecht",
+                             title="Utrecht 2014: better than the median on 1 of 1 key figures")
+    share_ax, hours_ax = fig.axes
+    assert fig._suptitle.get_text() == "Utrecht 2014: better than the median on 1 of 1 key figures"
+    assert share_ax.get_xlabel() == "Interaction share (%)"
+    assert hours_ax.get_xlabel() == "Median reply (hours)"
+    # one row per group, top to bottom in the order given
+    assert [t.get_text() for t in share_ax.get_yticklabels()] == ["All municipalities", "Size class S"]
+    # the highlight: a diamond on every row at its value, the top one with gid "highlight", labelled
+    diamonds = [ln for ln in share_ax.lines if ln.get_marker() == "D"]
+    points = [(float(ln.get_xdata()[0]), float(ln.get_ydata()[0])) for ln in diamonds]
+    assert points == [(0.1, 1.0), (0.1, 0.0)]
+    assert [ln.get_gid() for ln in diamonds] == ["highlight", None]
+    assert diamonds[0].get_color() == viz.ACCENT
+    assert [t.get_text() for t in share_ax.texts] == ["Utrecht: 10%"]
+    # the dots: the group's members with a value (2 of size class S, 3 of all); medians as ticks
+    dots = [c.get_offsets()[:, 0].tolist() for c in share_ax.collections]
+    assert [sorted(d) for d in dots] == [[0.1, 0.5], [0.1, 0.3, 0.5]]
+    ticks = [float(ln.get_xdata()[0]) for ln in share_ax.lines if ln.get_marker() not in ("D",)]
+    assert ticks == pytest.approx([0.3, 0.3])  # median of {0.1, 0.5} and of {0.1, 0.3, 0.5}
+    # proportions on a percent axis; hours not
+    assert share_ax.xaxis.get_major_formatter().format_data(0.25) == "25%"
+    # no value for GM1 on hours: no diamond, the panel says so
+    assert not [ln for ln in hours_ax.lines if ln.get_marker() == "D"]
+    assert [t.get_text() for t in hours_ax.texts] == ["not measured for this municipality"]
+    labels = [t.get_text() for t in fig.legends[0].get_texts()]
+    assert labels == ["Utrecht", "other municipalities", "median of the group"]
+    # deterministic file
+    a = viz.save_figure(fig, tmp_path / "a", demo=True)[0].read_bytes()
+    b = viz.save_figure(fig, tmp_path / "b", demo=True)[0].read_bytes()
+    assert a == b
+    with pytest.raises(KeyError):
+        viz.profile_strips(df, figures={"share": "x"}, groups=groups, highlight="GM9", highlight_label="?",
+                           title="t")

@@ -362,35 +362,61 @@ def _fmt(value: object, spec: str) -> str:
 
 
 def _rank(value: object, n: int) -> str:
-    return "not ranked (base too small)" if value is None or pd.isna(value) else f"{int(value)} of {n}"
+    if value is None or pd.isna(value):
+        return "not ranked (too few posts or questions)"
+    return f"{int(value)} of {n}"
 
 
 def title_markdown(kf: pd.DataFrame, gm_code: str, year: int) -> str:
     """The profile's heading: name, code, year, province, size class and inhabitants."""
     me = kf.set_index("gm_code").loc[gm_code]
-    size = f"size class {me['size_class']}" if pd.notna(me["size_class"]) else "no size class"
+    from helpers.viz import label
+
+    size = (f"size class {label(me['size_class']).lower()}" if pd.notna(me["size_class"])
+            else "no size class")
     pop = (f"{int(me['population']):,} inhabitants" if pd.notna(me["population"])
            else "population unknown")
     return f"## {me['name']} ({gm_code}), {year}\n\n{me['province']}, {size}, {pop}."
 
 
 def summary_markdown(kf: pd.DataFrame, gm_code: str) -> str:
-    """Interaction and response time of one municipality, with intervals and ranks, as Markdown."""
+    """Interaction and response time of one municipality, with intervals and ranks, as Markdown.
+
+    Shares are percentages with their base; a figure that could not be measured says why
+    ("not measured: no citizen questions in the window") instead of showing "n/a".
+    """
     me = kf.set_index("gm_code").loc[gm_code]
     n_inter = int(kf["interaction_rank"].notna().sum())
     n_speed = int(kf["speed_rank"].notna().sum())
     share = me["interaction_share"]
-    return "\n".join([
-        f"- Interaction share **{_fmt(share, '.0%')}** (95% CI {_fmt(me['interaction_low'], '.0%')}-"
-        f"{_fmt(me['interaction_high'], '.0%')}, base {int(me['base'])} posts); rank "
-        f"{_rank(me['interaction_rank'], n_inter)}.",
-        f"- Megaphone share (roeptoetergehalte) {_fmt(1 - share if pd.notna(share) else None, '.0%')}.",
-        f"- {int(me['n_questions'])} citizen questions, {int(me['n_answered'])} answered in the window "
-        f"(answer rate {_fmt(me['answer_rate'], '.0%')}); median time to first reply "
-        f"**{_fmt(me['km_median'], '.1f')} h** (95% CI {_fmt(me['km_low'], '.1f')}-"
-        f"{_fmt(me['km_high'], '.1f')}); {_fmt(me['km_within_2h'], '.0%')} answered within 2 h; speed "
-        f"rank {_rank(me['speed_rank'], n_speed)}.",
-    ])
+    base = int(me["base"])
+    if pd.isna(share):
+        inter = ("- Interaction share not measured: no replies or own posts on Twitter in the window.")
+        megaphone = None
+    else:
+        inter = (f"- Interaction share **{share:.0%}** of {base} posts (95% CI "
+                 f"{_fmt(me['interaction_low'], '.0%')}-{_fmt(me['interaction_high'], '.0%')}); rank "
+                 f"{_rank(me['interaction_rank'], n_inter)}.")
+        megaphone = f"- Megaphone share (roeptoetergehalte) {1 - share:.0%} of {base} posts."
+    n_q, n_a = int(me["n_questions"]), int(me["n_answered"])
+    if n_q == 0:
+        reply = "- Response time not measured: no citizen questions to it in the window."
+    else:
+        if pd.isna(me["km_median"]):
+            median = ("median time to first reply not measured: fewer than half of the questions "
+                      "were answered before the end of the window")
+        else:
+            median = (f"median time to first reply **{me['km_median']:.1f} h** (95% CI "
+                      f"{_fmt(me['km_low'], '.1f')}-{_fmt(me['km_high'], '.1f')} h)"
+                      if pd.notna(me["km_low"]) and pd.notna(me["km_high"])
+                      else f"median time to first reply **{me['km_median']:.1f} h** (no interval: "
+                           "too few answers)")
+        within = _fmt(me["km_within_2h"], ".0%")
+        reply = (f"- {n_q} citizen questions, {n_a} answered in the window "
+                 f"({n_a / n_q:.0%} of {n_q}); {median}; "
+                 + (f"{within} of {n_q} answered within 2 h; " if within != "n/a" else "")
+                 + f"speed rank {_rank(me['speed_rank'], n_speed)}.")
+    return "\n".join(x for x in (inter, megaphone, reply) if x)
 
 
 def harmonized_key_figures(outputs: Path, years: list[int], to_year: int) -> pd.DataFrame:
@@ -441,3 +467,225 @@ def harmonized_summary(h: pd.DataFrame) -> pd.DataFrame:
         "info_score_mean": g["info_score"].mean(),
         "eservice_score_mean": g["eservice_score"].mean(),
     }).reset_index()
+
+
+# --- the page a reader sees: one picture, then readable lists and tables ------------------------------
+#: Key figures of the profile's picture: column -> axis label with unit (en, nl). Higher is better
+#: except for the median reply time (see :data:`COMPARED`).
+PICTURE: dict[str, dict[str, str]] = {
+    "interaction_share": {"en": "Interaction share (%)", "nl": "Interactieaandeel (%)"},
+    "km_median": {"en": "Median time to first reply (hours)",
+                  "nl": "Mediane tijd tot eerste antwoord (uren)"},
+    "answer_rate": {"en": "Citizen questions answered (%)", "nl": "Beantwoorde vragen van burgers (%)"},
+    "indirect_reaction_share": {"en": "Reaction to messages not addressed to it (%)",
+                                "nl": "Reactie op berichten niet aan de gemeente (%)"},
+    "info_score": {"en": "Work & income information items (of 6)",
+                   "nl": "Werk & inkomen: informatie-onderdelen (van 6)"},
+    "eservice_score": {"en": "Work & income e-services (of 5)", "nl": "Werk & inkomen: e-diensten (van 5)"},
+}
+#: Where the method of the profile is explained (relative to ``outputs/<year>/profiles/<gm>.html``).
+METHODS_LINK = "../../../docs/methods.md#municipality-profiles"
+_PERCENT = {"interaction_share", "answer_rate", "indirect_reaction_share", "km_within_2h"}
+
+
+def picture_figures(kf: pd.DataFrame) -> list[str]:
+    """The :data:`PICTURE` columns that at least one municipality has (its source was collected)."""
+    return [c for c in PICTURE if c in kf and pd.to_numeric(kf[c], errors="coerce").notna().any()]
+
+
+def better_than_median(kf: pd.DataFrame, gm_code: str) -> tuple[int, int]:
+    """On how many picture figures the municipality is strictly better than the median of all.
+
+    Returns
+    -------
+    (int, int)
+        Figures where it is better than the median of all municipalities with a value (lower is
+        better for the median reply time), and figures where it has a value at all.
+    """
+    me = kf.loc[kf["gm_code"] == gm_code].iloc[0]
+    better = measured = 0
+    for col in picture_figures(kf):
+        value = pd.to_numeric(pd.Series([me[col]]), errors="coerce").iloc[0]
+        if pd.isna(value):
+            continue
+        median = float(pd.to_numeric(kf[col], errors="coerce").median())
+        measured += 1
+        higher = COMPARED[col][2]
+        better += int(value > median if higher else value < median)
+    return better, measured
+
+
+def picture_title(kf: pd.DataFrame, gm_code: str, year: int, lang: str = "en") -> str:
+    """The finding of the picture: ``"Utrecht 2014: better than the median on 4 of 5 key figures"``."""
+    name = kf.loc[kf["gm_code"] == gm_code, "name"].iloc[0]
+    better, measured = better_than_median(kf, gm_code)
+    if measured == 0:
+        return (f"{name} {year}: geen kerncijfers gemeten" if lang == "nl"
+                else f"{name} {year}: no key figure measured")
+    if lang == "nl":
+        return f"{name} {year}: beter dan de mediaan op {better} van {measured} kerncijfers"
+    return f"{name} {year}: better than the median on {better} of {measured} key figures"
+
+
+def peer_masks(kf: pd.DataFrame, gm_code: str, lang: str = "en") -> dict[str, pd.Series]:
+    """The peer groups as boolean masks on ``kf`` indexed by ``gm_code``, labelled for readers."""
+    from helpers import viz
+
+    idx = kf.set_index("gm_code")
+    me = idx.loc[gm_code]
+    masks: dict[str, pd.Series] = {}
+    if pd.notna(me["size_class"]):
+        size = viz.label(me["size_class"], lang)
+        masks[f"{'Grootteklasse' if lang == 'nl' else 'Size class'}: {size}"] = (
+            idx["size_class"] == me["size_class"])
+    masks[f"{'Provincie' if lang == 'nl' else 'Province'} {me['province']}"] = (
+        idx["province"] == me["province"])
+    masks[viz.label("all", lang)] = pd.Series(True, index=idx.index)
+    return masks
+
+
+def profile_figure(kf: pd.DataFrame, gm_code: str, year: int, lang: str = "en"):  # noqa: ANN201
+    """The profile's one picture (:func:`helpers.viz.profile_strips`), or None when nothing was measured."""
+    from helpers import viz
+
+    cols = picture_figures(kf)
+    if not cols:
+        return None
+    idx = kf.set_index("gm_code")
+    return viz.profile_strips(
+        idx, figures={c: PICTURE[c][lang] for c in cols}, groups=peer_masks(kf, gm_code, lang),
+        highlight=gm_code, highlight_label=str(idx.loc[gm_code, "name"]),
+        title=picture_title(kf, gm_code, year, lang),
+        percent={c: c in _PERCENT for c in cols}, lang=lang)
+
+
+def _pct(value: object, base: object | None = None) -> str:
+    """``"20% (of 50)"``; ``"not measured"`` for NA."""
+    if value is None or pd.isna(value):
+        return "not measured"
+    return f"{float(value):.0%}" + (f" (of {int(base)})" if base is not None and pd.notna(base) else "")
+
+
+def _num(value: object, unit: str = "") -> str:
+    if value is None or pd.isna(value):
+        return "not measured"
+    v = float(value)
+    text = f"{v:,.0f}" if v.is_integer() else f"{v:,.1f}"
+    return f"{text} {unit}".strip()
+
+
+def _group_label(group: str) -> str:
+    """A peer group of :func:`peers` for readers: ``"size class S"`` -> ``"size class small (< 50,000)"``."""
+    from helpers.viz import label
+
+    if group.startswith("size class "):
+        return "size class " + label(group.removeprefix("size class ")).lower()
+    return group
+
+
+def comparison_table(kf: pd.DataFrame, gm_code: str) -> pd.DataFrame:
+    """:func:`comparison` for readers: one row per figure, this municipality and each group's median.
+
+    Shares are percentages; each median column names its group and how many municipalities have a
+    value (``"Median, province Utrecht (n = 26)"`` would differ per figure, so ``n`` is given per cell).
+    """
+    comp = comparison(kf, gm_code)
+    if comp.empty:
+        return pd.DataFrame()
+    rows = []
+    for figure, part in comp.groupby("figure", sort=False):
+        unit = part["unit"].iloc[0]
+        show = ((lambda v: _pct(v)) if unit == "proportion"
+                else (lambda v, u=unit: _num(v, "h" if u == "hours" else "")))
+        row = {"Key figure": figure, "This municipality": show(part["value"].iloc[0])}
+        for r in part.itertuples(index=False):
+            row[f"Median, {_group_label(r.peer_group)}"] = f"{show(r.peer_median)} (n = {r.peer_n})"
+        rows.append(row)
+    return pd.DataFrame(rows)
+
+
+def presence_table(kf: pd.DataFrame, gm_code: str) -> pd.DataFrame:
+    """:func:`presence_row` for readers: yes/no for this municipality, percentages of each group with
+    the group's size."""
+    pres = presence_row(kf, gm_code)
+    if pres.empty:
+        return pres
+    sizes = {g: len(f) for g, f in peers(kf, gm_code).items()}
+    measures = {"account": "has an account", "corporate": "has a corporate account",
+                "active": "active (posted in the window)"}
+    out = pd.DataFrame({
+        "Platform": pres["platform"].str.capitalize() + ": " + pres["measure"].map(measures),
+        "This municipality": pres["this municipality"].map({True: "yes", False: "no"}),
+    })
+    for g, n in sizes.items():
+        text = _group_label(g)
+        out[f"{text[:1].upper()}{text[1:]} (n = {n})"] = pres[g].map(lambda v: f"{v:.0%}")
+    return out
+
+
+def change_table(change: pd.DataFrame, year: int) -> pd.DataFrame:
+    """:func:`previous_year_change` for readers: counts as whole numbers, shares as percentages,
+    the change of a share in percentage points."""
+    shares = {"Interaction share", "Answer rate"}
+    rows = []
+    for r in change.itertuples(index=False):
+        if r.figure in shares:
+            prev, now = _pct(r.previous), _pct(r.this_year)
+            diff = "" if pd.isna(r.change) else f"{100 * r.change:+.0f} percentage points"
+        else:
+            prev, now = _num(r.previous), _num(r.this_year)
+            diff = "" if pd.isna(r.change) else f"{r.change:+,.0f}"
+        rows.append({"Figure": r.figure, str(year - 1): prev, str(year): now, "Change": diff})
+    return pd.DataFrame(rows)
+
+
+def survey_table(summary: pd.DataFrame) -> pd.DataFrame:
+    """:func:`survey_peer_summary` for readers: a share as a percentage of its base, enthusiasm as a
+    mean on the 1-5 scale with its number of answers."""
+    rows = []
+    for r in summary.itertuples(index=False):
+        if pd.isna(r.value):
+            value = "not measured: no valid answers"
+        elif str(r.measure).startswith("mean enthusiasm"):
+            value = f"{r.value:.1f} of 5 (n = {r.n})"
+        else:
+            value = _pct(r.value, r.n)
+        rows.append({"Measure": str(r.measure).capitalize(), "Peer group": r.peer_group,
+                     "Peers' answer": value})
+    return pd.DataFrame(rows)
+
+
+def checklist_markdown(gaps: pd.DataFrame, lang: str = "en") -> str:
+    """The website checklist (:func:`helpers.websites.municipality_gaps`) as a readable list.
+
+    What is present in one line, then every missing item with the action in words.
+    """
+    present = gaps[gaps["present"].astype(bool)]
+    missing = gaps[~gaps["present"].astype(bool)]
+    nl = lang == "nl"
+    lines = [f"**{'Aanwezig' if nl else 'Present'} ({len(present)} {'van' if nl else 'of'} {len(gaps)}):** "
+             + (", ".join(present["label"]) if len(present) else ("geen" if nl else "none")) + "."]
+    if len(missing):
+        lines.append("")
+        lines.append(f"**{'Ontbreekt' if nl else 'Missing'} ({len(missing)}):**")
+        lines.append("")
+        for r in missing.itertuples(index=False):
+            action = str(r.action).strip() if r.action else ""
+            lines.append(f"- **{r.label}**" + (f" — {action}" if action else ""))
+    else:
+        lines.append("")
+        lines.append("Alle onderdelen zijn aanwezig." if nl else "Every item is present.")
+    return "\n".join(lines)
+
+
+def figure_html(fig, alt: str, dpi: int = 100) -> str:  # noqa: ANN001
+    """An ``<img>`` with the figure as an embedded PNG (``dpi`` dots per inch, no software tag, so the
+    same figure gives the same bytes) and ``alt`` text for readers who do not see it."""
+    import base64
+    import html
+    import io as _io
+
+    buf = _io.BytesIO()
+    fig.savefig(buf, format="png", dpi=dpi, bbox_inches="tight", metadata={"Software": None})
+    data = base64.b64encode(buf.getvalue()).decode("ascii")
+    return f'<img alt="{html.escape(alt)}" src="data:image/png;base64,{data}">'

@@ -66,13 +66,15 @@ def prepare(template: nbformat.NotebookNode, parameters: dict[str, Any]) -> nbfo
     return parameterize(template, parameters)
 
 
+#: The font of the profile pages and of their index (one family on every page a reader opens).
+PROFILE_FONT = "system-ui,sans-serif"
 #: A small stand-alone page around nbconvert's ``basic`` body (about 15 KB a profile instead of
 #: 300 KB of JupyterLab CSS, and no scripts fetched from the network).
 PAGE = """<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8"><title>{title}</title>
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <style>
-body{{font-family:system-ui,sans-serif;max-width:60em;margin:2em auto;padding:0 1em;line-height:1.45}}
+body{{font-family:{font};max-width:60em;margin:2em auto;padding:0 1em;line-height:1.45}}
 table{{border-collapse:collapse;margin:.5em 0}}th,td{{padding:3px 8px;border-bottom:1px solid #ddd;
 text-align:right}}th{{background:#f3f3f3}}td:first-child,th:first-child{{text-align:left}}
 img{{max-width:100%}}code{{background:#f3f3f3;padding:0 .2em}}.anchor-link{{display:none}}
@@ -92,7 +94,7 @@ def page(body: str, title: str) -> str:
     """A stand-alone HTML page around an exported notebook body."""
     import html
 
-    return PAGE.format(title=html.escape(title), body=body)
+    return PAGE.format(title=html.escape(title), body=body, font=PROFILE_FONT)
 
 
 def render_one(kernel: WarmKernel, template: nbformat.NotebookNode, params: dict[str, Any],
@@ -267,9 +269,10 @@ def write_profiles_index(folder: Path, kf: Any, year: int, demo: bool) -> Path:
     from helpers.report import demo_banner
 
     cols = [("name", "Municipality"), ("province", "Province"), ("size_class", "Size"),
-            ("interaction_share", "Interaction share"), ("km_median", "Median reply (h)"),
-            ("answer_rate", "Answer rate"), ("info_score", "W&I info (of 6)"),
+            ("interaction_share", "Interaction share (%)"), ("km_median", "Median reply (h)"),
+            ("answer_rate", "Answer rate (%)"), ("info_score", "W&I info (of 6)"),
             ("eservice_score", "E-services (of 5)")]
+    percent = {"interaction_share", "answer_rate"}
     rows = []
     for r in kf.sort_values("name").itertuples(index=False):
         cells = []
@@ -278,14 +281,21 @@ def write_profiles_index(folder: Path, kf: Any, year: int, demo: bool) -> Path:
             if key == "name":
                 cells.append(f'<td><a href="{r.gm_code}.html">{html.escape(str(v))}</a></td>')
                 continue
-            text = "" if isna(v) else (f"{v:.2f}" if isinstance(v, float) else str(v))  # NA: not collected
-            cells.append(f'<td data-v="{html.escape(text)}">{html.escape(text)}</td>')
+            if isna(v):  # NA: not collected (or not measured)
+                key_text = text = ""
+            elif key in percent:  # proportions 0-1 shown as percentages, sorted by the value
+                key_text, text = f"{v:.4f}", f"{v:.0%}"
+            else:
+                key_text = text = f"{v:.1f}" if isinstance(v, float) else str(v)
+            cells.append(f'<td data-v="{html.escape(key_text)}">{html.escape(text)}</td>')
         rows.append("<tr>" + "".join(cells) + "</tr>")
     banner = demo_banner() if demo else ""
     head = "".join(f'<th onclick="sortBy({i})">{html.escape(t)}</th>' for i, (_, t) in enumerate(cols))
     page = f"""<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8"><title>Municipality profiles {year}</title>
-<style>body{{font-family:sans-serif;margin:2em}}table{{border-collapse:collapse}}
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<style>body{{font-family:{PROFILE_FONT};max-width:60em;margin:2em auto;padding:0 1em;line-height:1.45}}
+table{{border-collapse:collapse}}
 th,td{{padding:4px 8px;border-bottom:1px solid #ddd;text-align:left}}th{{cursor:pointer;background:#eee}}
 </style></head><body>
 <h1>Municipality profiles {year}</h1>{banner}
