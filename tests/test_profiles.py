@@ -183,7 +183,19 @@ def test_survey_peer_summary_leaves_the_municipality_out_and_suppresses_small_gr
     summary = profiles.survey_peer_summary(responses, kf, "GM0501").set_index("measure")
     # peers = the 6 others (all size class S); GM0501's own "spread" answer and griffie=1 are left out
     assert summary.loc["responsibility fully with communications", "n"] == 6
-    assert summary.loc["mean enthusiasm: griffie", "value"] == 4.0
+    assert summary.loc["enthusiastic (4-5): griffie", "value"] == 1.0  # the six peers all say 4
+    # an ordinal item: the share of 4-5 among valid answers, "weet niet" (9) out of the base
+    peers = responses["gm_code"].isin(set(kf.loc[kf["size_class"] == "S", "gm_code"]) - {"GM0501"})
+    assert int(peers.sum()) == 6
+    mixed = responses.copy()
+    mixed.loc[peers, "enth_directie"] = [5, 4, 3, 2, 9, 1]
+    summary = profiles.survey_peer_summary(mixed, kf, "GM0501").set_index("measure")
+    assert summary.loc["enthusiastic (4-5): directie", "n"] == 5
+    assert summary.loc["enthusiastic (4-5): directie", "value"] == 2 / 5
+    table = profiles.survey_table(summary.reset_index())
+    row = table[table["Measure"].str.contains("Directors")].iloc[0]
+    assert row["Measure"] == "Rates Directors (directie) enthusiastic (4-5 of 5)"
+    assert row["Peers' answer"].startswith("40%")
     assert profiles.survey_peer_summary(responses, kf, "GM0501", min_n=7).empty
 
 

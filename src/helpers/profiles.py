@@ -270,8 +270,10 @@ def survey_peer_summary(
     -------
     DataFrame
         ``measure``, ``peer_group``, ``n`` (respondents), ``value``: the share placing responsibility
-        fully with communications and the mean enthusiasm (1-5, don't-know left out) per
-        organisational group. Empty (with the columns) when fewer than ``min_n`` peers answered.
+        fully with communications, and per organisational group the share rating it enthusiastic
+        (4 or 5 on the 1-5 scale; the items are ordinal, so a share of the top two answers rather
+        than a mean; don't-know left out of the base). Empty (with the columns) when fewer than
+        ``min_n`` peers answered.
     """
     from helpers import survey
 
@@ -296,8 +298,8 @@ def survey_peer_summary(
     for g, col in zip(survey.GROUPS, survey.ENTHUSIASM_COLS, strict=True):
         v = pd.to_numeric(peers_[col], errors="coerce")
         v = v[v.isin(survey.VALID)]
-        rows.append({"measure": f"mean enthusiasm: {g}", "peer_group": group, "n": int(len(v)),
-                     "value": float(v.mean()) if len(v) else np.nan})
+        rows.append({"measure": f"enthusiastic (4-5): {g}", "peer_group": group, "n": int(len(v)),
+                     "value": float((v >= 4).mean()) if len(v) else np.nan})
     return pd.DataFrame(rows, columns=cols)
 
 
@@ -640,17 +642,18 @@ def change_table(change: pd.DataFrame, year: int) -> pd.DataFrame:
 
 
 def survey_table(summary: pd.DataFrame) -> pd.DataFrame:
-    """:func:`survey_peer_summary` for readers: a share as a percentage of its base, enthusiasm as a
-    mean on the 1-5 scale with its number of answers."""
+    """:func:`survey_peer_summary` for readers: every share as a percentage of its base, groups by
+    their names."""
+    from helpers import viz
+
     rows = []
     for r in summary.itertuples(index=False):
-        if pd.isna(r.value):
-            value = "not measured: no valid answers"
-        elif str(r.measure).startswith("mean enthusiasm"):
-            value = f"{r.value:.1f} of 5 (n = {r.n})"
-        else:
-            value = _pct(r.value, r.n)
-        rows.append({"Measure": str(r.measure).capitalize(), "Peer group": r.peer_group,
+        value = "not measured: no valid answers" if pd.isna(r.value) else _pct(r.value, r.n)
+        measure = str(r.measure)
+        if measure.startswith("enthusiastic (4-5): "):
+            group = measure.split(": ", 1)[1]
+            measure = f"Rates {viz.label(group, 'en')} enthusiastic (4-5 of 5)"
+        rows.append({"Measure": measure[:1].upper() + measure[1:], "Peer group": r.peer_group,
                      "Peers' answer": value})
     return pd.DataFrame(rows)
 
