@@ -9,13 +9,13 @@ proposals below are worked out by hand from those files and the register of 1 Ja
 from __future__ import annotations
 
 import csv
-import importlib.util
 import json
 import shutil
 from pathlib import Path
 
 import pandas as pd
 import pytest
+from _servers import FakeBluesky, FakeMastodon
 
 from helpers import register
 from helpers.cli import main
@@ -27,15 +27,6 @@ ROOT = Path(__file__).resolve().parents[1]
 FIX = Path(__file__).parent / "fixtures"
 
 
-def _load(name: str, path: Path):
-    spec = importlib.util.spec_from_file_location(name, path)
-    mod = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(mod)
-    return mod
-
-
-FakeMastodon = _load("fake_mastodon_dir", FIX / "mastodon" / "server.py").FakeMastodon
-FakeBluesky = _load("fake_bluesky_dir", FIX / "bluesky" / "server.py").FakeBluesky
 
 
 @pytest.fixture()

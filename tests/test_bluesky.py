@@ -10,7 +10,6 @@ time = [2014-03-31 22:00, 2014-06-30 22:00) UTC.
 from __future__ import annotations
 
 import datetime as dt
-import importlib.util
 import json
 import shutil
 from pathlib import Path
@@ -18,6 +17,7 @@ from urllib.parse import quote
 
 import pandas as pd
 import pytest
+from _servers import FakeBluesky
 
 from helpers.collect import bluesky as b
 from helpers.errors import DataError
@@ -31,14 +31,6 @@ UTRECHT = "did:plc:utrechtgemeente0000000a"
 VEERE = "did:plc:veeregemeente000000000b"
 
 
-def _server_module():
-    spec = importlib.util.spec_from_file_location("fake_bluesky", FIXTURES / "server.py")
-    mod = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(mod)
-    return mod
-
-
-FakeBluesky = _server_module().FakeBluesky
 
 
 def uri(key: str) -> str:

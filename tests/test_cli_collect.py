@@ -7,17 +7,16 @@ quarter), here reached through ``helpers.cli.main`` with ``data/raw/2014/account
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import shutil
 from pathlib import Path
 
 import pytest
+from _servers import FakeBluesky, FakeMastodon
 
 from helpers.cli import main
 
 ROOT = Path(__file__).resolve().parents[1]
-FIX = Path(__file__).parent / "fixtures"
 HEADER = "gm_code,platform,account_id,handle,kind\n"
 MASTODON_ROWS = ("GM0344,mastodon,100,utrecht@social.overheid.nl,corporate\n"
                  "GM0717,mastodon,200,Veere@Social.Overheid.nl,corporate\n")
@@ -25,15 +24,6 @@ BLUESKY_ROWS = ("GM0344,bluesky,did:plc:utrechtgemeente0000000a,utrecht.bsky.soc
                 "GM0717,bluesky,did:plc:veeregemeente000000000b,GemeenteVeere.nl,corporate\n")
 
 
-def _load(name: str, path: Path):
-    spec = importlib.util.spec_from_file_location(name, path)
-    mod = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(mod)
-    return mod
-
-
-FakeMastodon = _load("fake_mastodon_cli", FIX / "mastodon" / "server.py").FakeMastodon
-FakeBluesky = _load("fake_bluesky_cli", FIX / "bluesky" / "server.py").FakeBluesky
 
 
 @pytest.fixture()

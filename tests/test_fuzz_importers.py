@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
-import importlib.util
 import io as _io
 import json
 import shutil
@@ -26,6 +25,7 @@ from typing import Any
 
 import pandas as pd
 import pytest
+from _servers import server_module
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from hypothesis.configuration import set_hypothesis_home_dir
@@ -270,13 +270,6 @@ def test_fuzz_web(data: st.DataObject) -> None:
     check_import("web", op, lambda on_bad: web.load(folder, 2014, on_bad))
 
 
-def _server(platform: str) -> Any:
-    spec = importlib.util.spec_from_file_location(f"fake_{platform}", FIX / platform / "server.py")
-    mod = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(mod)
-    return mod
-
-
 def _api_base(platform: str) -> tuple[Path, pd.DataFrame]:
     """A folder of stored responses from the loopback server of the platform's own tests."""
     from helpers.collect import bluesky, mastodon
@@ -286,7 +279,7 @@ def _api_base(platform: str) -> tuple[Path, pd.DataFrame]:
                             "platform": ["mastodon"] * 2, "account_id": ["100", "200"],
                             "handle": ["@utrecht@social.overheid.nl", "@Veere@Social.Overheid.nl"],
                             "kind": ["corporate"] * 2, "first_seen": [pd.NaT, pd.NaT]})
-        server, module, limit = _server("mastodon").FakeMastodon, mastodon, 3
+        server, module, limit = server_module("mastodon").FakeMastodon, mastodon, 3
     else:
         acc = pd.DataFrame({"year": [2014, 2014], "gm_code": ["GM0344", "GM0717"],
                             "platform": ["bluesky"] * 2,
@@ -294,7 +287,7 @@ def _api_base(platform: str) -> tuple[Path, pd.DataFrame]:
                                            "did:plc:veeregemeente000000000b"],
                             "handle": ["@utrecht.bsky.social", "GemeenteVeere.nl"],
                             "kind": ["corporate"] * 2, "first_seen": [pd.NaT, pd.NaT]})
-        server, module, limit = _server("bluesky").FakeBluesky, bluesky, 4
+        server, module, limit = server_module("bluesky").FakeBluesky, bluesky, 4
     dest = Path(tempfile.mkdtemp(prefix=f"fuzz-{platform}-")) / platform
     with server() as srv:
         module.collect(acc, dest, since=WINDOW[0], until=WINDOW[1], api_base_url=srv.url,

@@ -10,13 +10,13 @@ Dutch time is [2014-03-31 22:00, 2014-06-30 22:00) UTC).
 from __future__ import annotations
 
 import datetime as dt
-import importlib.util
 import json
 import shutil
 from pathlib import Path
 
 import pandas as pd
 import pytest
+from _servers import FakeMastodon
 
 from helpers.collect import mastodon as m
 from helpers.collect.http import retry_delay, window_bounds
@@ -30,14 +30,6 @@ WINDOW = (dt.date(2014, 4, 1), dt.date(2014, 6, 30))
 UTRECHT_PAGES = 4  # 10 own statuses up to the window end, 3 per page; page 4 reaches March
 
 
-def _server_module():
-    spec = importlib.util.spec_from_file_location("fake_mastodon", FIXTURES / "server.py")
-    mod = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(mod)
-    return mod
-
-
-FakeMastodon = _server_module().FakeMastodon
 
 
 def uri(key: str) -> str:

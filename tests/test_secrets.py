@@ -9,23 +9,15 @@ file under the raw folder nor under the output folder.
 from __future__ import annotations
 
 import datetime as dt
-import importlib.util
 from pathlib import Path
 
 import pandas as pd
+from _servers import FakeBluesky, FakeMastodon
 
 from helpers.collect import mastodon as m
 from helpers.io import write_table
 
 TOKEN = "planted-secret-XYZ-6f1c2b9e0d"
-FIXTURES = Path(__file__).parent / "fixtures" / "mastodon"
-
-
-def _fake_mastodon():
-    spec = importlib.util.spec_from_file_location("fake_mastodon", FIXTURES / "server.py")
-    mod = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(mod)
-    return mod.FakeMastodon
 
 
 def _files_containing(folder: Path, needle: bytes) -> list[str]:
@@ -48,7 +40,7 @@ def test_token_is_used_but_never_stored(tmp_path, monkeypatch):
     data = tmp_path / "data" / "raw" / "2014" / "mastodon"
     outputs = tmp_path / "outputs" / "2014"
     window = (dt.date(2014, 4, 1), dt.date(2014, 6, 30))
-    with _fake_mastodon()() as srv:
+    with FakeMastodon() as srv:
         summary = m.collect(
             accounts,
             data,
@@ -74,15 +66,6 @@ def test_token_is_used_but_never_stored(tmp_path, monkeypatch):
     assert _files_containing(tmp_path, b"planted-secret") == []
 
 
-def _fake_bluesky():
-    spec = importlib.util.spec_from_file_location(
-        "fake_bluesky", FIXTURES.parent / "bluesky" / "server.py"
-    )
-    mod = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(mod)
-    return mod.FakeBluesky
-
-
 def test_bluesky_app_password_is_used_but_never_stored(tmp_path, monkeypatch):
     from helpers.collect import bluesky as b
 
@@ -103,7 +86,7 @@ def test_bluesky_app_password_is_used_but_never_stored(tmp_path, monkeypatch):
     data = tmp_path / "data" / "raw" / "2014" / "bluesky"
     outputs = tmp_path / "outputs" / "2014"
     window = (dt.date(2014, 4, 1), dt.date(2014, 6, 30))
-    with _fake_bluesky()() as srv:
+    with FakeBluesky() as srv:
         b.collect(
             accounts,
             data,
