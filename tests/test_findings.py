@@ -268,3 +268,31 @@ def test_note_or_na():
     assert findings.note_or_na(0.3, "base 10", "no posts") == "base 10"
     assert findings.note_or_na(float("nan"), "base 10", "no posts") == "NA: no posts"
     assert findings.note_or_na(None, "base 10", "no posts") == "NA: no posts"
+
+
+def test_collection_says_what_was_read_and_left_out():
+    text = findings.collection(2016, demo=False, sources=("twitter", "survey"),
+                               not_collected=("facebook", "web"), n_files=11,
+                               rows={"posts": 19, "citizen_messages": 13, "survey_responses": 5},
+                               n_skipped=4)
+    assert text == (
+        "In 2016, Twitter and the staff survey were read from the researcher's raw files (11 input "
+        "files) into schema-checked tables (posts 19; citizen messages 13; survey responses 5). "
+        "4 items were left out, each listed with file, row, column and rule in data/skips.csv. "
+        "Not collected: Facebook and the website crawl.")
+    demo = findings.collection(2014, demo=True, sources=("web",), not_collected=(), n_files=1,
+                               rows={"website_audit": 403}, n_skipped=0)
+    assert "the website crawl was read from the synthetic demo data" in demo
+    assert demo.endswith("Nothing was left out.") and "Not collected" not in demo
+
+
+def test_replication_all_within_some_outside_and_nothing_published():
+    assert findings.replication(2014, within=18, total=18, demo=True) == (
+        "All 18 published figures of 2014 are reproduced within tolerance (as expected: the demo "
+        "data is calibrated to them).")
+    text = findings.replication(2014, within=16, total=18, outside=["fastest", "mean_hours"])
+    assert text.startswith("16 of 18 published figures of 2014 are reproduced within tolerance")
+    assert "outside it: fastest and mean_hours." in text and "generator" not in text
+    assert "generator" in findings.replication(2014, within=16, total=18, outside=["x"], demo=True)
+    assert findings.replication(2016, within=0, total=0) == (
+        "Nothing was published for 2016, so there is nothing to compare with.")

@@ -697,7 +697,7 @@ def headline_table(records: pd.DataFrame, lang: str = "en",
 
 
 #: Notebooks in report order, for the findings section.
-FINDING_ORDER = ("presence", "interaction", "response_time", "monitoring", "survey", "websites")
+FINDING_ORDER = ("collect", "presence", "interaction", "response_time", "monitoring", "survey", "websites")
 
 
 def findings_markdown(records: pd.DataFrame) -> list[str]:
