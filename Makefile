@@ -33,8 +33,9 @@ test: $(STAMP) ## Run the whole test suite
 lab: $(STAMP) ## Open JupyterLab on the notebooks, in the project's environment
 	$(BIN)/jupyter lab --ServerApp.root_dir=. --LabApp.default_url=/lab/tree/notebooks $(if $(filter 0,$(shell id -u)),--allow-root,)
 
-lint: $(STAMP) ## ruff over the code, tests, benchmarks and notebooks
+lint: $(STAMP) ## ruff over the code, tests, benchmarks and notebooks; the layer contracts (import-linter)
 	$(BIN)/ruff check src tests benchmarks notebooks
+	$(BIN)/lint-imports
 
 lock: ## Regenerate requirements.lock from pyproject.toml (needs network to PyPI)
 	@test -x $(BIN)/uv || { $(PYTHON) -m venv $(VENV) && $(BIN)/python -m pip install --quiet "uv==0.13.8"; }

@@ -4,7 +4,7 @@ Three ways to compute the same per-municipality table (interaction share; questi
 KM median in clock hours, KM share answered within 2 h, mean clock and business hours of answered
 questions):
 
-(a) ``helpers``   — :mod:`helpers.metrics` and :mod:`helpers.responsetime` (vectorised);
+(a) ``helpers``   — :mod:`helpers.analysis.metrics` and :mod:`helpers.analysis.responsetime` (vectorised);
 (b) ``naive``     — a straightforward per-municipality pandas ``groupby(...).apply`` with a per-row
                     business-hours function and statsmodels' ``SurvfuncRight`` per municipality;
 (c) ``duckdb``    — one DuckDB SQL query (ASOF joins against the business calendar, window functions
@@ -54,8 +54,8 @@ ROWS_PER_SCALE = 100_000
 def synthesise(scale: float, seed: int = 0) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     """Tidy ``municipalities``, ``posts`` and ``citizen_messages`` tables (schema columns) of
     ``scale`` x 100,000 rows, drawn with numpy. Synthetic; not calibrated."""
-    from helpers import register
-    from helpers.responsetime import window_bounds
+    from helpers.core import register
+    from helpers.core.window import window_bounds
 
     rng = np.random.default_rng(seed)
     munis = register.municipalities(YEAR)
@@ -124,8 +124,8 @@ def load(folder: Path) -> tuple[pd.DataFrame, pd.DataFrame]:
 # (a) helpers
 # --------------------------------------------------------------------------------------------------
 def run_helpers(posts: pd.DataFrame, msgs: pd.DataFrame) -> pd.DataFrame:
-    from helpers import metrics
-    from helpers import responsetime as rt
+    from helpers.analysis import metrics
+    from helpers.analysis import responsetime as rt
 
     inter = metrics.interaction(posts, platform="twitter")
     q = rt.questions(msgs, WINDOW, platform="twitter")
@@ -158,7 +158,7 @@ def run_naive(posts: pd.DataFrame, msgs: pd.DataFrame) -> pd.DataFrame:
     import holidays
     from statsmodels.duration.survfunc import SurvfuncRight
 
-    from helpers.responsetime import window_bounds
+    from helpers.core.window import window_bounds
 
     hols = set(holidays.country_holidays("NL", years=[YEAR]))
     end = window_bounds(WINDOW)[1]
@@ -254,7 +254,7 @@ ORDER BY gm_code
 def run_duckdb(posts: pd.DataFrame, msgs: pd.DataFrame, calendar: pd.DataFrame) -> pd.DataFrame:
     import duckdb
 
-    from helpers.responsetime import window_bounds
+    from helpers.core.window import window_bounds
 
     end_ns = window_bounds(WINDOW)[1].value
     con = duckdb.connect()
@@ -277,12 +277,12 @@ def variant(name: str, folder: Path, result: Path) -> None:
     import holidays
     import statsmodels.api  # noqa: F401
 
-    from helpers import metrics, responsetime  # noqa: F401
+    from helpers.analysis import metrics, responsetime  # noqa: F401
 
     holidays.country_holidays("NL", years=[YEAR])
     calendar = None
     if name == "duckdb":
-        from helpers.responsetime import business_calendar
+        from helpers.analysis.responsetime import business_calendar
         calendar = business_calendar(dt.date(2014, 3, 30), dt.date(2014, 7, 2))
     t0 = time.perf_counter()
     if name == "helpers":

@@ -3,7 +3,7 @@
     python benchmarks/profiles_speed.py [--year 2014] [--jobs 2] [--naive 8]
 
 Needs the year's results (``roeptoeter run --year 2014``). Prints the wall time of
-``roeptoeter profiles --force`` for all municipalities (warm kernels from :mod:`helpers.executor`, one
+``roeptoeter profiles --force`` for all municipalities (warm kernels from :mod:`helpers.pipeline.executor`, one
 per worker, namespace cleared between pages) with its target (issue 16: all 403 in at most 90 s;
 ``MISSED`` where it misses) beside the naive way — one ``papermill`` command per municipality — timed
 on ``--naive`` municipalities and scaled to all of them (stated as extrapolated; ``--naive 0`` skips
@@ -20,8 +20,8 @@ import tempfile
 import time
 from pathlib import Path
 
-from helpers import io
-from helpers.paths import notebooks_dir, outputs_dir, project_root
+from helpers.core import io
+from helpers.core.paths import notebooks_dir, outputs_dir, project_root
 
 #: Seconds for all 403 profiles of a year (issue 16).
 TARGET_S = 90.0

@@ -2,7 +2,7 @@
 
 Measures, for one year (wall-clock seconds):
 
-(a) the whole collection through the runner (``helpers.runner.run``, in this process, ``--force``)
+(a) the whole collection through the runner (``helpers.pipeline.runner.run``, in this process, ``--force``)
     with ``--jobs 1`` and ``--jobs 2``;
 (b) the same notebooks converted to scripts (nbconvert's ``--to script`` exporter, with the year and
     a ``run_dir`` injected after the parameters cell) executed one after another in ONE new Python
@@ -57,7 +57,7 @@ def to_script(
     from nbconvert import PythonExporter
 
     nb = nbformat.read(src, as_version=4)
-    from helpers.params import notebook_defaults
+    from helpers.pipeline.params import notebook_defaults
 
     declared = notebook_defaults(src)
     injected = []
@@ -100,7 +100,7 @@ def time_runner(
     ``cold``: with ``runner.PapermillExecutor`` (a papermill kernel per notebook, no preload)
     instead of the default warm-kernel executor.
     """
-    from helpers import runner
+    from helpers.pipeline import runner
 
     project = runner.Project.at(root)
     execute = runner.PapermillExecutor() if cold else None
@@ -124,7 +124,7 @@ def time_scripts(
     root: Path, year: int, notebooks: list[str] | None, params: list[str]
 ) -> tuple[float, float, int]:
     """Wall seconds, CPU seconds and exit code of the notebooks as scripts, in one Python process."""
-    from helpers import runner
+    from helpers.pipeline import runner
 
     project = runner.Project.at(root)
     prepared = runner.prepare(project, [year], notebooks, params)
@@ -162,11 +162,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("-p", dest="params", action="append", default=[], metavar="NAME=VALUE",
                         help="notebook parameter, as for roeptoeter run (repeatable)")
     parser.add_argument("--no-report-hooks", action="store_true",
-                        help="skip helpers.report's pages (for toy notebooks without a report)")
+                        help="skip helpers.present.report's pages (for toy notebooks without a report)")
     parser.add_argument("--cold", action="store_true",
                         help="also time the runner with the previous executor (papermill, no preload)")
     args = parser.parse_args(argv)
-    from helpers.paths import project_root
+    from helpers.core.paths import project_root
 
     root = (args.root or project_root()).resolve()
     os.environ["ROEPTOETER_ROOT"] = str(root)  # this process and its kernels use that root
@@ -174,7 +174,7 @@ def main(argv: list[str] | None = None) -> int:
     import nbclient  # noqa: F401
     import papermill  # noqa: F401
 
-    from helpers import runner
+    from helpers.pipeline import runner
 
     n = len(runner.plan(runner.load_pipeline(runner.Project.at(root).pipeline), args.notebooks))
     load_before = os.getloadavg()

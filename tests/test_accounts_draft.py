@@ -17,11 +17,11 @@ import pandas as pd
 import pytest
 from _servers import FakeBluesky, FakeMastodon
 
-from helpers import register
 from helpers.cli import main
 from helpers.collect import Issues, accounts
 from helpers.collect import accounts_draft as ad
-from helpers.errors import DataError
+from helpers.core import register
+from helpers.core.errors import DataError
 
 ROOT = Path(__file__).resolve().parents[1]
 FIX = Path(__file__).parent / "fixtures"

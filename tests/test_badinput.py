@@ -13,11 +13,11 @@ time, such as the 5 MB line that is not committed). Then, by entry point:
 
 - ``collect``: :func:`helpers.collect.collect` (+ :func:`~helpers.collect.write_collected`) into a
   year folder that already holds the outputs of the good folder. With ``on_bad: error`` it must
-  raise :class:`~helpers.errors.DataError` with the expected file, row, column and rule, and the
+  raise :class:`~helpers.core.errors.DataError` with the expected file, row, column and rule, and the
   earlier outputs stay byte-identical with nothing added. With ``on_bad: skip`` the item is a row of
   the skips table (and of ``data/skips.csv``), never dropped silently.
 - ``read_table``: a tidy table of the good outputs broken on disk, read by
-  :func:`helpers.io.read_table`.
+  :func:`helpers.core.io.read_table`.
 - ``cli``: :func:`helpers.cli.main` in a throwaway project root; exit code 2, the message on stderr,
   and no ``outputs/`` folder. No kernel is ever started (the executor is replaced).
 
@@ -39,9 +39,9 @@ import pytest
 import yaml
 from _project import copy_project
 
-from helpers import io
 from helpers.collect import collect, web, write_collected
-from helpers.errors import DataError
+from helpers.core import io
+from helpers.core.errors import DataError
 
 HERE = Path(__file__).parent
 CORPUS = HERE / "badinput"
@@ -257,7 +257,8 @@ def test_bad_input(case: dict[str, Any], good: dict[str, Path], tmp_path: Path,
 def run_cli_case(case: dict[str, Any], tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
                  capsys: pytest.CaptureFixture[str], good: dict[str, Path] | None = None) -> None:
     """``roeptoeter <args>`` in a throwaway project root: exit 2, the message, nothing written."""
-    from helpers import cli, runner
+    from helpers import cli
+    from helpers.pipeline import runner
 
     root = copy_project(tmp_path / "proj")
     monkeypatch.setenv("ROEPTOETER_ROOT", str(root))

@@ -20,8 +20,8 @@ import pytest
 from _servers import FakeBluesky
 
 from helpers.collect import bluesky as b
-from helpers.errors import DataError
-from helpers.io import sha256, validate
+from helpers.core.errors import DataError
+from helpers.core.io import sha256, validate
 
 FIXTURES = Path(__file__).parent / "fixtures" / "bluesky"
 WORLD = json.loads((FIXTURES / "world.json").read_text("utf-8"))

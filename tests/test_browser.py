@@ -23,7 +23,7 @@ from pathlib import Path
 
 import pytest
 
-from helpers import report
+from helpers.present import report
 
 BROWSERS = ("chromium", "chromium-browser", "google-chrome")
 DRIVERS = ("chromedriver",)
@@ -76,7 +76,7 @@ def _year(folder: Path) -> None:
     import nbformat
     from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
 
-    from helpers import viz
+    from helpers.present import viz
 
     fig = viz.distribution([1, 2, 2, 3], title="A figure", xlabel="Value (h)")
     png, _ = viz.save_figure(fig, folder / "figures" / "fig", demo=True)
@@ -263,7 +263,8 @@ def test_profile_page_shows_its_figure(outputs, browser):
     import pandas as pd
     from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
 
-    from helpers import profiles, render, viz
+    from helpers.pipeline import render
+    from helpers.present import profiles, viz
 
     df = pd.DataFrame({"share": [0.2, 0.5, 0.3]}, index=["GM0344", "GM0345", "GM0346"])
     fig = viz.profile_strips(df, figures={"share": "Interaction share (%)"},

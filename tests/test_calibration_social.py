@@ -2,8 +2,8 @@
 
 For 2013, 2014 and 2015 the demo generator writes the full-size raw Twitter and Facebook files
 (twarc2 JSON Lines, Facebook CSV exports, the account list), :func:`helpers.collect.collect` imports
-them into tidy tables, and the analysis helpers of :mod:`helpers.metrics` and
-:mod:`helpers.responsetime` measure them exactly as notebooks 02-04 do. Each published figure of
+them into tidy tables, and the analysis helpers of :mod:`helpers.analysis.metrics` and
+:mod:`helpers.analysis.responsetime` measure them exactly as notebooks 02-04 do. Each published figure of
 ``data/reference/published.yaml`` that these notebooks record must lie within its tolerance.
 
 Only the social source is generated (``helpers.demo.social.write_raw`` with the demo's own random
@@ -20,10 +20,11 @@ from typing import Any
 import pytest
 import yaml
 
-from helpers import collect, demo, metrics
-from helpers import responsetime as rt
+from helpers import collect, demo
+from helpers.analysis import metrics
+from helpers.analysis import responsetime as rt
+from helpers.core.paths import reference_dir
 from helpers.demo import social
-from helpers.paths import reference_dir
 
 SEED = 1
 YEARS = (2013, 2014, 2015)

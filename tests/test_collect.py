@@ -8,9 +8,10 @@ import json
 import pandas as pd
 import pytest
 
-from helpers import demo, io
+from helpers import demo
 from helpers.collect import Issues, collect, window_for, write_collected
-from helpers.errors import DataError
+from helpers.core import io
+from helpers.core.errors import DataError
 
 
 @pytest.fixture(scope="module")
@@ -61,8 +62,8 @@ def test_provenance(run):
 
 def test_anchors_measured_by_the_analysis_helpers(run):
     """Utrecht leads interaction; Goeree-Overflakkee then Veere are fastest (>= 20 questions)."""
-    metrics = pytest.importorskip("helpers.metrics")
-    rt = pytest.importorskip("helpers.responsetime")
+    metrics = pytest.importorskip("helpers.analysis.metrics")
+    rt = pytest.importorskip("helpers.analysis.responsetime")
     _, c, _ = run
     inter = metrics.interaction(c.tables["posts"])
     summary = metrics.interaction_summary(inter)

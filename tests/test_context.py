@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 
 import helpers
-from helpers.paths import inside_project, project_root
+from helpers.core.paths import inside_project, project_root
 
 
 def test_start_in_run_dir_writes_there(tmp_path, monkeypatch):
@@ -95,8 +95,8 @@ def test_sources_come_from_the_provenance_in_report_order(tmp_path, monkeypatch)
 
 
 def test_without_provenance_the_tidy_tables_decide(tmp_path, monkeypatch):
-    from helpers import io
-    from helpers.context import collected_sources
+    from helpers.core import io
+    from helpers.pipeline.context import collected_sources
 
     monkeypatch.setenv("ROEPTOETER_ROOT", str(tmp_path))
     run = helpers.start("survey", 2016)
@@ -132,7 +132,7 @@ def test_require_says_not_collected_in_either_language(tmp_path, monkeypatch):
 def test_a_skip_runs_no_later_cell_but_parameters_and_start_run_again():
     from IPython.core.interactiveshell import InteractiveShell
 
-    from helpers.context import clear_skip, skip_remaining_cells
+    from helpers.pipeline.context import clear_skip, skip_remaining_cells
 
     shell = InteractiveShell.instance()
     try:
@@ -155,13 +155,13 @@ def test_a_skip_runs_no_later_cell_but_parameters_and_start_run_again():
 def test_start_ends_an_earlier_skip(tmp_path, monkeypatch):
     from IPython.core.interactiveshell import InteractiveShell
 
-    from helpers.context import skip_remaining_cells
+    from helpers.pipeline.context import skip_remaining_cells
 
     monkeypatch.setenv("ROEPTOETER_ROOT", str(tmp_path))
     shell = InteractiveShell.instance()
     try:
         skip_remaining_cells("skipped", shell=shell)
-        monkeypatch.setattr("helpers.context._shell", lambda: shell)
+        monkeypatch.setattr("helpers.pipeline.context._shell", lambda: shell)
         helpers.start("presence", 2016)
         shell.run_cell("w = 7")
         assert shell.user_ns["w"] == 7
@@ -203,7 +203,7 @@ def _runner_year(root, year=2014, key="k" * 64):
 
 
 def test_hand_run_marks_the_year_stale_so_the_runner_redoes_it(tmp_path, monkeypatch, capsys):
-    from helpers import runner
+    from helpers.pipeline import runner
 
     monkeypatch.setenv("ROEPTOETER_ROOT", str(tmp_path))
     folder = _runner_year(tmp_path)
@@ -245,7 +245,7 @@ def test_plain_papermill_hand_run_makes_the_runner_rerun(tmp_path, monkeypatch):
     import nbformat
     import papermill
 
-    from helpers import runner
+    from helpers.pipeline import runner
 
     monkeypatch.setenv("ROEPTOETER_ROOT", str(tmp_path))
     folder = _runner_year(tmp_path)

@@ -11,8 +11,8 @@ import pytest
 import yaml
 
 from helpers import cli
-from helpers.notebook_params import parameter_help
-from helpers.runner import Project, describe
+from helpers.pipeline.notebook_params import parameter_help
+from helpers.pipeline.runner import Project, describe
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = Path(__file__).parent / "fixtures" / "runner"

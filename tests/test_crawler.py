@@ -21,7 +21,7 @@ import pytest
 
 from helpers import __version__
 from helpers.collect import web
-from helpers.errors import DataError
+from helpers.core.errors import DataError
 
 CONTACT = "https://example.org/roeptoeter-contact"
 TOKEN = "tok-5ecret-PLANTED-7f3a9"

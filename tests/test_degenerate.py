@@ -14,7 +14,8 @@ import pandas as pd
 import pytest
 from _project import copy_project
 
-from helpers import io, register, survey
+from helpers.analysis import survey
+from helpers.core import io, register
 
 ROOT = Path(__file__).resolve().parents[1]
 YEAR = 2016

@@ -8,7 +8,7 @@ import json
 import numpy as np
 import pytest
 
-from helpers import register
+from helpers.core import register
 from helpers.demo import rng_for, select_municipalities, social
 
 

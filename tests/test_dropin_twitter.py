@@ -32,10 +32,10 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from helpers import manifest as mf
-from helpers import metrics
+from helpers.analysis import metrics
 from helpers.collect import collect, file_table, write_collected
-from helpers.sources import resolve
+from helpers.pipeline import manifest as mf
+from helpers.pipeline.sources import resolve
 
 FIX = Path(__file__).parent / "fixtures" / "dropin" / "2016"
 

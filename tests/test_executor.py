@@ -13,8 +13,8 @@ from typing import Any
 import nbformat
 import pytest
 
-from helpers import executor as ex
-from helpers.executor import KernelPool, NotebookFailure, WarmExecutor
+from helpers.pipeline import executor as ex
+from helpers.pipeline.executor import KernelPool, NotebookFailure, WarmExecutor
 
 SMALL_PRELOAD = ("decimal", "fractions")
 
@@ -206,7 +206,7 @@ def test_a_failing_cell_gives_papermills_notebook_and_no_kernel_stays(tmp_path):
 def test_page_progress_prints_the_first_page_every_nth_and_the_last(capsys):
     import io
 
-    from helpers.render import PageProgress
+    from helpers.pipeline.render import PageProgress
 
     stream = io.StringIO()  # not a terminal: lines, no bar
     progress = PageProgress(7, "2014 profiles", every=3, stream=stream)

@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 
 from helpers.collect import collect, write_collected
-from helpers.errors import DataError
+from helpers.core.errors import DataError
 
 FIX = Path(__file__).parent / "fixtures" / "facebook"
 

@@ -18,7 +18,7 @@ import pytest
 from matplotlib.colors import to_hex
 from PIL import Image
 
-from helpers import viz
+from helpers.present import viz
 
 
 @pytest.fixture(autouse=True)

@@ -10,9 +10,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from helpers import findings, websites
-from helpers import responsetime as rt
-from helpers import survey as sv
+from helpers.analysis import responsetime as rt
+from helpers.analysis import survey as sv
+from helpers.analysis import websites
+from helpers.present import findings
 
 
 # --- response time: weekends answered slower (published) / faster (reversed) --------------------

@@ -4,7 +4,7 @@ Each importer gets a good input folder (the fixtures of its own tests), and each
 of its files: truncate it, inject bytes, delete/duplicate/reorder lines, re-encode it (Latin-1,
 UTF-16), reorder CSV columns, or - for JSON - swap a value's type, nest a value thousands of levels
 deep, or duplicate items. The import, in error mode and in skip mode, must then return normally or
-raise :class:`helpers.errors.DataError`; any other exception (a traceback for the user) fails.
+raise :class:`helpers.core.errors.DataError`; any other exception (a traceback for the user) fails.
 
 Deterministic: ``derandomize=True`` (the examples are a function of the test) and no example
 database is written (``database=None``). The number of examples per importer is :data:`EXAMPLES`;
@@ -31,8 +31,8 @@ from hypothesis import strategies as st
 from hypothesis.configuration import set_hypothesis_home_dir
 
 from helpers.collect import Issues, accounts, facebook, twitter, web
-from helpers.collect.http import window_bounds
-from helpers.errors import DataError
+from helpers.core.errors import DataError
+from helpers.core.window import window_bounds
 
 FIX = Path(__file__).parent / "fixtures"
 # hypothesis keeps caches (e.g. the constants it finds in the code) in ./.hypothesis/: keep them out

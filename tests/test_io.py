@@ -5,8 +5,8 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from helpers import io
-from helpers.errors import DataError
+from helpers.core import io
+from helpers.core.errors import DataError
 
 
 def _posts(**over):

@@ -19,9 +19,10 @@ import pytest
 from _servers import FakeMastodon
 
 from helpers.collect import mastodon as m
-from helpers.collect.http import retry_delay, window_bounds
-from helpers.errors import DataError
-from helpers.io import sha256, validate
+from helpers.collect.http import retry_delay
+from helpers.core.errors import DataError
+from helpers.core.io import sha256, validate
+from helpers.core.window import window_bounds
 
 FIXTURES = Path(__file__).parent / "fixtures" / "mastodon"
 WORLD = json.loads((FIXTURES / "world.json").read_text("utf-8"))

@@ -9,8 +9,8 @@ import pandas as pd
 import pytest
 from statsmodels.stats.proportion import proportions_ztest
 
-from helpers import metrics
-from helpers.stats import ratio_ci, ratio_difference_test, wilson_ci
+from helpers.analysis import metrics
+from helpers.analysis.stats import ratio_ci, ratio_difference_test, wilson_ci
 
 T0 = pd.Timestamp("2014-04-10 10:00", tz="UTC")
 
@@ -223,7 +223,7 @@ def test_dictionary_documents_the_interaction_table_and_both_definitions():
 
 
 def test_dictionary_documents_the_response_table():
-    from helpers import responsetime as rt
+    from helpers.analysis import responsetime as rt
 
     q = pd.DataFrame({"gm_code": ["GM0001"] * 3, "clock_hours": [1.0, 2.0, 3.0],
                       "business_hours": [1.0, 1.0, 2.0], "answered": [True, True, False],

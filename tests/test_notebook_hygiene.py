@@ -14,9 +14,9 @@ from pathlib import Path
 
 import pytest
 
-from helpers.params import parameters_cell, parse_defaults
-from helpers.runner import load_pipeline
-from helpers.years import FIRST_YEAR, LAST_YEAR
+from helpers.core.years import FIRST_YEAR, LAST_YEAR
+from helpers.pipeline.params import parameters_cell, parse_defaults
+from helpers.pipeline.runner import load_pipeline
 
 NOTEBOOKS = Path(__file__).resolve().parents[1] / "notebooks"
 PATHS = sorted(NOTEBOOKS.glob("*.ipynb"))

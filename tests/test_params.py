@@ -1,4 +1,4 @@
-"""Parameter checking and coercion of the batch runner (helpers.params)."""
+"""Parameter checking and coercion of the batch runner (helpers.pipeline.params)."""
 
 from __future__ import annotations
 
@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from helpers.errors import ParameterError
-from helpers.params import coerce, effective, notebook_defaults, parse_defaults, parse_param, resolve
+from helpers.core.errors import ParameterError
+from helpers.pipeline.params import coerce, effective, notebook_defaults, parse_defaults, parse_param, resolve
 
 FIXTURES = Path(__file__).parent / "fixtures" / "runner" / "notebooks"
 

@@ -1,6 +1,6 @@
 """The pre-flight check and the runner's handling of failures (issue 14), without kernels.
 
-- :mod:`helpers.preflight`: parameters by name, dates, the raw folder's symbolic links;
+- :mod:`helpers.pipeline.preflight`: parameters by name, dates, the raw folder's symbolic links;
 - failed-run folders: only the failed notebook and its log, only the last three per year, none for
   bad input met inside a kernel (exit 2 instead);
 - a read-only ``outputs/`` and a held lock give one line and exit 2; ``profiles`` takes the lock;
@@ -22,9 +22,10 @@ import pandas as pd
 import pytest
 from _project import copy_project, toy_project
 
-from helpers import cli, preflight, runner
-from helpers.errors import BadInput, ParameterError, shorten
-from helpers.runner import Hooks, NotebookFailure, Project
+from helpers import cli
+from helpers.core.errors import BadInput, ParameterError, shorten
+from helpers.pipeline import preflight, runner
+from helpers.pipeline.runner import Hooks, NotebookFailure, Project
 
 
 @pytest.fixture
@@ -51,7 +52,7 @@ class Executor:
         (out / "tables").mkdir(exist_ok=True)
         (out / "tables" / f"{src.stem}.csv").write_text("x\n1\n")
         if src.stem == self.fail:
-            # the kernel's stderr, where helpers.executor puts it
+            # the kernel's stderr, where helpers.pipeline.executor puts it
             (out / "logs").mkdir(exist_ok=True)
             (out / "logs" / f"{src.stem}.log").write_text("kernel stderr\n")
             raise NotebookFailure(3, self.ename, "file data/raw/2014/x.csv, row 2: bad")
@@ -214,7 +215,7 @@ def test_read_only_outputs_folder_exit_2(project, capsys):  # pragma: no cover -
 
 
 def _profiles_year(root: Path) -> Path:
-    from helpers import io
+    from helpers.core import io
 
     folder = root / "outputs" / "2014"
     path = io.table_path(folder, "municipalities")  # what profiles need
@@ -233,7 +234,7 @@ def test_profiles_refused_while_a_run_holds_the_lock(project, capsys):
 
 def test_profiles_with_thousands_of_unknown_codes_gives_a_short_message(project, monkeypatch,
                                                                         capsys):
-    from helpers import profiles
+    from helpers.present import profiles
 
     _profiles_year(project.root)
     monkeypatch.setattr(profiles, "key_figures",

@@ -7,8 +7,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from helpers import register
-from helpers.errors import DataError
+from helpers.core import register
+from helpers.core.errors import DataError
 
 COUNTS = {2013: 408, 2014: 403, 2015: 393, 2016: 390, 2017: 388, 2018: 380, 2019: 355, 2020: 355,
           2021: 352, 2022: 345, 2023: 342, 2024: 342, 2025: 342, 2026: 342}

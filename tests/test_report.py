@@ -1,4 +1,4 @@
-"""Tests of helpers.report: replication table, year report, index page and the trends helpers."""
+"""Tests of helpers.present.report: replication table, year report, index page and the trends helpers."""
 
 from __future__ import annotations
 
@@ -14,8 +14,9 @@ import pandas as pd
 import pytest
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
 
-from helpers import io, register, report
-from helpers.errors import DataError, ParameterError
+from helpers.core import io, register
+from helpers.core.errors import DataError, ParameterError
+from helpers.present import report
 
 PUBLISHED = """
 figures:
@@ -447,7 +448,7 @@ def test_trend_title_states_the_largest_change():
 
 
 def test_p_values_are_never_shown_as_zero_and_findings_are_carried():
-    from helpers import report as rp
+    from helpers.present import report as rp
 
     assert rp.format_value(0.0, "p-value") == "< 1e-16"
     assert rp.format_value(5.5e-39, "p-value") == "< 1e-16"
@@ -614,8 +615,8 @@ def test_report_page_has_the_demo_banner_once(tmp_path):
 
 
 def test_trends_manifest_has_the_provenance_of_a_year(tmp_path):
-    from helpers import manifest as mf
-    from helpers import runner
+    from helpers.pipeline import manifest as mf
+    from helpers.pipeline import runner
 
     root = tmp_path
     (root / "notebooks").mkdir()
@@ -642,7 +643,7 @@ def test_trends_manifest_has_the_provenance_of_a_year(tmp_path):
     # unchanged years: up to date; a hand run marks trends stale, so the runner reruns it
     assert runner.run_trends(project, quiet=True, execute=fake, hooks=runner.Hooks()) == 0
     assert len(calls) == 1
-    from helpers.context import mark_hand_run
+    from helpers.pipeline.context import mark_hand_run
 
     assert mark_hand_run(root / "outputs" / "trends", "trends")
     assert runner.run_trends(project, quiet=True, execute=fake, hooks=runner.Hooks()) == 0

@@ -7,8 +7,8 @@ import pandas as pd
 import pytest
 from statsmodels.duration.survfunc import SurvfuncRight, survdiff
 
-from helpers import responsetime as rt
-from helpers.errors import DataError
+from helpers.analysis import responsetime as rt
+from helpers.core.errors import DataError
 
 
 def local(*stamps: str) -> pd.Series:
@@ -55,14 +55,6 @@ def test_business_hours_inside_one_day_and_nat():
     assert got[0] == pytest.approx(8.5)
     assert got[1] == pytest.approx(0.75)
     assert np.isnan(got[2])
-
-
-def test_window_bounds_end_is_last_day_local_midnight_minus_1ms():
-    start, end = rt.window_bounds({"start": "2014-04-01", "end": "2014-06-30"})
-    assert start == pd.Timestamp("2014-03-31 22:00", tz="UTC")  # CEST = UTC+2
-    assert end == pd.Timestamp("2014-06-30 21:59:59.999", tz="UTC")
-    _, end13 = rt.window_bounds(("2013-10-01", "2013-10-31"))  # CET after 27 Oct
-    assert end13 == pd.Timestamp("2013-10-31 22:59:59.999", tz="UTC")
 
 
 def _messages(rows: list[tuple]) -> pd.DataFrame:

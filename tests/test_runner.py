@@ -1,4 +1,4 @@
-"""The batch runner (helpers.runner, helpers.cli): planning, atomic replacement, up-to-date skips,
+"""The batch runner (helpers.pipeline.runner, helpers.cli): planning, atomic replacement, up-to-date skips,
 stale-folder cleanup and the exit codes of bad input.
 
 Most tests inject a fake executor (no kernel); two run real papermill kernels on the toy notebooks
@@ -15,9 +15,10 @@ from pathlib import Path
 import pytest
 from _project import toy_project
 
-from helpers import cli, manifest, runner
-from helpers.errors import DataError, ParameterError
-from helpers.runner import Hooks, NotebookFailure, Project
+from helpers import cli
+from helpers.core.errors import DataError, ParameterError
+from helpers.pipeline import manifest, runner
+from helpers.pipeline.runner import Hooks, NotebookFailure, Project
 
 FIXTURES = Path(__file__).parent / "fixtures" / "runner"
 

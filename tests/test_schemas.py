@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from helpers.schemas import SCHEMA_LOCATIONS, schema
+from helpers.core.schemas import SCHEMA_LOCATIONS, schema
 
 README = Path(__file__).resolve().parents[1] / "data" / "README.md"
 

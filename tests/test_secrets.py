@@ -15,7 +15,7 @@ import pandas as pd
 from _servers import FakeBluesky, FakeMastodon
 
 from helpers.collect import mastodon as m
-from helpers.io import write_table
+from helpers.core.io import write_table
 
 TOKEN = "planted-secret-XYZ-6f1c2b9e0d"
 

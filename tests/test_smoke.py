@@ -90,7 +90,7 @@ def test_the_collection_runs_end_to_end_on_a_small_demo_year(project, first_run)
 def test_ranks_findings_and_p_values_agree_across_outputs(project, first_run, monkeypatch):
     """Every rank shown (tables, profiles) comes from the one ranking; every analysis notebook's
     finding reaches the report; no p-value is shown as 0."""
-    from helpers import profiles
+    from helpers.present import profiles
 
     monkeypatch.setenv("ROEPTOETER_ROOT", str(project))
     year = project / "outputs" / "2014"

@@ -1,4 +1,4 @@
-"""Which inputs a year reads (helpers.sources.resolve), the line the runner prints, and the key."""
+"""Which inputs a year reads (helpers.pipeline.sources.resolve), the line the runner prints, and the key."""
 
 from __future__ import annotations
 
@@ -6,10 +6,10 @@ from pathlib import Path
 
 import pytest
 
-from helpers import manifest as mf
-from helpers import runner
-from helpers.errors import DataError, ParameterError
-from helpers.sources import resolve
+from helpers.core.errors import DataError, ParameterError
+from helpers.pipeline import manifest as mf
+from helpers.pipeline import runner
+from helpers.pipeline.sources import resolve
 
 
 def _put(root: Path, rel: str, text: str = "x\n") -> Path:

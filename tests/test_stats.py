@@ -1,4 +1,4 @@
-"""Reference values for the generic statistics in helpers.stats (see shared/notes/methods.md)."""
+"""Reference values for the generic statistics in helpers.analysis.stats (see shared/notes/methods.md)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import pytest
 from scipy import stats as sps
 from statsmodels.stats.contingency_tables import Table
 
-from helpers import stats
+from helpers.analysis import stats
 
 # pingouin's `cronbach_alpha` example dataset (pg.read_dataset("cronbach_alpha")): 15 subjects x
 # 10 items, copied from pingouin/datasets/cronbach_alpha.csv (item-wise columns Q1..Q10).
@@ -122,7 +122,7 @@ def test_kendalls_w() -> None:
 
 # --- p-values and their formatting -------------------------------------------------------------
 def test_chi2_p_uses_the_survival_function():
-    from helpers.stats import chi2_p
+    from helpers.analysis.stats import chi2_p
 
     # chi2 = 170.6 with 1 df: 1 - chi2.cdf is exactly 0; the true p is 5.47e-39
     assert chi2_p(170.6, 1) == pytest.approx(5.4717e-39, rel=1e-3)
@@ -130,7 +130,7 @@ def test_chi2_p_uses_the_survival_function():
 
 
 def test_format_p_never_prints_zero():
-    from helpers.stats import format_p
+    from helpers.analysis.stats import format_p
 
     assert format_p(0.0) == "p < 1e-16"
     assert format_p(5.5e-39) == "p < 1e-16"
@@ -142,7 +142,7 @@ def test_format_p_never_prints_zero():
 
 
 def test_chi2_table_p_does_not_underflow():
-    from helpers.stats import chi2_table
+    from helpers.analysis.stats import chi2_table
 
     out = chi2_table([[500, 0], [0, 500]])
     assert out["chi2"] == pytest.approx(1000.0)
@@ -151,7 +151,7 @@ def test_chi2_table_p_does_not_underflow():
 
 # --- clustered shares --------------------------------------------------------------------------
 def test_ratio_ci_by_hand():
-    from helpers.stats import ratio_ci
+    from helpers.analysis.stats import ratio_ci
 
     # clusters (count, n): (2, 4), (1, 1), (0, 5): R = 3/10; residuals 0.8, 0.7, -1.5;
     # var = 3/2 * (0.64 + 0.49 + 2.25) / 100 = 0.0507; se = 0.225167; t(2, 0.975) = 4.302653
@@ -165,7 +165,7 @@ def test_ratio_ci_by_hand():
 
 
 def test_ratio_ci_equal_clusters_of_one_unit_match_the_binomial_variance_up_to_m_over_m_minus_1():
-    from helpers.stats import ratio_ci
+    from helpers.analysis.stats import ratio_ci
 
     k = np.array([1] * 30 + [0] * 70)
     out = ratio_ci(k, np.ones(100))
@@ -173,7 +173,7 @@ def test_ratio_ci_equal_clusters_of_one_unit_match_the_binomial_variance_up_to_m
 
 
 def test_ratio_difference_test_by_hand():
-    from helpers.stats import ratio_difference_test
+    from helpers.analysis.stats import ratio_difference_test
 
     # clusters: (k1, n1, k2, n2) = (3, 4, 1, 10), (2, 2, 0, 5), (1, 4, 1, 5)
     # R1 = 6/10, R2 = 2/20; u = (3-2.4)/10 - (1-1)/20 = 0.06; (2-1.2)/10 - (0-0.5)/20 = 0.105;

@@ -11,11 +11,12 @@ import yaml
 from scipy import stats as sps
 from statsmodels.miscmodels.ordinal_model import OrderedModel
 
-from helpers import demo, io, register
-from helpers import survey as sv
+from helpers import demo
+from helpers.analysis import survey as sv
 from helpers.collect import survey as cs
+from helpers.core import io, register
+from helpers.core.paths import reference_dir
 from helpers.demo import survey as ds
-from helpers.paths import reference_dir
 
 # --- codebook ------------------------------------------------------------------------------------
 
@@ -55,7 +56,7 @@ def test_codebook_must_match_schema(tmp_path: Path) -> None:
 
 
 def test_schema_is_found_by_name() -> None:
-    from helpers.schemas import schema
+    from helpers.core.schemas import schema
 
     assert schema("survey_responses") is sv.RESPONSES_SCHEMA
 
@@ -324,7 +325,7 @@ def test_alpha_of_a_scale_with_one_item_or_one_complete_respondent_is_na_with_re
 
 
 def test_alpha_of_items_without_variance_is_na() -> None:
-    from helpers import stats
+    from helpers.analysis import stats
 
     res = stats.cronbach_alpha_or_na(pd.DataFrame({"a": [3.0, 3.0, 3.0], "b": [3.0, 3.0, 3.0]}))
     assert np.isnan(res["alpha"]) and res["n"] == 3 and res["k"] == 2

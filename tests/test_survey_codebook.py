@@ -17,12 +17,12 @@ import pyreadstat
 import pytest
 import yaml
 
-from helpers import io
-from helpers import survey as sv
+from helpers.analysis import survey as sv
 from helpers.cli import main
 from helpers.collect import codebook as cbm
 from helpers.collect import survey as cs
-from helpers.errors import DataError
+from helpers.core import io
+from helpers.core.errors import DataError
 
 DROPIN = Path(__file__).parent / "fixtures" / "dropin" / "2016"
 #: Personal data planted in the drop-in export (token, ipaddr, refurl, free text).

@@ -11,7 +11,7 @@ import pyreadstat
 import pytest
 
 from helpers.collect import survey as cs
-from helpers.errors import DataError
+from helpers.core.errors import DataError
 
 FIXTURES = Path(__file__).parent / "fixtures" / "survey"
 PLANTED = ("Jozefien Plantinga", "jozefien.plantinga@example.org", "203.0.113.77",

@@ -13,10 +13,10 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from helpers import io, register
 from helpers.collect import collect, write_collected
 from helpers.collect import survey as cs
-from helpers.errors import DataError
+from helpers.core import io, register
+from helpers.core.errors import DataError
 
 PLANTED = ("Hendrika van Oosterhout", "h.vanoosterhout@example.nl", "198.51.100.77",
            "2001:db8::17", "Kees de Boer <kees@example.com>")

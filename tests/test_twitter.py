@@ -11,7 +11,7 @@ import pytest
 
 from helpers.collect import collect, write_collected
 from helpers.collect.twitter import first_replies
-from helpers.errors import DataError
+from helpers.core.errors import DataError
 
 FIX = Path(__file__).parent / "fixtures" / "twitter"
 

@@ -1,4 +1,4 @@
-"""Tests of helpers.viz: every figure kind, labels in two languages, deterministic files, demo mark."""
+"""Tests of helpers.present.viz: every figure kind, labels in two languages, deterministic files, demo mark."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import pytest
 from matplotlib.collections import PolyCollection
 from matplotlib.container import BarContainer, ErrorbarContainer
 
-from helpers import viz
+from helpers.present import viz
 
 
 @pytest.fixture(autouse=True)

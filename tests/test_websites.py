@@ -10,11 +10,12 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from helpers import io, register, websites
+from helpers.analysis import websites
 from helpers.collect import web as cweb
+from helpers.core import io, register
+from helpers.core.errors import DataError
 from helpers.demo import rng_for
 from helpers.demo import web as dweb
-from helpers.errors import DataError
 
 FIX = Path(__file__).parent / "fixtures" / "web"
 BASE = "https://www.voorbeeld.nl/"

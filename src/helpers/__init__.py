@@ -11,7 +11,7 @@ The notebook API (:func:`start`, :class:`Run`, :func:`read_records`) is imported
 
 from typing import Any
 
-from helpers.errors import DataError, ParameterError
+from helpers.core.errors import DataError, ParameterError
 
 __all__ = ["DataError", "ParameterError", "Run", "read_records", "start"]
 __version__ = "0.1.0"
@@ -19,7 +19,7 @@ __version__ = "0.1.0"
 
 def __getattr__(name: str) -> Any:
     if name in ("Run", "read_records", "start"):
-        from helpers import context
+        from helpers.pipeline import context
 
         return getattr(context, name)
     raise AttributeError(f"module 'helpers' has no attribute {name!r}")

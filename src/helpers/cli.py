@@ -1,8 +1,8 @@
 """The ``roeptoeter`` command (also ``python -m helpers``).
 
-``roeptoeter run`` runs the collection for one or more years (see :mod:`helpers.runner`);
+``roeptoeter run`` runs the collection for one or more years (see :mod:`helpers.pipeline.runner`);
 ``roeptoeter check`` checks every parameter and raw input of such a run without running it (see
-:mod:`helpers.preflight`; ``run`` does the same first); ``roeptoeter list`` shows the notebooks
+:mod:`helpers.pipeline.preflight`; ``run`` does the same first); ``roeptoeter list`` shows the notebooks
 with their parameters and defaults; ``roeptoeter codebook draft <export>`` writes a starting
 survey codebook for an export; ``roeptoeter accounts draft --year Y`` proposes an account list from
 a Mastodon directory and Bluesky handles (see :mod:`helpers.collect.accounts_draft`);
@@ -11,7 +11,7 @@ a Mastodon directory and Bluesky handles (see :mod:`helpers.collect.accounts_dra
 Exit codes: 0 success (or everything up to date), 1 a notebook failed (or a server kept failing
 during ``collect`` / ``accounts draft``; what was stored is kept), 2 bad input (unknown year,
 unknown notebook, malformed ``-p``, a parameter no notebook declares, missing input data, or any
-other :class:`~helpers.errors.DataError` / :class:`~helpers.errors.ParameterError`; one message
+other :class:`~helpers.core.errors.DataError` / :class:`~helpers.core.errors.ParameterError`; one message
 names the problem and the fix, and nothing is written; several problems give one line each, the
 first ten and then a count), 130 interrupted.
 """
@@ -135,11 +135,11 @@ def _add_accounts_parser(sub: argparse._SubParsersAction) -> None:
 
 
 def _accounts(args: argparse.Namespace) -> int:
-    from helpers import register
     from helpers.collect import accounts_draft as ad
     from helpers.collect import relpath
-    from helpers.errors import DataError, ParameterError
-    from helpers.paths import raw_dir
+    from helpers.core import register
+    from helpers.core.errors import DataError, ParameterError
+    from helpers.core.paths import raw_dir
 
     _check_year(args.year)
     if not (args.mastodon_directory or args.bluesky_candidates or args.bluesky_generate):
@@ -182,7 +182,7 @@ def _draft_accounts(args: argparse.Namespace, munis: pd.DataFrame, store: Path) 
     from helpers.collect import accounts_draft as ad
     from helpers.collect import relpath
     from helpers.collect.bluesky import PUBLIC_APPVIEW
-    from helpers.errors import DataError
+    from helpers.core.errors import DataError
 
     found: list = []
     for where in args.mastodon_directory:
@@ -239,9 +239,10 @@ def _add_collect_parser(sub: argparse._SubParsersAction) -> None:
 
 
 def _collect(args: argparse.Namespace) -> int:
-    from helpers.collect import Issues, accounts, relpath, window_for
-    from helpers.errors import DataError, ParameterError
-    from helpers.paths import raw_dir
+    from helpers.collect import Issues, accounts, relpath
+    from helpers.core.errors import DataError, ParameterError
+    from helpers.core.paths import raw_dir
+    from helpers.core.window import window_for
 
     _check_year(args.year)
     top = 40 if args.platform == "mastodon" else 100
@@ -304,8 +305,8 @@ def _is_platform_error(exc: BaseException) -> bool:
 
 
 def _check_year(year: int) -> None:
-    from helpers.errors import ParameterError
-    from helpers.years import FIRST_YEAR, LAST_YEAR
+    from helpers.core.errors import ParameterError
+    from helpers.core.years import FIRST_YEAR, LAST_YEAR
 
     if not FIRST_YEAR <= year <= LAST_YEAR:
         raise ParameterError(f"--year {year}: unknown year; the register covers "
@@ -313,7 +314,7 @@ def _check_year(year: int) -> None:
 
 
 def _list() -> int:
-    from helpers.runner import describe
+    from helpers.pipeline.runner import describe
 
     for item in describe():
         missing = "" if item["exists"] else "  (notebook file missing)"
@@ -340,7 +341,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command is None:
         parser.print_help()
         return EXIT_OK
-    from helpers.errors import BadInput, DataError, ParameterError
+    from helpers.core.errors import BadInput, DataError, ParameterError
 
     try:
         if args.command == "list":
@@ -352,13 +353,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "collect":
             return _collect(args)
         if args.command == "profiles":
-            from helpers.render import render_profiles
+            from helpers.pipeline.render import render_profiles
 
             if args.jobs is not None and args.jobs < 1:
                 raise ParameterError(f"--jobs {args.jobs}: give a number of workers of at least 1")
             return render_profiles(args.year, args.gm, jobs=args.jobs, force=args.force,
                                    quiet=args.quiet, lang=args.lang)
-        from helpers import runner
+        from helpers.pipeline import runner
 
         if args.command == "check":
             years = args.years if args.years else ([args.year] if args.year else None)

@@ -14,7 +14,7 @@ demo) holds::
 ``provenance.json`` that says whether the data is synthetic and which input files (by SHA-256) were
 read.
 
-Bad input (``on_bad``): with ``"error"`` the first problem raises :class:`helpers.errors.DataError`
+Bad input (``on_bad``): with ``"error"`` the first problem raises :class:`helpers.core.errors.DataError`
 naming file, row, column and rule; with ``"skip"`` the offending item is left out and reported as
 one row of :attr:`Collected.skips` (``file, row, column, rule``). Nothing is dropped silently.
 """
@@ -30,20 +30,16 @@ from pathlib import Path
 from typing import Any
 
 import pandas as pd
-import yaml
 
-from helpers import io
-from helpers.collect.http import window_bounds
 from helpers.collect.issues import SKIP_COLUMNS, Issues
-from helpers.errors import DataError
-from helpers.manifest import visible_files
-from helpers.paths import project_root, reference_dir
+from helpers.core import io
+from helpers.core.errors import DataError
+from helpers.core.paths import project_root, visible_files
+from helpers.core.records import SOCIAL, SOURCES
+from helpers.core.window import Window, window_bounds, window_for
 
-SOURCES = ("twitter", "facebook", "mastodon", "bluesky", "survey", "web")
 #: What the data-collection notebook reads by default (the sources of the 2014 study and the demo).
 DEFAULT_SOURCES = ("twitter", "facebook", "survey", "web")
-#: Sources read with the account list (social platforms).
-SOCIAL = ("twitter", "facebook", "mastodon", "bluesky")
 
 
 @dataclass
@@ -81,22 +77,6 @@ class Collected:
         columns=["file", "source", "read", "kept"]))
 
 
-def window_for(year: int) -> tuple[dt.date, dt.date]:
-    """The observation window of ``year`` (inclusive local dates) from ``published.yaml``.
-
-    2013: October; 2014 and 2015: the second quarter; any other year: its second quarter.
-    """
-    spec = yaml.safe_load((reference_dir() / "published.yaml").read_text(encoding="utf-8"))
-    windows = spec["windows"]
-    w = windows.get(int(year)) or windows.get(str(year))
-    if w:
-        return dt.date.fromisoformat(str(w["start"])), dt.date.fromisoformat(str(w["end"]))
-    q = int(windows.get("default", {}).get("quarter", 2))
-    start = dt.date(int(year), 3 * q - 2, 1)
-    end = (dt.date(int(year) + (q == 4), (3 * q) % 12 + 1, 1) - dt.timedelta(days=1))
-    return start, end
-
-
 def relpath(path: Path) -> str:
     """``path`` relative to the project root when inside it, else absolute (POSIX form)."""
     path = Path(path).resolve()
@@ -112,12 +92,7 @@ def _hash_tree(folder: Path) -> dict[str, str]:
 
 
 def _parse_window(window: Any, year: int) -> tuple[dt.date, dt.date]:
-    if window is None:
-        return window_for(year)
-    start, end = window
-    start = start if isinstance(start, dt.date) else dt.date.fromisoformat(str(start))
-    end = end if isinstance(end, dt.date) else dt.date.fromisoformat(str(end))
-    return start, end
+    return window_for(year) if window is None else Window.parse(window).dates()
 
 
 def collect(
@@ -328,16 +303,13 @@ def file_table(collected: Collected, top: int = 3, collapse: int = 20) -> pd.Dat
 
 
 def municipalities_for(collected: Collected) -> pd.DataFrame:
-    """The register of the year, limited to the demo sample when the inputs are a demo sample."""
-    from helpers import register
+    """The register of the year, limited to the demo sample (``demo.json`` names its municipalities)."""
+    from helpers.core import register
 
     munis = register.municipalities(collected.year)
-    sample = int(collected.meta.get("sample", 0) or 0)
-    if collected.demo and sample:
-        from helpers.demo import select_municipalities
-
-        chosen = select_municipalities(collected.year, int(collected.meta["seed"]), sample)
-        munis = munis[munis["gm_code"].isin(chosen["gm_code"])].reset_index(drop=True)
+    chosen = collected.meta.get("municipalities") if collected.demo else None
+    if chosen:
+        munis = munis[munis["gm_code"].isin(chosen)].reset_index(drop=True)
     return munis
 
 
@@ -345,7 +317,7 @@ def write_collected(collected: Collected, out_dir: Path,
                     provenance_extra: dict[str, Any] | None = None) -> list[Path]:
     """Write every table of ``collected`` plus ``municipalities`` and ``data/provenance.json``.
 
-    Tables go to ``<out_dir>/data/<name>.parquet`` via :func:`helpers.io.write_table` (validated,
+    Tables go to ``<out_dir>/data/<name>.parquet`` via :func:`helpers.core.io.write_table` (validated,
     atomic); skips to ``<out_dir>/data/skips.csv``. Returns the paths written.
     """
     out_dir = Path(out_dir)

@@ -22,7 +22,7 @@ A draft from ``roeptoeter accounts draft`` (with its review columns ``match``, `
 review columns are allowed and not read.
 
 A code that is not valid in the year is bad input; in error mode the message names the successor
-(via :func:`helpers.register.check_codes`).
+(via :func:`helpers.core.register.check_codes`).
 """
 
 from __future__ import annotations
@@ -31,12 +31,12 @@ from pathlib import Path
 
 import pandas as pd
 
-from helpers import register
 from helpers.collect import csvfile
 from helpers.collect.accounts_draft import check_confirmed
 from helpers.collect.issues import describe_value, guarded_loader, iso_problem
-from helpers.errors import DataError
-from helpers.schemas import ACCOUNT_KINDS, PLATFORMS
+from helpers.core import register
+from helpers.core.errors import DataError
+from helpers.core.schemas import ACCOUNT_KINDS, PLATFORMS
 
 REQUIRED = ("gm_code", "platform", "account_id", "handle", "kind")
 OPTIONAL = ("first_seen", "synthetic", "note", "match", "confidence", "source", "confirm")

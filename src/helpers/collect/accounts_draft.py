@@ -51,8 +51,8 @@ import pandas as pd
 from helpers.collect.bluesky import GOVERNMENT_DOMAINS
 from helpers.collect.http import RawStore, safe_name, with_retries
 from helpers.collect.mastodon import GOVERNMENT_INSTANCES
-from helpers.errors import DataError
-from helpers.io import atomic_path
+from helpers.core.errors import DataError
+from helpers.core.io import atomic_path
 
 #: Lowest :class:`difflib.SequenceMatcher` ratio for a fuzzy proposal.
 FUZZY_RATIO = 0.85

@@ -42,12 +42,12 @@ from helpers.collect.http import (
     safe_name,
     secret,
     tidy_frame,
-    window_bounds,
     with_retries,
 )
 from helpers.collect.issues import guarded_loader
-from helpers.errors import DataError
-from helpers.io import sha256
+from helpers.core.errors import DataError
+from helpers.core.io import sha256
+from helpers.core.window import window_bounds
 
 PLATFORM = "bluesky"
 PUBLIC_APPVIEW = "https://public.api.bsky.app"

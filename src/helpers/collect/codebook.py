@@ -37,8 +37,8 @@ from typing import Any
 
 import yaml
 
-from helpers.errors import DataError
-from helpers.survey import ITEM_PREFIX  # tidy-column prefix of each grid question's items
+from helpers.core.errors import DataError
+from helpers.core.survey_table import ITEM_PREFIX  # tidy-column prefix of each grid question's items
 
 LOCAL_NAMES = ("codebook.yaml", "codebook.yml")
 #: Column names that identify a person, known without a codebook entry (compared by :func:`squash`).
@@ -187,7 +187,7 @@ def merge(base: dict[str, Any], local: dict[str, Any], path: str = "codebook.yam
     Parameters
     ----------
     base : dict
-        The shipped codebook (:func:`helpers.survey.load_codebook`).
+        The shipped codebook (:func:`helpers.analysis.survey.load_codebook`).
     local : dict
         The local codebook's content (layout in the module docstring).
     path : str
@@ -379,7 +379,7 @@ def export_header(path: Path) -> tuple[list[str], dict[str, dict[Any, str]]]:
             raise DataError(str(path), f"cannot be read as an SPSS .sav file ({exc})") from None
         return list(meta.column_names), dict(meta.variable_value_labels)
     if suffix == ".csv":
-        from helpers import io
+        from helpers.core import io
 
         lines = io.read_utf8(path).splitlines()
         if not lines or not lines[0].strip():
@@ -632,7 +632,7 @@ def draft(export: Path, out: Path | None = None, *, force: bool = False,
     force : bool
         Overwrite an existing file (refused otherwise).
     base : dict, optional
-        The shipped codebook (default :func:`helpers.survey.load_codebook`).
+        The shipped codebook (default :func:`helpers.analysis.survey.load_codebook`).
 
     Returns
     -------
@@ -644,8 +644,8 @@ def draft(export: Path, out: Path | None = None, *, force: bool = False,
     DataError
         When the export cannot be read, or ``out`` exists and ``force`` is False.
     """
-    from helpers import io
-    from helpers.survey import load_codebook
+    from helpers.core import io
+    from helpers.core.survey_table import load_codebook
 
     export = Path(export)
     out = Path(out) if out else export.parent / LOCAL_NAMES[0]

@@ -26,7 +26,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from helpers.collect.issues import Issues
-from helpers.errors import DataError, describe_exception
+from helpers.core.errors import DataError, describe_exception
 
 _UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
 

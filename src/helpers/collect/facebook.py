@@ -53,9 +53,9 @@ import pandas as pd
 from helpers.collect import csvfile, questions
 from helpers.collect.issues import describe_value, guarded_loader, iso_problem
 from helpers.collect.twitter import empty_messages, empty_posts
-from helpers.errors import DataError
-from helpers.manifest import visible_files
-from helpers.schemas import CITIZEN_MESSAGES, POSTS
+from helpers.core.errors import DataError
+from helpers.core.paths import visible_files
+from helpers.core.schemas import CITIZEN_MESSAGES, POSTS
 
 POST_REQUIRED = ("page_id", "post_id", "created_time")
 POST_OPTIONAL = ("type", "page_name", "message", "link", "permalink_url", "likes_count",

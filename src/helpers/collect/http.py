@@ -8,7 +8,7 @@
 * :func:`secret` reads a credential from the environment; credentials are never parameters and
   never stored.
 * :func:`retry_delay` and :func:`with_retries`: the backoff policy for HTTP 429 (rate limit), 5xx.
-* :func:`window_bounds`, :func:`strip_html`, :func:`first_reply` and :class:`Skips`: small pieces
+* :func:`strip_html`, :func:`first_reply` and :class:`Skips`: small pieces
   both importers use to build the tidy ``posts`` and ``citizen_messages`` tables.
 """
 
@@ -27,13 +27,12 @@ from typing import Any, TypeVar
 import pandas as pd
 
 from helpers.collect.issues import Issues
-from helpers.errors import DataError
-from helpers.io import atomic_path
+from helpers.core.errors import DataError
+from helpers.core.io import atomic_path
 
 T = TypeVar("T")
 
 #: Time zone of the observation window: the study's days are Dutch calendar days.
-WINDOW_TZ = "Europe/Amsterdam"
 #: Longest single wait for a rate limit or a retry, in seconds.
 MAX_WAIT = 300.0
 
@@ -202,20 +201,6 @@ def with_retries(
 # Pieces of the importers
 
 
-def window_bounds(window: tuple[dt.date, dt.date]) -> tuple[pd.Timestamp, pd.Timestamp]:
-    """The window's first and last day (inclusive, Dutch calendar days) as UTC ``[start, end)``.
-
-    >>> window_bounds((dt.date(2014, 4, 1), dt.date(2014, 6, 30)))[0]
-    Timestamp('2014-03-31 22:00:00+0000', tz='UTC')
-    """
-    first, last = (pd.Timestamp(d) for d in window)
-    if last < first:
-        raise ValueError(f"window {window!r}: the last day is before the first")
-    start = first.tz_localize(WINDOW_TZ).tz_convert("UTC")
-    end = (last + pd.Timedelta(days=1)).tz_localize(WINDOW_TZ).tz_convert("UTC")
-    return start, end
-
-
 def strip_html(html: str) -> str:
     """Plain text of a Mastodon status body (HTML): tags removed, ``<br>``/``<p>`` as spaces."""
     from bs4 import BeautifulSoup
@@ -301,7 +286,7 @@ def first_reply(
 
 def load_json_file(path: Path, skips: Skips) -> Any | None:
     """Parse a raw JSON response; bad UTF-8 or truncated JSON goes to ``skips`` (or raises)."""
-    from helpers.errors import describe_exception
+    from helpers.core.errors import describe_exception
 
     try:
         return json.loads(path.read_bytes().decode("utf-8"))

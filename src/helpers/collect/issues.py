@@ -1,7 +1,7 @@
 """Bad input met while importing: raised at once, or recorded as a reported skip.
 
 Every importer takes ``on_bad`` (the data-collection notebook's ``on_bad_input``): ``"error"`` stops
-at the first problem with a :class:`~helpers.errors.DataError` naming file, row, column and rule;
+at the first problem with a :class:`~helpers.core.errors.DataError` naming file, row, column and rule;
 ``"skip"`` leaves the item out and records the same four facts, which the collection writes to
 ``data/skips.csv`` — counted and reported, never silent.
 """
@@ -17,7 +17,7 @@ from typing import Any, TypeVar
 
 import pandas as pd
 
-from helpers.errors import PARSE_ERRORS, DataError, describe_exception
+from helpers.core.errors import PARSE_ERRORS, DataError, describe_exception
 
 ON_BAD = ("error", "skip")
 F = TypeVar("F", bound=Callable[..., Any])

@@ -48,12 +48,12 @@ from helpers.collect.http import (
     secret,
     strip_html,
     tidy_frame,
-    window_bounds,
     with_retries,
 )
 from helpers.collect.issues import guarded_loader
-from helpers.errors import DataError
-from helpers.io import sha256
+from helpers.core.errors import DataError
+from helpers.core.io import sha256
+from helpers.core.window import window_bounds
 
 PLATFORM = "mastodon"
 TOKEN_ENV = "ROEPTOETER_MASTODON_TOKEN"

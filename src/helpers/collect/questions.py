@@ -29,7 +29,7 @@ The rule was checked against a sample of citizen messages that the project hand-
 (``data/reference/question_sample.csv``: ``text``, ``is_question_hand``; written and coded by the
 Roeptoeter project, not taken from any real account). :func:`agreement` reports Cohen's kappa.
 
-:func:`theme_of` assigns one policy theme (:data:`helpers.schemas.THEMES`) by keywords, first
+:func:`theme_of` assigns one policy theme (:data:`helpers.core.schemas.THEMES`) by keywords, first
 match in the order of :data:`THEME_KEYWORDS`, else ``overig`` (other).
 """
 
@@ -41,7 +41,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from helpers.paths import reference_dir
+from helpers.core.paths import reference_dir
 
 SAMPLE_FILE = "question_sample.csv"
 

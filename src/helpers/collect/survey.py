@@ -17,7 +17,7 @@ mapping, value recoding, extra items of a grid question, identifying and ignored
   the codebook's ``recode`` (export code -> our code, e.g. 9 -> 8 "weet niet"). SPSS files are read
   with ``user_missing=True``: pyreadstat's default turns user-missing codes (8 "weet niet", 9
   "n.v.t.") into NaN, which would silently drop don't-know answers. Likert items keep 8 and 9 as
-  codes (see :mod:`helpers.survey`). SPSS value labels are checked against the codebook: a label
+  codes (see :mod:`helpers.analysis.survey`). SPSS value labels are checked against the codebook: a label
   that names another answer than the code is mapped to is bad input naming the item, the code and
   both labels.
 - Multiple-choice options: 1/0, Y (LimeSurvey), ja/nee, yes/no, true/false, or the option's label =
@@ -30,11 +30,11 @@ mapping, value recoding, extra items of a grid question, identifying and ignored
   but anyone with the export can recompute the mapping).
 - ``gm_code`` accepts ``GM0344``, ``0344`` or ``344`` and is normalised to ``GM0344``.
 - The tidy table carries the codebook it was imported with in ``DataFrame.attrs`` (kept in the
-  Parquet file), so that the analyses read scale membership from it (:func:`helpers.survey.codebook_of`).
+  Parquet file), so that the analyses read scale membership from it (:func:`helpers.analysis.survey.codebook_of`).
 
 Bad input - an answer outside the scale, unknown columns, a duplicate respondent id, a second
 respondent for one municipality (when ``one_per_municipality``), a gm_code not valid that year, a
-missing respondent id or municipality - raises :class:`~helpers.errors.DataError` naming file, row
+missing respondent id or municipality - raises :class:`~helpers.core.errors.DataError` naming file, row
 (1-based data row, header not counted), column and rule; with ``on_bad="skip"`` the row (or unknown
 column) is left out and reported in the skips table instead. A cell can hold a name, an e-mail or
 an IP address typed by a respondent, so no message quotes a cell or a respondent id: it describes
@@ -58,11 +58,11 @@ import pandas as pd
 import yaml
 from openpyxl.utils.exceptions import InvalidFileException
 
-from helpers import register
 from helpers.collect import codebook
 from helpers.collect.issues import Issues
-from helpers.errors import DataError
-from helpers.survey import (
+from helpers.core import register
+from helpers.core.errors import DataError
+from helpers.core.survey_table import (
     CODEBOOK_ATTR,
     COLUMNS,
     RESPONSES_SCHEMA,
@@ -123,7 +123,7 @@ def read_export(path: Path) -> tuple[pd.DataFrame, dict[str, dict[float, str]]]:
                                 f"({_first_line(exc)})") from None
             return df, dict(meta.variable_value_labels)
         if suffix == ".csv":
-            from helpers import io
+            from helpers.core import io
 
             text = io.read_utf8(path)
             if not text.strip():
@@ -460,7 +460,7 @@ def load(folder: Path, year: int, on_bad: str = "error", *, one_per_municipality
     Returns
     -------
     responses : DataFrame
-        The tidy table, validated against :data:`helpers.survey.RESPONSES_SCHEMA`, sorted by
+        The tidy table, validated against :data:`helpers.analysis.survey.RESPONSES_SCHEMA`, sorted by
         gm_code and respondent_id. No identifying column, no free text.
     skips : DataFrame
         ``file``, ``row`` (Int64, NA for a whole column), ``column``, ``rule``: what was left out.

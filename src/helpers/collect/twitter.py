@@ -1,7 +1,7 @@
 """Twitter importer: twarc2 JSON Lines and archive ``tweets.js`` -> ``posts`` and ``citizen_messages``.
 
 Inputs under ``<inputs>/twitter/`` (searched recursively, in sorted order; hidden files and folders
-such as ``.ipynb_checkpoints/`` are skipped, see :func:`helpers.manifest.is_hidden`; suffixes match
+such as ``.ipynb_checkpoints/`` are skipped, see :func:`helpers.core.paths.is_hidden`; suffixes match
 case-insensitively):
 
 - ``*.jsonl`` (or ``*.json``) — Twitter API v2 responses as twarc2 writes them, one per line, from
@@ -74,9 +74,9 @@ import pandas as pd
 
 from helpers.collect import questions
 from helpers.collect.issues import describe_value, guard, guarded_loader, iso_problem
-from helpers.errors import PARSE_ERRORS, DataError, describe_exception
-from helpers.manifest import visible_files
-from helpers.schemas import CITIZEN_MESSAGES, POSTS
+from helpers.core.errors import PARSE_ERRORS, DataError, describe_exception
+from helpers.core.paths import visible_files
+from helpers.core.schemas import CITIZEN_MESSAGES, POSTS
 
 MAX_DEPTH = 25
 PAGE_KEYS = {"data", "includes", "meta", "errors", "__twarc", "matching_rules"}

@@ -22,7 +22,7 @@ response is written (atomically) before its index line, so a rerun resumes witho
 is cached; transient failures are not indexed, so a rerun tries them again. No credentials are used:
 the session ignores ``.netrc`` and proxy settings of the environment unless a session is passed in.
 
-:func:`load` turns a cache into the ``website_audit`` table with :mod:`helpers.websites`.
+:func:`load` turns a cache into the ``website_audit`` table with :mod:`helpers.analysis.websites`.
 """
 
 from __future__ import annotations
@@ -44,10 +44,11 @@ from urllib.parse import urldefrag, urlsplit
 import pandas as pd
 import requests
 
-from helpers import register, websites
+from helpers.analysis import websites
 from helpers.collect import csvfile
 from helpers.collect.issues import Issues, describe_value, guarded_loader, iso_problem
-from helpers.errors import DataError, describe_exception
+from helpers.core import register
+from helpers.core.errors import DataError, describe_exception
 
 SITES_FILE = "sites.csv"
 INDEX_FILE = "index.jsonl"
@@ -762,7 +763,7 @@ def load(folder: Path, year: int, on_bad: str = "error",
     year : int
         The study year (codes in sites.csv must be valid on 1 January of it).
     on_bad : {"error", "skip"}
-        Bad input raises :class:`~helpers.errors.DataError` (``"error"``), or is left out and listed
+        Bad input raises :class:`~helpers.core.errors.DataError` (``"error"``), or is left out and listed
         in the skips table (``"skip"``).
     max_page_bytes : int
         Per-page size cap in bytes (default 5 MB); a larger cached page is reported, not audited.
@@ -773,7 +774,7 @@ def load(folder: Path, year: int, on_bad: str = "error",
         ``audit``: the ``website_audit`` table (validated); ``skips``: ``file``, ``row``,
         ``column``, ``rule`` of everything left out.
     """
-    from helpers import io
+    from helpers.core import io
 
     folder = web_root(folder)
     skips = Issues(on_bad)

@@ -23,8 +23,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from helpers import register
-from helpers.io import shared_tmp_dir
+from helpers.core import register
+from helpers.core.io import shared_tmp_dir
 
 #: Municipalities that the published findings name; always in a demo sample when they exist that year.
 ANCHORS = ("GM0344", "GM1924", "GM0717")  # Utrecht, Goeree-Overflakkee, Veere
@@ -75,10 +75,14 @@ def generate(year: int, seed: int, dest: Path, *, sample: int = 0, scale: float 
     meta = {"year": int(year), "seed": int(seed), "sample": int(sample), "scale": float(scale),
             "synthetic": True, "calibrated": int(year) in CALIBRATED_YEARS,
             "generator": generator_version()}
+    munis = select_municipalities(year, seed, sample)
+    if sample:
+        # A sample names its municipalities, so the collection can limit the register to them
+        # without importing the demo package (collect and demo are independent layers).
+        meta["municipalities"] = munis["gm_code"].tolist()
     done = dest / "demo.json"
     if done.is_file() and json.loads(done.read_text()) == meta:
         return dest
-    munis = select_municipalities(year, seed, sample)
     tmp = shared_tmp_dir(dest.parent, prefix=f".{dest.name}.", suffix=".tmp")
     try:
         (tmp / "SYNTHETIC.txt").write_text(MARKER + "\n", encoding="utf-8")

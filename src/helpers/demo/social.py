@@ -185,11 +185,9 @@ WEEKDAY_WEIGHTS = np.array([1.0, 1.0, 1.0, 1.0, 1.0, 0.75, 0.7])
 # --------------------------------------------------------------------------------------------
 def window_ms(year: int) -> tuple[int, int]:
     """The observation window of ``year`` as UTC epoch milliseconds [start, end)."""
-    from helpers.collect import window_for
+    from helpers.core.window import Window
 
-    start, end = window_for(year)
-    lo = pd.Timestamp(start).tz_localize(TZ).tz_convert("UTC")
-    hi = (pd.Timestamp(end) + pd.Timedelta(days=1)).tz_localize(TZ).tz_convert("UTC")
+    lo, hi = Window.of_year(year).bounds()
     return int(lo.value // 10**6), int(hi.value // 10**6)
 
 
@@ -641,7 +639,7 @@ def write_raw(munis: pd.DataFrame, year: int, rng: np.random.Generator, dest: Pa
     Parameters
     ----------
     munis : DataFrame
-        Rows of :func:`helpers.register.municipalities` (all of the year, or a sample).
+        Rows of :func:`helpers.core.register.municipalities` (all of the year, or a sample).
     year : int
         The study year (its observation window comes from ``published.yaml``).
     rng : numpy Generator

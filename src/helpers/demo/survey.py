@@ -33,7 +33,7 @@ import numpy as np
 import pandas as pd
 import pyreadstat
 
-from helpers.survey import GROUPS, REASONS, load_codebook
+from helpers.core.survey_table import GROUPS, REASONS, load_codebook
 
 #: Published respondent counts (of all municipalities in the register that year).
 PUBLISHED_RESPONDENTS = {2014: 210, 2015: 224}
@@ -213,7 +213,7 @@ def survey_frame(munis: pd.DataFrame, year: int, rng: np.random.Generator) -> pd
 
 
 def _register(year: int) -> pd.DataFrame:
-    from helpers import register
+    from helpers.core import register
 
     return register.municipalities(year)
 

@@ -12,7 +12,7 @@ Definitions (``shared/notes/methods.md``):
   The **citizen-only interaction share** = replies to citizens / (replies to citizens + originals +
   quotes): replies to organisations are left out as well.
 - **Pooled shares** over municipalities (interaction, post mix, monitoring) get ratio-estimator
-  (linearisation) intervals with municipalities as clusters (:func:`helpers.stats.ratio_ci`),
+  (linearisation) intervals with municipalities as clusters (:func:`helpers.analysis.stats.ratio_ci`),
   because posts and messages nest in municipalities; see ``docs/methods.md``.
 - **Rankings**: :func:`ranking` is the one interaction ranking (tables, figures, report, profiles).
 - **Post mix**: shares of original (incl. quotes) / repost / reply (any) among all own posts.
@@ -32,7 +32,7 @@ import numpy as np
 import pandas as pd
 from scipy.stats import norm
 
-from helpers.stats import p_adjust, proportion_table, ratio_ci, ratio_difference_test, wilson_ci
+from helpers.analysis.stats import p_adjust, proportion_table, ratio_ci, ratio_difference_test, wilson_ci
 
 MEASURES = ("has_account", "has_corporate", "active")
 #: Smallest base (replies to others + originals) for a municipality to enter the interaction ranking.
@@ -84,7 +84,7 @@ def presence(
     platforms : sequence of str
         Platforms to report (rows for each municipality x platform).
     window : (start, end) UTC timestamps, optional
-        Only posts in this interval count for ``active``; ``None`` counts every post in the table.
+        Only posts in this half-open interval ``[start, end)`` (:mod:`helpers.core.window`) count for ``active``; ``None`` counts every post in the table.
 
     Returns
     -------
@@ -102,7 +102,7 @@ def presence(
         ps = posts[posts["platform"] == platform]
         if window is not None:
             ts = pd.to_datetime(ps["created_at"], utc=True)
-            ps = ps[(ts >= window[0]) & (ts <= window[1])]
+            ps = ps[(ts >= window[0]) & (ts < window[1])]
         pc, _ = _codes(ps["gm_code"], gm)
         n_posts = _count(pc, n)
         frames.append(
@@ -344,8 +344,8 @@ def monitoring(messages: pd.DataFrame, *, platform: str | None = None, alpha: fl
     """Share of citizen messages with any reaction, addressed versus not addressed, per theme.
 
     Messages nest in municipalities, so every share is a pooled ratio with a ratio-estimator
-    interval (municipalities as clusters, :func:`helpers.stats.ratio_ci`) and the contrast is the
-    cluster-robust Wald test of :func:`helpers.stats.ratio_difference_test`.
+    interval (municipalities as clusters, :func:`helpers.analysis.stats.ratio_ci`) and the contrast is the
+    cluster-robust Wald test of :func:`helpers.analysis.stats.ratio_difference_test`.
 
     Parameters
     ----------

@@ -20,8 +20,10 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from helpers import io, metrics, register, responsetime
-from helpers.context import PROVENANCE
+from helpers.analysis import metrics, responsetime
+from helpers.core import io, register
+from helpers.core.records import PROVENANCE
+from helpers.core.window import Window
 
 #: Key figures written beside the profiles (``outputs/<year>/profiles/key_figures.parquet``).
 KEY_FIGURES = "key_figures.parquet"
@@ -50,11 +52,7 @@ def _window(folder: Path, year: int) -> tuple[pd.Timestamp, pd.Timestamp]:
     prov_path = folder / "data" / PROVENANCE
     prov = json.loads(prov_path.read_text(encoding="utf-8")) if prov_path.is_file() else {}
     window = prov.get("window")
-    if not window:
-        from helpers.collect import window_for
-
-        window = window_for(year)
-    return responsetime.window_bounds(window)
+    return (Window.parse(window) if window else Window.of_year(year)).bounds()
 
 
 def _optional(name: str, folder: Path) -> pd.DataFrame | None:
@@ -63,7 +61,7 @@ def _optional(name: str, folder: Path) -> pd.DataFrame | None:
 
 def _table_or_empty(name: str, folder: Path) -> pd.DataFrame:
     """A tidy table of the year, or an empty one with the schema's columns and types."""
-    from helpers.schemas import schema
+    from helpers.core.schemas import schema
 
     found = _optional(name, folder)
     if found is not None:
@@ -74,7 +72,7 @@ def _table_or_empty(name: str, folder: Path) -> pd.DataFrame:
 
 def not_collected_markdown(year: int, sources: tuple[str, ...] | list[str], lang: str = "en") -> str:
     """A profile section's line when its source was not collected for ``year``."""
-    from helpers.context import source_label
+    from helpers.core.records import source_label
 
     names = ", ".join(source_label(s, lang) for s in sources)
     if lang == "nl":
@@ -84,8 +82,8 @@ def not_collected_markdown(year: int, sources: tuple[str, ...] | list[str], lang
 
 def sources_markdown(year: int, collected: tuple[str, ...] | list[str], lang: str = "en") -> str:
     """One line naming the sources a profile's year collected and those of the study it did not."""
-    from helpers.context import source_label
-    from helpers.report import not_collected
+    from helpers.core.records import source_label
+    from helpers.present.report import not_collected
 
     have = ", ".join(source_label(s, lang) for s in collected) or "-"
     missing = ", ".join(source_label(s, lang) for s in not_collected(collected))
@@ -112,7 +110,7 @@ def key_figures(folder: Path, year: int) -> pd.DataFrame:
         (NA where not audited). A platform that was not collected has NA presence (not False);
         without Twitter the counts are 0 and the shares, medians and ranks NA.
     """
-    from helpers.context import collected_sources
+    from helpers.core.records import collected_sources
 
     folder = Path(folder)
     munis = io.read_table("municipalities", folder)
@@ -180,7 +178,7 @@ def key_figures(folder: Path, year: int) -> pd.DataFrame:
 def load_key_figures(folder: Path, year: int, path: str | Path = "") -> pd.DataFrame:
     """The year's key figures: read from ``path`` (precomputed by ``roeptoeter profiles``), else
     from ``<folder>/profiles/key_figures.parquet``, else computed from the tidy tables."""
-    from helpers.paths import inside_project
+    from helpers.core.paths import inside_project
 
     candidate = inside_project(path, what="key_figures") if path else Path(folder) / "profiles" / KEY_FIGURES
     if candidate.is_file():
@@ -275,7 +273,7 @@ def survey_peer_summary(
         than a mean; don't-know left out of the base). Empty (with the columns) when fewer than
         ``min_n`` peers answered.
     """
-    from helpers import survey
+    from helpers.analysis import survey
 
     cols = ["measure", "peer_group", "n", "value"]
     me = kf.loc[kf["gm_code"] == gm_code].iloc[0]
@@ -314,7 +312,7 @@ def previous_year_change(
     """Change of the count-based figures since the previous year, through the register.
 
     The previous year's counts are summed over the predecessors of ``gm_code`` (register
-    :func:`~helpers.register.harmonize`), and the shares recomputed from the sums.
+    :func:`~helpers.core.register.harmonize`), and the shares recomputed from the sums.
 
     Returns
     -------
@@ -372,7 +370,7 @@ def _rank(value: object, n: int) -> str:
 def title_markdown(kf: pd.DataFrame, gm_code: str, year: int) -> str:
     """The profile's heading: name, code, year, province, size class and inhabitants."""
     me = kf.set_index("gm_code").loc[gm_code]
-    from helpers.viz import label
+    from helpers.present.viz import label
 
     size = (f"size class {label(me['size_class']).lower()}" if pd.notna(me["size_class"])
             else "no size class")
@@ -531,7 +529,7 @@ def picture_title(kf: pd.DataFrame, gm_code: str, year: int, lang: str = "en") -
 
 def peer_masks(kf: pd.DataFrame, gm_code: str, lang: str = "en") -> dict[str, pd.Series]:
     """The peer groups as boolean masks on ``kf`` indexed by ``gm_code``, labelled for readers."""
-    from helpers import viz
+    from helpers.present import viz
 
     idx = kf.set_index("gm_code")
     me = idx.loc[gm_code]
@@ -547,8 +545,8 @@ def peer_masks(kf: pd.DataFrame, gm_code: str, lang: str = "en") -> dict[str, pd
 
 
 def profile_figure(kf: pd.DataFrame, gm_code: str, year: int, lang: str = "en"):  # noqa: ANN201
-    """The profile's one picture (:func:`helpers.viz.profile_strips`), or None when nothing was measured."""
-    from helpers import viz
+    """The profile's one picture (:func:`helpers.present.viz.profile_strips`), or None when nothing was measured."""
+    from helpers.present import viz
 
     cols = picture_figures(kf)
     if not cols:
@@ -578,7 +576,7 @@ def _num(value: object, unit: str = "") -> str:
 
 def _group_label(group: str) -> str:
     """A peer group of :func:`peers` for readers: ``"size class S"`` -> ``"size class small (< 50,000)"``."""
-    from helpers.viz import label
+    from helpers.present.viz import label
 
     if group.startswith("size class "):
         return "size class " + label(group.removeprefix("size class ")).lower()
@@ -644,7 +642,7 @@ def change_table(change: pd.DataFrame, year: int) -> pd.DataFrame:
 def survey_table(summary: pd.DataFrame) -> pd.DataFrame:
     """:func:`survey_peer_summary` for readers: every share as a percentage of its base, groups by
     their names."""
-    from helpers import viz
+    from helpers.present import viz
 
     rows = []
     for r in summary.itertuples(index=False):
@@ -659,7 +657,7 @@ def survey_table(summary: pd.DataFrame) -> pd.DataFrame:
 
 
 def checklist_markdown(gaps: pd.DataFrame, lang: str = "en") -> str:
-    """The website checklist (:func:`helpers.websites.municipality_gaps`) as a readable list.
+    """The website checklist (:func:`helpers.analysis.websites.municipality_gaps`) as a readable list.
 
     What is present in one line, then every missing item with the action in words.
     """

@@ -14,7 +14,7 @@ up-to-date key):
 
 A source is *present* when its folder (``twitter/``, ``facebook/``, ``mastodon/``, ``bluesky/``,
 ``survey/``, ``web/``) holds at least one visible file (hidden files and folders such as
-``.ipynb_checkpoints/`` do not count, see :func:`helpers.manifest.is_hidden`). A raw folder that holds
+``.ipynb_checkpoints/`` do not count, see :func:`helpers.core.paths.is_hidden`). A raw folder that holds
 files but no source (exports put beside the source folders instead of in them) is bad input with
 ``source="auto"``, not a reason to fall back on the demo. ``sources=""`` means
 the sources present (for the demo: its four, :data:`helpers.collect.DEFAULT_SOURCES`); a list names
@@ -27,9 +27,8 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from helpers.errors import DataError, ParameterError
-from helpers.manifest import is_hidden
-from helpers.paths import project_root
+from helpers.core.errors import DataError, ParameterError
+from helpers.core.paths import is_hidden, project_root
 
 #: Every source the collection can read, in the order they are listed.
 ALL_SOURCES = ("twitter", "facebook", "mastodon", "bluesky", "survey", "web")
@@ -192,7 +191,7 @@ def resolve(year: int, source: str = "auto", sources: str | tuple[str, ...] = ""
     input_dir : str or Path
         The raw folder; empty means ``data/raw/<year>/``. Must lie inside the project.
     root : Path, optional
-        The project root (default :func:`helpers.paths.project_root`).
+        The project root (default :func:`helpers.core.paths.project_root`).
 
     Returns
     -------

@@ -58,9 +58,9 @@ from bs4 import BeautifulSoup, Tag
 from scipy import stats as sps
 from scipy.stats.contingency import association
 
-from helpers.paths import reference_dir
-from helpers.schemas import GM_CODE
-from helpers.stats import proportion_table
+from helpers.analysis.stats import proportion_table
+from helpers.core.paths import reference_dir
+from helpers.core.schemas import GM_CODE
 
 RULES_FILE = "website_rules.yaml"
 INFO_ITEMS = (
@@ -726,7 +726,7 @@ def other_year_audits(outputs: Path, year: int) -> dict[int, pd.DataFrame]:
     dict
         Year -> audit table (validated), for every year folder other than ``year`` that has one.
     """
-    from helpers import io
+    from helpers.core import io
 
     found: dict[int, pd.DataFrame] = {}
     for d in sorted(Path(outputs).glob("[12][0-9][0-9][0-9]")):
@@ -761,7 +761,7 @@ def year_over_year(earlier: pd.DataFrame, later: pd.DataFrame) -> pd.DataFrame:
     """Change per municipality between two audit years, on the later year's register.
 
     The earlier audit's scores are mapped onto the later register with
-    :func:`helpers.register.harmonize` (``mean`` over merged predecessors, since scores are per
+    :func:`helpers.core.register.harmonize` (``mean`` over merged predecessors, since scores are per
     site); municipalities whose chain passes through a split are flagged.
 
     Returns
@@ -772,7 +772,7 @@ def year_over_year(earlier: pd.DataFrame, later: pd.DataFrame) -> pd.DataFrame:
         predecessors in order, 0-1), ``in_order_after`` (0/1), ``eservice_change``,
         ``n_predecessors``, ``merged`` (more than one predecessor), ``split``.
     """
-    from helpers import register
+    from helpers.core import register
 
     y_after = int(later["year"].iloc[0])
     before = earlier[["gm_code", "info_score", "eservice_score"]].copy()

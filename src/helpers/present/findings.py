@@ -2,7 +2,7 @@
 
 Each function takes the statistics a notebook computed (numbers, not the notebook's globals) and
 returns Markdown whose wording follows the numbers: the direction of a difference, its size with an
-interval, and the test with its p-value (:func:`helpers.stats.format_p`) when a claim rests on it.
+interval, and the test with its p-value (:func:`helpers.analysis.stats.format_p`) when a claim rests on it.
 A difference whose test is not significant at ``alpha`` is worded as "no clear difference". Missing
 statistics (NA/NaN/None, e.g. a platform not collected for the year) give a sentence saying the
 figure could not be computed and why, instead of an error.
@@ -16,7 +16,7 @@ import math
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from helpers.stats import format_p
+from helpers.analysis.stats import format_p
 
 ALPHA = 0.05
 #: Groups of the survey that stand for management (directors and middle management).
@@ -100,7 +100,7 @@ def show(run: Any, text: str) -> Any:
     from IPython.display import Markdown
 
     run.record(f"finding_{run.notebook}", text, "finding",
-               note="computed from this run's statistics (helpers.findings)")
+               note="computed from this run's statistics (helpers.present.findings)")
     return Markdown(f"**Finding.** {text}")
 
 
@@ -252,7 +252,7 @@ def _interaction_lead(summary: Mapping[str, Any]) -> str:
 
 def interaction(year: int, summary: Mapping[str, Any], *, top_name: str = "",
                 platform: str = "twitter", reason: str = "") -> str:
-    """Interaction versus broadcasting from :func:`helpers.metrics.interaction_summary`.
+    """Interaction versus broadcasting from :func:`helpers.analysis.metrics.interaction_summary`.
 
     Says whether the median municipality broadcasts more than it converses (megaphone share above
     one half) or the reverse, with the pooled share, its clustered interval and its base, the
@@ -299,17 +299,17 @@ def response_time(year: int, clock: Mapping[str, Any], business: Mapping[str, An
     Parameters
     ----------
     clock, business : dict
-        :func:`helpers.responsetime.summary` in clock and business hours.
+        :func:`helpers.analysis.responsetime.summary` in clock and business hours.
     within : dict, optional
-        The 2-hour row(s) of :func:`helpers.responsetime.within_shares`: ``answered`` and ``all``,
+        The 2-hour row(s) of :func:`helpers.analysis.responsetime.within_shares`: ``answered`` and ``all``,
         each with ``share``, ``ci_low``, ``ci_high``, ``count``, ``n``.
     cox_weekend : dict, optional
-        The weekend row of :func:`helpers.responsetime.cox_size` (``hazard_ratio``, ``ci_low``,
+        The weekend row of :func:`helpers.analysis.responsetime.cox_size` (``hazard_ratio``, ``ci_low``,
         ``ci_high``, ``p``).
     ph_weekend : dict, optional
-        The weekend row of :func:`helpers.responsetime.ph_test` (``holds``, ``chi2``, ``p``).
+        The weekend row of :func:`helpers.analysis.responsetime.ph_test` (``holds``, ``chi2``, ``p``).
     split : dict, optional
-        Period -> weekend row of :func:`helpers.responsetime.cox_time_split`.
+        Period -> weekend row of :func:`helpers.analysis.responsetime.cox_time_split`.
     fastest : sequence of str
         Names of the fastest municipalities, in rank order.
     """
@@ -407,12 +407,12 @@ def monitoring(year: int, rows: Mapping[str, Mapping[str, Any]], *, pooled: bool
     Parameters
     ----------
     rows : dict
-        Platform -> the ``all`` row of :func:`helpers.metrics.monitoring` for that platform
+        Platform -> the ``all`` row of :func:`helpers.analysis.metrics.monitoring` for that platform
         (``share_addressed``, ``n_addressed``, ``share_indirect``, ``n_indirect``,
         ``risk_difference``, ``rd_low``, ``rd_high``, ``p``, intervals).
     pooled : bool
         Whether the platforms share the addressed/indirect structure (see
-        :func:`helpers.metrics.monitoring_by_platform`); without it no pooled sentence is given.
+        :func:`helpers.analysis.metrics.monitoring_by_platform`); without it no pooled sentence is given.
     """
     if not rows:
         return not_computed(f"Monitoring in {year}", reason or "there are no citizen messages")

@@ -4,8 +4,8 @@ Every table the collection writes under ``outputs/<year>/data/`` is checked agai
 (pandera) on write and on read. The data dictionary in ``data/README.md`` describes the same columns
 for people; ``tests/test_schemas.py`` keeps the two in step.
 
-Survey and website tables are defined beside their analysis code (:mod:`helpers.survey`,
-:mod:`helpers.websites`) and found through :data:`SCHEMA_LOCATIONS`.
+Survey and website tables are defined beside their analysis code (:mod:`helpers.analysis.survey`,
+:mod:`helpers.analysis.websites`) and found through :data:`SCHEMA_LOCATIONS`.
 """
 
 from __future__ import annotations
@@ -115,8 +115,8 @@ SCHEMA_LOCATIONS: dict[str, pa.DataFrameSchema | str] = {
     "accounts": ACCOUNTS,
     "posts": POSTS,
     "citizen_messages": CITIZEN_MESSAGES,
-    "survey_responses": "helpers.survey:RESPONSES_SCHEMA",
-    "website_audit": "helpers.websites:AUDIT_SCHEMA",
+    "survey_responses": "helpers.core.survey_table:RESPONSES_SCHEMA",
+    "website_audit": "helpers.analysis.websites:AUDIT_SCHEMA",
 }
 
 

@@ -20,6 +20,8 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
+from helpers.core.paths import is_hidden, visible_files  # noqa: F401  (re-exported)
+
 MANIFEST = "manifest.json"
 LOCK_FILE = "requirements.lock"
 #: Packages whose versions the manifest records.
@@ -50,29 +52,6 @@ def sha256_file(path: Path) -> str:
         while block := fh.read(1 << 20):
             h.update(block)
     return h.hexdigest()
-
-
-def is_hidden(path: Path, folder: Path) -> bool:
-    """True when ``path`` (inside ``folder``) is hidden or lies in a hidden or cache folder.
-
-    Hidden means a name starting with ``.`` (``.ipynb_checkpoints/``, ``.DS_Store``, ``._x.csv``,
-    ``.~lock.x.csv#``) or ``__pycache__``, for any part of the path below ``folder``. This is the one
-    predicate by which every importer and the up-to-date key skip such files, so that what the key
-    sees is what the collection reads.
-    """
-    rel = Path(path).relative_to(folder)
-    return any(part.startswith(".") or part == "__pycache__" for part in rel.parts)
-
-
-def visible_files(folder: Path, pattern: str = "**/*") -> list[Path]:
-    """The files under ``folder`` matching ``pattern``, hidden ones left out (:func:`is_hidden`), sorted.
-
-    A missing folder gives an empty list.
-    """
-    folder = Path(folder)
-    if not folder.is_dir():
-        return []
-    return [p for p in sorted(folder.glob(pattern)) if p.is_file() and not is_hidden(p, folder)]
 
 
 def tree_hashes(folder: Path, pattern: str = "**/*", *, relative_to: Path | None = None) -> dict:

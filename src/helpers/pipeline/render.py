@@ -1,9 +1,9 @@
 """Render one parameterized notebook for many parameter sets, paying kernel start-up once per worker.
 
 Papermill starts a kernel and imports everything for every run; for 403 municipality profiles that is
-most of the time. Here the kernels come from :class:`helpers.executor.KernelPool` (started over IPC
+most of the time. Here the kernels come from :class:`helpers.pipeline.executor.KernelPool` (started over IPC
 with the heavy modules preloaded) and every page is executed with papermill's semantics
-(:func:`helpers.executor.run_on`): parameters injected as papermill does, cells run by papermill's
+(:func:`helpers.pipeline.executor.run_on`): parameters injected as papermill does, cells run by papermill's
 nbclient. A kernel serves a worker's pages one after another, its namespace cleared between them
 (``%reset -f``, figures closed; a fresh process per page would cost about as much CPU as all 403
 pages together). Imported modules stay loaded (that is the saving); user variables never carry
@@ -24,7 +24,7 @@ from typing import Any
 import nbformat
 from nbconvert import HTMLExporter
 
-from helpers.executor import KernelPool, WarmKernel, find_failure, parameterize, run_on
+from helpers.pipeline.executor import KernelPool, WarmKernel, find_failure, parameterize, run_on
 
 
 @dataclass(frozen=True)
@@ -245,8 +245,8 @@ def profiles_key(root: Path, year_folder: Path, previous_folder: Path, codes: li
     previous year's) manifest, and the municipalities rendered."""
     import json
 
-    from helpers import manifest as mf
-    from helpers.runner import helpers_hashes
+    from helpers.pipeline import manifest as mf
+    from helpers.pipeline.runner import helpers_hashes
 
     parts = {
         "notebook": mf.notebook_source_hash(root / "notebooks" / PROFILE_NOTEBOOK),
@@ -265,8 +265,8 @@ def write_profiles_index(folder: Path, kf: Any, year: int, demo: bool) -> Path:
 
     from pandas import isna
 
-    from helpers.io import atomic_path
-    from helpers.report import demo_banner
+    from helpers.core.io import atomic_path
+    from helpers.present.report import demo_banner
 
     cols = [("name", "Municipality"), ("province", "Province"), ("size_class", "Size"),
             ("interaction_share", "Interaction share (%)"), ("km_median", "Median reply (h)"),
@@ -334,11 +334,11 @@ def render_profiles(
 
     Raises
     ------
-    helpers.errors.ParameterError
+    helpers.core.errors.ParameterError
         When a run (or another rendering) holds the lock.
     """
-    from helpers.paths import outputs_dir
-    from helpers.runner import outputs_lock
+    from helpers.core.paths import outputs_dir
+    from helpers.pipeline.runner import outputs_lock
 
     with outputs_lock(outputs_dir()):
         return render_profiles_unlocked(year, gm_codes, jobs=jobs, force=force, quiet=quiet,
@@ -370,9 +370,10 @@ def render_profiles_unlocked(
     import shutil
     import sys
 
-    from helpers import io, profiles
-    from helpers.paths import outputs_dir, project_root
-    from helpers.runner import swap_into_place
+    from helpers.core import io
+    from helpers.core.paths import outputs_dir, project_root
+    from helpers.pipeline.runner import swap_into_place
+    from helpers.present import profiles
 
     root, outputs = project_root(), outputs_dir()
     folder = outputs / str(year)
@@ -384,7 +385,7 @@ def render_profiles_unlocked(
     known = set(kf["gm_code"])
     unknown = [c for c in gm_codes if c not in known]
     if unknown:
-        from helpers.errors import shorten
+        from helpers.core.errors import shorten
 
         print(f"roeptoeter: error: not municipalities of {year}'s results: {shorten(unknown)} "
               "(use GM codes such as GM0344)", file=sys.stderr)
@@ -450,7 +451,7 @@ def render_profiles_unlocked(
         if tmp.exists():
             shutil.rmtree(tmp)
     try:
-        from helpers.report import write_index
+        from helpers.present.report import write_index
 
         write_index(outputs)
     except Exception as exc:  # the pages are in place; the index is a convenience

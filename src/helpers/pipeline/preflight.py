@@ -1,7 +1,7 @@
 """The pre-flight check: every parameter and every raw input of a run, checked before any kernel.
 
 ``roeptoeter check`` runs it on its own; ``roeptoeter run`` runs it first (see
-:func:`helpers.runner.run`). It works in the driver process and writes nothing:
+:func:`helpers.pipeline.runner.run`). It works in the driver process and writes nothing:
 
 - **Parameters** (:func:`parameter_problems`): every parameter with a fixed set of values
   (:data:`CHOICES`: ``source``, ``on_bad_input``, ``lang``, ``platform``, ``adjust``; the comma list
@@ -15,7 +15,7 @@
   only the parameters are checked (the generator's output is known to be good).
 
 Every problem is one line naming the file (or parameter), the row, the column and the rule;
-:class:`~helpers.errors.BadInput` collects them (the first ten, then ``"... and K more"``).
+:class:`~helpers.core.errors.BadInput` collects them (the first ten, then ``"... and K more"``).
 """
 
 from __future__ import annotations
@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from helpers.errors import PARSE_ERRORS, BadInput, DataError, ParameterError, describe_exception
+from helpers.core.errors import PARSE_ERRORS, BadInput, DataError, ParameterError, describe_exception
 
 #: Social platforms an analysis can be run for (``platform``); ``""`` means all, where allowed.
 SOCIAL_PLATFORMS = ("twitter", "facebook", "mastodon", "bluesky")
@@ -149,7 +149,7 @@ def _window_problems(effective: Mapping[str, Mapping[str, Any]], year: int) -> l
         if start is None and end is None:
             continue
         if start is None or end is None:
-            from helpers.collect import window_for
+            from helpers.core.window import window_for
 
             default_start, default_end = window_for(int(year))
             start, end = start or default_start, end or default_end
@@ -247,7 +247,7 @@ def folder_problems(root: Path, year: int, p: Mapping[str, Any]) -> list[Excepti
         if not (target.is_relative_to(root) or target.is_relative_to(real)):
             outside.append(path.relative_to(real).as_posix())
     if outside:
-        from helpers.errors import shorten
+        from helpers.core.errors import shorten
 
         return [DataError(rel, f"{len(outside)} file(s) are symbolic links that resolve outside "
                           f"the project ({shorten(outside, 5)}); copy the files in instead")]
@@ -321,7 +321,7 @@ def input_problems(root: Path, year: int, p: Mapping[str, Any], *, folder: Path 
 
 
 def _window(window: tuple[Any, Any], year: int) -> tuple[dt.date, dt.date]:
-    from helpers.collect import window_for
+    from helpers.core.window import window_for
 
     default = window_for(int(year))
     start = dt.date.fromisoformat(window[0]) if window[0] else default[0]
@@ -336,7 +336,7 @@ def check_year(root: Path, year: int, effective: Mapping[str, Mapping[str, Any]]
 
     ``resolution`` is the runner's decision of what the year reads, when it has one (an object with
     ``kind`` ``"files"``/``"demo"``, ``path`` and ``sources``, as
-    :func:`helpers.sources.resolve` returns); without it ``source``/``sources``/``input_dir`` are
+    :func:`helpers.pipeline.sources.resolve` returns); without it ``source``/``sources``/``input_dir`` are
     interpreted here (``auto``: raw files when the folder holds any).
     """
     problems = parameter_problems(effective, year, defaults)

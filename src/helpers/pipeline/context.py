@@ -33,76 +33,21 @@ from typing import Any
 
 import pandas as pd
 
-from helpers import io, viz
-from helpers.paths import year_dir
+from helpers.core import io
+from helpers.core.paths import year_dir
+from helpers.core.records import (  # noqa: F401  (the notebook API re-exports them)
+    PROVENANCE,
+    SOCIAL,
+    SOURCE_LABELS,
+    SOURCES,
+    collected_sources,
+    not_collected_text,
+    read_records,
+    source_label,
+)
+from helpers.present import viz
 
-PROVENANCE = "provenance.json"
-#: Social platforms (read with the account list into ``accounts``, ``posts``, ``citizen_messages``).
-SOCIAL = ("twitter", "facebook", "mastodon", "bluesky")
-#: Every source a year can hold, in the order reports list them.
-SOURCES = (*SOCIAL, "survey", "web")
-#: What each source is, for "not collected" messages (English, Dutch).
-SOURCE_LABELS = {
-    "twitter": ("Twitter", "Twitter"),
-    "facebook": ("Facebook", "Facebook"),
-    "mastodon": ("Mastodon", "Mastodon"),
-    "bluesky": ("Bluesky", "Bluesky"),
-    "survey": ("the staff survey", "de enquête onder medewerkers"),
-    "web": ("the website crawl", "de website-crawl"),
-}
 _SKIP_MARK = "_roeptoeter_skip"
-
-
-def source_label(source: str, lang: str = "en") -> str:
-    """A source's name in words (``"survey"`` -> ``"the staff survey"``)."""
-    en, nl = SOURCE_LABELS.get(source, (source, source))
-    return nl if lang == "nl" else en
-
-
-def collected_sources(folder: Path) -> tuple[str, ...]:
-    """The sources collected for the year folder ``folder``, in :data:`SOURCES` order.
-
-    Read from ``data/provenance.json`` (``sources``, written by ``01_collect``). Without a provenance
-    file (tables written by hand) the tidy tables decide: ``survey_responses`` means survey,
-    ``website_audit`` web, and ``accounts`` the platforms it lists.
-
-    Parameters
-    ----------
-    folder : Path
-        A year folder (``outputs/<year>`` or the runner's temporary sibling).
-
-    Returns
-    -------
-    tuple of str
-        Names from :data:`SOURCES`; empty when nothing was collected.
-    """
-    folder = Path(folder)
-    path = folder / "data" / PROVENANCE
-    prov = json.loads(path.read_text(encoding="utf-8")) if path.is_file() else {}
-    if "sources" in prov:
-        chosen = {str(s) for s in prov["sources"]}
-    else:
-        chosen = set()
-        if io.table_path(folder, "survey_responses").is_file():
-            chosen.add("survey")
-        if io.table_path(folder, "website_audit").is_file():
-            chosen.add("web")
-        if io.table_path(folder, "accounts").is_file():
-            platforms = pd.read_parquet(io.table_path(folder, "accounts"), columns=["platform"])
-            chosen.update(str(p) for p in platforms["platform"].unique())
-    return tuple(s for s in SOURCES if s in chosen)
-
-
-def not_collected_text(year: int, missing: list[str] | tuple[str, ...], lang: str = "en") -> str:
-    """The Markdown a notebook shows when its input was not collected for ``year``."""
-    names = [source_label(s, lang) for s in missing]
-    if lang == "nl":
-        what = " en ".join([", ".join(names[:-1]), names[-1]] if len(names) > 1 else names)
-        return (f"**Niet verzameld voor {year}:** {what}. Dit notebook heeft niets te analyseren en "
-                "schrijft geen tabellen of figuren; de overige cellen worden overgeslagen.")
-    what = " and ".join([", ".join(names[:-1]), names[-1]] if len(names) > 1 else names)
-    return (f"**Not collected for {year}:** {what}. This notebook has nothing to analyse and writes "
-            "no tables or figures; its remaining cells are skipped.")
 
 
 def _always_runs(source: str) -> bool:
@@ -200,7 +145,7 @@ class Run:
         from IPython.display import HTML
 
         if self.demo:
-            from helpers.report import demo_banner
+            from helpers.present.report import demo_banner
 
             return HTML(demo_banner(self.lang, self.provenance.get("seed")))
         return HTML(f"<div><b>Data:</b> {', '.join(self.provenance.get('sources', []))}</div>")
@@ -334,7 +279,7 @@ def stale_text(notebooks: list[str], lang: str = "en") -> str:
 def mark_hand_run(folder: Path, notebook: str, *, now: str | None = None) -> bool:
     """Record in ``folder/manifest.json`` that ``notebook`` ran by hand and may have changed it.
 
-    The manifest's ``status`` becomes ``"stale"`` (so :func:`helpers.runner.is_up_to_date` is False
+    The manifest's ``status`` becomes ``"stale"`` (so :func:`helpers.pipeline.runner.is_up_to_date` is False
     and the next ``roeptoeter run`` redoes the folder, whatever it would otherwise say), and
     ``hand_runs`` lists each hand-run notebook with its UTC time. The folder's ``report.html``,
     when present, gets a visible banner saying the same (:func:`stale_text`), so neither the
@@ -387,7 +332,7 @@ def mark_hand_run(folder: Path, notebook: str, *, now: str | None = None) -> boo
         with io.atomic_path(page) as tmp:
             tmp.write_text(text, encoding="utf-8")
     if (folder.parent / "index.html").is_file():
-        from helpers.report import write_index
+        from helpers.present.report import write_index
 
         write_index(folder.parent)
     return True
@@ -412,11 +357,3 @@ def start(notebook: str, year: int, run_dir: str = "", lang: str = "en") -> Run:
         print(f"Hand run: {out.name}/manifest.json is marked stale; the next `roeptoeter run` "
               f"redoes {out.name}.")
     return Run(notebook=notebook, year=int(year), out=out, lang=lang)
-
-
-def read_records(folder: Path) -> pd.DataFrame:
-    """All recorded numbers of a year folder: ``notebook``, ``name``, ``value``, ``unit``, ``note``."""
-    rows: list[dict[str, Any]] = []
-    for path in sorted((Path(folder) / "records").glob("*.json")):
-        rows.extend(json.loads(path.read_text(encoding="utf-8")))
-    return pd.DataFrame(rows, columns=["notebook", "name", "value", "unit", "note"])

@@ -29,9 +29,9 @@ from typing import Any
 import pandas as pd
 import yaml
 
-from helpers import io
-from helpers.errors import DataError
-from helpers.paths import reference_dir
+from helpers.core import io
+from helpers.core.errors import DataError
+from helpers.core.paths import reference_dir
 
 PUBLISHED = "published.yaml"
 KINDS = ("number", "code", "flag", "rank")
@@ -406,7 +406,7 @@ def finalize_year(folder: Path, year: int) -> None:
     embedded, demo banner when the data is synthetic. Both files are written atomically. A run of a
     subset of notebooks that never ran the report notebook gets no ``report.html``.
     """
-    from helpers.context import read_records
+    from helpers.core.records import read_records
 
     folder = Path(folder)
     if not (folder / "tables" / "replication.csv").is_file():
@@ -451,7 +451,7 @@ def write_index(outputs: Path) -> Path:
     Path
         The index file.
     """
-    from helpers.context import collected_sources, source_label
+    from helpers.core.records import collected_sources, source_label
 
     outputs = Path(outputs)
     outputs.mkdir(parents=True, exist_ok=True)
@@ -463,7 +463,7 @@ def write_index(outputs: Path) -> Path:
             continue
         year = folder.name
         status = str(manifest.get("status", "unknown"))
-        if status == "stale":  # helpers.context.mark_hand_run
+        if status == "stale":  # helpers.pipeline.context.mark_hand_run
             hand = ", ".join(str(r.get("notebook")) for r in manifest.get("hand_runs", []))
             status = f"stale: {hand} run by hand; roeptoeter run redoes it"
         demo = is_demo(folder)
@@ -569,10 +569,10 @@ COUNT_UNITS = ("municipalities", "posts", "messages", "questions", "items", "fil
 
 
 def words(key: str, lang: str = "en") -> str:
-    """A key in words: its label (:data:`helpers.viz.LABELS`), its finding (:data:`HEADLINES`),
+    """A key in words: its label (:data:`helpers.present.viz.LABELS`), its finding (:data:`HEADLINES`),
     else the key with spaces for underscores (``"eservice_schuldhulp"`` -> ``"eservice schuldhulp"``).
     """
-    from helpers import viz
+    from helpers.present import viz
 
     text = str(key)
     if text in viz.LABELS:
@@ -613,7 +613,7 @@ def format_value(value: Any, unit: str, lang: str = "en",
     """A recorded value for people, by its unit.
 
     Proportions as percentages with one decimal, hours with one decimal and ``h``, p-values through
-    :func:`helpers.stats.format_p` (never "0"), flags yes/no, counts as whole numbers with
+    :func:`helpers.analysis.stats.format_p` (never "0"), flags yes/no, counts as whole numbers with
     thousands separators, municipality codes (unit ``gm_code``) as the municipality's name from
     ``names``, lists of keys (``"college;raad"``, units :data:`LIST_UNITS`) as their labels
     separated by commas; other numbers with three significant digits.
@@ -627,7 +627,7 @@ def format_value(value: Any, unit: str, lang: str = "en",
     if unit in ("hours", "business hours", "business_hours") and number is not None:
         return f"{number:.1f} h"
     if unit == "p-value":
-        from helpers.stats import format_p
+        from helpers.analysis.stats import format_p
 
         return format_p(number).removeprefix("p = ").removeprefix("p ")
     if unit == "flag":
@@ -661,7 +661,7 @@ def headline_table(records: pd.DataFrame, lang: str = "en",
     Parameters
     ----------
     records : DataFrame
-        The year's records (:func:`helpers.context.read_records`).
+        The year's records (:func:`helpers.core.records.read_records`).
     lang : str
         ``"en"`` or ``"nl"``.
     names : mapping, optional
@@ -862,7 +862,7 @@ def sources_table(sources: Iterable[str], year: int, lang: str = "en") -> pd.Dat
         ``source`` (in words), ``status`` ("collected" or "not collected for <year>") and
         ``notebooks`` (those that analyse it).
     """
-    from helpers.context import SOURCES, source_label
+    from helpers.core.records import SOURCES, source_label
 
     have = set(sources)
     rows = []
@@ -881,7 +881,7 @@ def sources_table(sources: Iterable[str], year: int, lang: str = "en") -> pd.Dat
 
 def not_collected_sentence(sources: Iterable[str], year: int, lang: str = "en") -> str:
     """One Markdown sentence naming what ``year`` did not collect (empty when nothing is missing)."""
-    from helpers.context import source_label
+    from helpers.core.records import source_label
 
     missing = [source_label(s, lang) for s in not_collected(sources)]
     if not missing:
@@ -965,7 +965,7 @@ def choose_years(years: str | int | Sequence[int], to_year: int, outputs: Path) 
     ParameterError
         When no year qualifies, or a named year has no ``outputs/<year>/manifest.json``.
     """
-    from helpers.errors import ParameterError
+    from helpers.core.errors import ParameterError
 
     available = run_years(outputs)
     if isinstance(years, str):
@@ -993,7 +993,7 @@ def choose_years(years: str | int | Sequence[int], to_year: int, outputs: Path) 
 
 def year_records(folder: Path) -> pd.DataFrame:
     """A year's records: ``tables/records.csv`` (the runner's table) or else ``records/*.json``."""
-    from helpers.context import read_records
+    from helpers.core.records import read_records
 
     folder = Path(folder)
     table = folder / "tables" / "records.csv"
@@ -1180,8 +1180,8 @@ def presence_by_municipality(folder: Path) -> pd.DataFrame:
         ``gm_code`` and one 0/1 column per platform collected (sorted); only ``gm_code`` when the
         year collected no social platform.
     """
-    from helpers import io as hio
-    from helpers.context import SOCIAL, collected_sources
+    from helpers.core import io as hio
+    from helpers.core.records import SOCIAL, collected_sources
 
     munis = hio.read_table("municipalities", Path(folder))[["gm_code"]]
     platforms = [s for s in collected_sources(Path(folder)) if s in SOCIAL]
@@ -1207,7 +1207,7 @@ def harmonized_presence(
     """Presence per platform of every year, on the register of ``to_year``.
 
     Each year's municipalities are mapped onto ``to_year``'s register with
-    :func:`helpers.register.harmonize` (summing predecessors), so a merged municipality counts as
+    :func:`helpers.core.register.harmonize` (summing predecessors), so a merged municipality counts as
     present when any of its predecessors had an account; a value whose predecessor chain passes
     through a split is flagged, not divided.
 
@@ -1219,7 +1219,8 @@ def harmonized_presence(
         ``changes``: per year the harmonized municipalities that combine several predecessors or
         include a split: ``year``, ``gm_code``, ``predecessors``, ``n_predecessors``, ``split``.
     """
-    from helpers import register, stats
+    from helpers.analysis import stats
+    from helpers.core import register
 
     shares, changes = [], []
     for year in years:
@@ -1275,7 +1276,7 @@ def fastest_over_years(records: pd.DataFrame, to_year: int, folder: Path | None 
         ``to_year`` register) and ``name`` (register name in ``to_year``); empty when no year
         recorded a ranking.
     """
-    from helpers import register
+    from helpers.core import register
 
     names = register.municipalities(int(to_year), folder).set_index("gm_code")["name"]
     rows = []

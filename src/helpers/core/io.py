@@ -17,8 +17,8 @@ from pathlib import Path
 import pandas as pd
 import pandera.pandas as pa
 
-from helpers.errors import DataError
-from helpers.schemas import schema
+from helpers.core.errors import DataError
+from helpers.core.schemas import schema
 
 
 def validate(df: pd.DataFrame, name: str, *, file: str | os.PathLike[str]) -> pd.DataFrame:

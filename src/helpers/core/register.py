@@ -17,9 +17,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from helpers.errors import DataError
-from helpers.paths import reference_dir
-from helpers.years import FIRST_YEAR, LAST_YEAR
+from helpers.core.errors import DataError
+from helpers.core.paths import reference_dir
+from helpers.core.years import FIRST_YEAR, LAST_YEAR
 
 #: Size classes of the 2015 edition, by inhabitants on 1 January.
 SIZE_BOUNDS = {"S": (0, 50_000), "M": (50_000, 100_000), "L": (100_000, np.inf)}

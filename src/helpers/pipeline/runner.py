@@ -5,10 +5,10 @@
 1. **Check everything before any kernel starts** (:func:`prepare`): the years have a register, the
    notebooks exist, every ``-p name=value`` is declared by a notebook of the run and fits the type of
    its default, the raw inputs exist when a notebook reads files. Bad input raises
-   :class:`~helpers.errors.ParameterError` or :class:`~helpers.errors.DataError`; nothing is written.
+   :class:`~helpers.core.errors.ParameterError` or :class:`~helpers.core.errors.DataError`; nothing is written.
 2. **Skip what is up to date**: a year whose ``manifest.json`` has status ``ok`` and the same
-   up-to-date key (:func:`helpers.manifest.up_to_date_key`) is skipped unless ``force``.
-3. **Execute** with papermill's semantics on warm kernels (:mod:`helpers.executor`: a fresh,
+   up-to-date key (:func:`helpers.pipeline.manifest.up_to_date_key`) is skipped unless ``force``.
+3. **Execute** with papermill's semantics on warm kernels (:mod:`helpers.pipeline.executor`: a fresh,
    preloaded kernel per notebook) from this one process, on a thread pool of ``jobs`` workers, over years
    and over notebooks whose dependencies (``notebooks/pipeline.yaml``) are done. Each year writes into
    a temporary sibling folder ``outputs/.<year>.tmp-<random>/``.
@@ -42,11 +42,11 @@ from typing import Any
 
 import yaml
 
-from helpers import manifest as mf
-from helpers import params as prm
-from helpers.errors import ParameterError
-from helpers.executor import NotebookFailure, WarmExecutor
-from helpers.sources import Resolution, resolve
+from helpers.core.errors import ParameterError
+from helpers.pipeline import manifest as mf
+from helpers.pipeline import params as prm
+from helpers.pipeline.executor import NotebookFailure, WarmExecutor
+from helpers.pipeline.sources import Resolution, resolve
 
 #: The study year of the 2014 GemeenteBuzz / Socialmediameetlat.nl study: what a bare run runs.
 DEFAULT_YEAR = 2014
@@ -89,9 +89,9 @@ class Project:
         pipeline: Path | None = None,
         outputs: Path | None = None,
     ) -> Project:
-        """The project at ``root`` (default: :func:`helpers.paths.project_root`), with overrides."""
+        """The project at ``root`` (default: :func:`helpers.core.paths.project_root`), with overrides."""
         if root is None:
-            from helpers.paths import project_root
+            from helpers.core.paths import project_root
 
             root = project_root()
         root = Path(root).resolve()
@@ -160,7 +160,7 @@ def plan(pipeline: Mapping[str, Sequence[str]], selection: Iterable[str] | None 
         selection = list(selection)
         unknown = [s for s in selection if s not in pipeline]
         if unknown:
-            from helpers.errors import shorten
+            from helpers.core.errors import shorten
 
             raise ParameterError(
                 f"unknown notebook {shorten(unknown)}: the pipeline has {', '.join(names)} "
@@ -192,7 +192,7 @@ def check_years(years: Iterable[int | str] | None) -> list[int]:
     ParameterError
         For a year that is not an integer or has no municipality register.
     """
-    from helpers.years import FIRST_YEAR, LAST_YEAR
+    from helpers.core.years import FIRST_YEAR, LAST_YEAR
 
     out: set[int] = set()
     for y in years or [DEFAULT_YEAR]:
@@ -216,16 +216,16 @@ def check_choices(
     root: Path | None = None,
 ) -> None:
     """Raise for every parameter outside its allowed values and for a raw folder that resolves
-    outside the project (see :mod:`helpers.preflight`).
+    outside the project (see :mod:`helpers.pipeline.preflight`).
 
     Raises
     ------
     ParameterError, DataError
         For a single problem.
-    helpers.errors.BadInput
+    helpers.core.errors.BadInput
         For several (one line each).
     """
-    from helpers import preflight
+    from helpers.pipeline import preflight
 
     problems = preflight.parameter_problems(parameters, int(year), defaults)
     collect_params = next((p for p in parameters.values() if "source" in p), None)
@@ -236,12 +236,12 @@ def check_choices(
 
 def check_inputs(root: Path, year: int,
                  parameters: Mapping[str, Mapping[str, Any]]) -> dict[str, Resolution]:
-    """Resolve what each notebook with a ``source`` parameter reads (:func:`helpers.sources.resolve`).
+    """Resolve what each notebook with a ``source`` parameter reads (:func:`helpers.pipeline.sources.resolve`).
 
     Returns
     -------
     dict
-        Notebook -> :class:`~helpers.sources.Resolution` (raw files or demo, and which sources).
+        Notebook -> :class:`~helpers.pipeline.sources.Resolution` (raw files or demo, and which sources).
 
     Raises
     ------
@@ -440,7 +440,7 @@ def clean_stale(outputs: Path) -> list[Path]:
 
 def new_tmp_dir(outputs: Path, year: int, copy_from: Path | None = None) -> Path:
     """Create ``outputs/.<year>.tmp-<random>/``, optionally as a copy of an existing year folder."""
-    from helpers.io import shared_tmp_dir
+    from helpers.core.io import shared_tmp_dir
 
     tmp = shared_tmp_dir(outputs, prefix=f".{year}{TMP_MARK}")
     if copy_from is not None and copy_from.is_dir():
@@ -483,7 +483,7 @@ def keep_failed(tmp: Path, year: int, notebooks: Iterable[str] = (), log: str = 
         src = tmp / "notebooks" / f"{name}.ipynb"
         if src.is_file():
             os.replace(src, dest / "notebooks" / src.name)
-        kernel_log = tmp / "logs" / f"{name}.log"  # the kernel's stderr (helpers.executor)
+        kernel_log = tmp / "logs" / f"{name}.log"  # the kernel's stderr (helpers.pipeline.executor)
         if kernel_log.is_file():
             (dest / "logs").mkdir(exist_ok=True)
             os.replace(kernel_log, dest / "logs" / kernel_log.name)
@@ -636,7 +636,7 @@ def _optional(module: str, name: str) -> Callable[..., Any] | None:
 
 @dataclass(frozen=True)
 class Hooks:
-    """What the runner calls besides notebooks (normally from :mod:`helpers.report`).
+    """What the runner calls besides notebooks (normally from :mod:`helpers.present.report`).
 
     Attributes
     ----------
@@ -652,9 +652,9 @@ class Hooks:
 
     @classmethod
     def from_report(cls) -> Hooks:
-        """The hooks of :mod:`helpers.report` when that module exists (each ``None`` if absent)."""
+        """The hooks of :mod:`helpers.present.report` when that module exists (each ``None`` if absent)."""
         return cls(
-            _optional("helpers.report", "finalize_year"), _optional("helpers.report", "write_index")
+            _optional("helpers.present.report", "finalize_year"), _optional("helpers.present.report", "write_index")
         )
 
 
@@ -667,8 +667,8 @@ def collect_records(folder: Path) -> list[dict[str, Any]]:
 
 
 def write_records_table(folder: Path) -> Path:
-    """Write ``tables/records.csv`` from the year's records (via :func:`helpers.context.read_records`)."""
-    from helpers.context import read_records
+    """Write ``tables/records.csv`` from the year's records (via :func:`helpers.pipeline.context.read_records`)."""
+    from helpers.pipeline.context import read_records
 
     table = read_records(folder).sort_values(["notebook", "name"], kind="stable")
     path = Path(folder) / "tables" / "records.csv"
@@ -741,15 +741,15 @@ def preflight_inputs(prepared: Prepared, years: Iterable[int]) -> list[Any]:
 
     Returns
     -------
-    list of helpers.preflight.Checked
+    list of helpers.pipeline.preflight.Checked
         One per year: the source, the files read, the skips and the seconds it took.
 
     Raises
     ------
-    DataError, ParameterError, helpers.errors.BadInput
+    DataError, ParameterError, helpers.core.errors.BadInput
         On bad input (one line per problem).
     """
-    from helpers import preflight
+    from helpers.pipeline import preflight
 
     resolved = getattr(prepared, "inputs", None) or {}  # the source resolution, when present
     checked = []
@@ -778,7 +778,7 @@ def check(
 
     Raises
     ------
-    DataError, ParameterError, helpers.errors.BadInput
+    DataError, ParameterError, helpers.core.errors.BadInput
         On bad input.
     """
     project = project or Project.at()
@@ -1053,7 +1053,7 @@ def run_trends(
         return 0
     for stale in project.outputs.glob(f".{TRENDS}{TMP_MARK}*"):
         shutil.rmtree(stale, ignore_errors=True)
-    from helpers.io import shared_tmp_dir
+    from helpers.core.io import shared_tmp_dir
 
     tmp = shared_tmp_dir(project.outputs, prefix=f".{TRENDS}{TMP_MARK}")
     (tmp / "notebooks").mkdir()
@@ -1093,7 +1093,7 @@ def describe(project: Project | None = None) -> list[dict[str, Any]]:
         how they are run). Each has ``notebook``, ``depends_on``, ``exists``, ``parameters``
         (name -> default) and ``help`` (name -> the comment beside the parameter, or ``""``).
     """
-    from helpers.notebook_params import STANDALONE, parameter_help
+    from helpers.pipeline.notebook_params import STANDALONE, parameter_help
 
     project = project or Project.at()
     pipeline = load_pipeline(project.pipeline)

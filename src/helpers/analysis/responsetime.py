@@ -40,8 +40,9 @@ import pandas as pd
 from scipy.stats import norm
 from statsmodels.duration.survfunc import SurvfuncRight, survdiff
 
-from helpers.errors import DataError
-from helpers.stats import chi2_p, ratio_ci, wilson_ci, z_p
+from helpers.analysis.stats import chi2_p, ratio_ci, wilson_ci, z_p
+from helpers.core.errors import DataError
+from helpers.core.window import Window, window_bounds
 
 TZ = "Europe/Amsterdam"
 #: Business day in local time: 08:30 to 17:00 (8.5 hours).
@@ -97,52 +98,19 @@ SUMMARY_DESCRIPTIONS = {
 # --------------------------------------------------------------------------------------------------
 # window
 # --------------------------------------------------------------------------------------------------
-def window_bounds(window: Any) -> tuple[pd.Timestamp, pd.Timestamp]:
-    """Start and end instant (UTC) of an observation window given by its inclusive local dates.
-
-    Parameters
-    ----------
-    window : dict, tuple or pandas.Timestamp pair
-        ``{"start": "2014-04-01", "end": "2014-06-30"}`` (as in ``provenance.json`` or
-        ``published.yaml``), a ``(start, end)`` pair of dates / strings / timestamps, or an object with
-        ``start`` and ``end`` attributes.
-
-    Returns
-    -------
-    (start, end) : tuple of UTC Timestamps
-        Start = first day 00:00 Europe/Amsterdam; end = last day 23:59:59.999 Europe/Amsterdam.
-        Timestamps that already carry a time of day and a timezone are used as they are.
-    """
-    if isinstance(window, dict):
-        start, end = window["start"], window["end"]
-    elif hasattr(window, "start") and hasattr(window, "end") and not isinstance(window, tuple):
-        start, end = window.start, window.end
-    else:
-        start, end = window
-    return _local_day_edge(start, first=True), _local_day_edge(end, first=False)
+def window_label(window: Any) -> str:
+    """The window's inclusive local days in words, ``"2014-04-01 - 2014-06-30"`` (see :func:`run_window`)."""
+    return Window.parse(window).label()
 
 
 def run_window(run: Any) -> tuple[pd.Timestamp, pd.Timestamp]:
     """The observation window of a notebook's run, as UTC instants (see :func:`window_bounds`).
 
     Taken from the ``window`` the collection wrote into ``provenance.json``; when that is missing,
-    from :func:`helpers.collect.window_for` (the edition's window in ``published.yaml``).
+    from :meth:`helpers.core.window.Window.of_year` (the edition's window in ``published.yaml``).
     """
     window = run.provenance.get("window")
-    if not window:
-        from helpers.collect import window_for
-
-        window = window_for(run.year)
-    return window_bounds(window)
-
-
-def _local_day_edge(value: Any, *, first: bool) -> pd.Timestamp:
-    ts = pd.Timestamp(value)
-    if ts.tzinfo is not None and (ts.hour, ts.minute, ts.second, ts.microsecond) != (0, 0, 0, 0):
-        return ts.tz_convert("UTC")
-    day = pd.Timestamp(ts.date())
-    edge = day if first else day + pd.Timedelta(days=1) - pd.Timedelta(milliseconds=1)
-    return edge.tz_localize(TZ).tz_convert("UTC")
+    return (Window.parse(window) if window else Window.of_year(run.year)).bounds()
 
 
 # --------------------------------------------------------------------------------------------------
@@ -301,7 +269,7 @@ def questions(
     created = _ns(q["created_at"])
     reply = _ns(q["first_reply_at"])
     nat = np.iinfo(np.int64).min
-    late = np.flatnonzero(created > end_ns)
+    late = np.flatnonzero(created >= end_ns)
     if len(late):
         raise DataError(file, f"question created after the window end {end.isoformat()}",
                         row=int(q.index[late[0]]) + 1, column="created_at")
@@ -309,7 +277,7 @@ def questions(
     if len(bad):
         raise DataError(file, "first_reply_at precedes the question's created_at",
                         row=int(q.index[bad[0]]) + 1, column="first_reply_at")
-    answered = (reply != nat) & (reply <= end_ns)
+    answered = (reply != nat) & (reply < end_ns)
     stop = np.where(answered, reply, end_ns)
     if calendar is None:
         first = pd.Timestamp(created.min() if len(created) else end_ns, tz="UTC")
@@ -733,7 +701,7 @@ def within_shares(q: pd.DataFrame, *, hours: str = "clock_hours", alpha: float =
     """Shares of questions answered within N hours, on both bases, with clustered intervals.
 
     Questions nest in municipalities, so the interval of each pooled share is the ratio-estimator
-    (linearisation) interval with municipalities as clusters (:func:`helpers.stats.ratio_ci`). The
+    (linearisation) interval with municipalities as clusters (:func:`helpers.analysis.stats.ratio_ci`). The
     ``design_effect`` says how much larger the variance is than if questions were independent (no
     published figure is an interval, so the naive interval itself is not shown).
 

@@ -3,7 +3,7 @@
 ``roeptoeter list`` shows them. The text comes from :func:`papermill.inspect_notebook`, which reads
 a trailing ``# comment`` on a parameter's line as that parameter's ``help``; this module only
 turns its answer into a plain ``{name: description}`` mapping. It does not parse or type the
-defaults (that is :mod:`helpers.params`).
+defaults (that is :mod:`helpers.pipeline.params`).
 """
 
 from __future__ import annotations

@@ -17,7 +17,7 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
-from helpers.errors import ParameterError
+from helpers.core.errors import ParameterError
 
 #: Parameters the runner sets itself: ``year`` from ``--year``/``--years``, ``run_dir`` to its
 #: temporary folder. ``-p`` may not set them.

@@ -9,7 +9,7 @@ imported in it by a silent execution that leaves no name behind, while the previ
   shut down (``max_uses=1``, the default). Modules are already in ``sys.modules``; the namespace is
   the empty one of a new kernel (the preload runs inside a function and is not stored in history, so
   ``In``/``Out`` and the execution counter start as in a new kernel).
-* The profiles renderer (:mod:`helpers.render`) runs the same small notebook 403 times; a new process
+* The profiles renderer (:mod:`helpers.pipeline.render`) runs the same small notebook 403 times; a new process
   per page would cost more than the whole target. There a kernel serves several pages
   (``max_uses > 1``) and its namespace is cleared between them (``%reset -f``, figures closed).
 * Execution is papermill's: parameters injected with
@@ -50,9 +50,9 @@ KERNEL = "python3"
 PRELOAD: tuple[str, ...] = (
     "numpy", "pandas", "pyarrow", "scipy.stats", "matplotlib", "matplotlib.pyplot", "seaborn",
     "pandera", "IPython.display",
-    "helpers", "helpers.paths", "helpers.io", "helpers.context", "helpers.schemas", "helpers.viz",
-    "helpers.stats", "helpers.metrics", "helpers.responsetime", "helpers.survey", "helpers.websites",
-    "helpers.collect", "helpers.demo", "helpers.sources", "helpers.report", "helpers.profiles",
+    "helpers", "helpers.core.paths", "helpers.core.io", "helpers.pipeline.context", "helpers.core.schemas", "helpers.present.viz",
+    "helpers.analysis.stats", "helpers.analysis.metrics", "helpers.analysis.responsetime", "helpers.analysis.survey", "helpers.analysis.websites",
+    "helpers.collect", "helpers.demo", "helpers.pipeline.sources", "helpers.present.report", "helpers.present.profiles",
 )
 
 #: Run silently in a warm kernel: imports inside a function, so no user name is left behind. The
