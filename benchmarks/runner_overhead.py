@@ -10,7 +10,9 @@ Measures, for one year (wall-clock seconds):
 
 Each runner figure is printed with its ratio to the scripts floor and its target (issue 16:
 ``--jobs 1`` at most 1.3 times the floor, ``--jobs 2`` at most 0.8 times), and ``MISSED`` where it
-misses. ``--cold`` adds the same runs with the previous executor (``runner.PapermillExecutor``: a
+misses. By default kernels are forked from one preloaded fork server (:mod:`helpers.pipeline.forkserver`);
+``--spawn`` adds the same runs with warm kernels started as new interpreters (the executor before the
+fork server), and ``--cold`` adds the same runs with the previous executor (``runner.PapermillExecutor``: a
 new kernel started by papermill for every notebook, nothing preloaded) for a before/after under the
 same machine load. The load average is printed before and after: on a shared machine the figures
 vary a lot.
@@ -165,6 +167,9 @@ def main(argv: list[str] | None = None) -> int:
                         help="skip helpers.present.report's pages (for toy notebooks without a report)")
     parser.add_argument("--cold", action="store_true",
                         help="also time the runner with the previous executor (papermill, no preload)")
+    parser.add_argument("--spawn", action="store_true",
+                        help="also time warm kernels started as new interpreters (ROEPTOETER_KERNELS="
+                             "spawn) instead of forked from the preloaded fork server")
     args = parser.parse_args(argv)
     from helpers.core.paths import project_root
 
@@ -175,17 +180,23 @@ def main(argv: list[str] | None = None) -> int:
     import papermill  # noqa: F401
 
     from helpers.pipeline import runner
+    from helpers.pipeline.executor import KERNELS_ENV
 
     n = len(runner.plan(runner.load_pipeline(runner.Project.at(root).pipeline), args.notebooks))
     load_before = os.getloadavg()
     rows: list[tuple[str, float, float, int, int | None]] = []
-    for cold in (False, True) if args.cold else (False,):
+    modes = ["fork"] + (["spawn"] if args.spawn else []) + (["cold"] if args.cold else [])
+    labels = {"fork": " (kernels forked, preloaded)", "spawn": " (warm kernels, spawned)",
+              "cold": " (cold: papermill kernels)"}
+    for mode in modes:
+        os.environ[KERNELS_ENV] = "spawn" if mode == "spawn" else "fork"
         for jobs in args.jobs:
             took, cpu, rc = time_runner(
-                root, args.year, jobs, args.notebooks, not args.no_report_hooks, args.params, cold
+                root, args.year, jobs, args.notebooks, not args.no_report_hooks, args.params,
+                mode == "cold",
             )
-            name = f"runner --jobs {jobs} --force" + (" (cold: papermill kernels)" if cold else "")
-            rows.append((name, took, cpu, rc, jobs))
+            rows.append((f"runner --jobs {jobs} --force{labels[mode]}", took, cpu, rc, jobs))
+    os.environ.pop(KERNELS_ENV, None)
     floor, cpu, rc = time_scripts(root, args.year, args.notebooks, args.params)
     rows.append(("scripts (nbconvert --to script), one process", floor, cpu, rc, None))
     load_after = os.getloadavg()

@@ -87,6 +87,17 @@ del _sys
 """
 
 
+#: Environment variable choosing how kernels start: ``fork`` (default where ``os.fork`` exists: from
+#: one preloaded fork server per pool) or ``spawn`` (a new interpreter per kernel, preloaded after it
+#: starts).
+KERNELS_ENV = "ROEPTOETER_KERNELS"
+
+
+def forks_by_default() -> bool:
+    """Whether kernel pools fork kernels from a preloaded server (see :data:`KERNELS_ENV`)."""
+    return hasattr(os, "fork") and os.environ.get(KERNELS_ENV, "fork") != "spawn"
+
+
 class NotebookFailure(Exception):
     """A notebook that did not run to the end.
 
@@ -206,12 +217,14 @@ class KernelPool:
     env: Mapping[str, str] = field(default_factory=dict)
     start_timeout_s: float = 120.0
     stagger_s: float = 0.0
+    fork: bool = field(default_factory=lambda: forks_by_default())
     _ready: deque = field(default_factory=deque, init=False, repr=False)
     _kernels: dict = field(default_factory=dict, init=False, repr=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, init=False, repr=False)
     _started: int = field(default=0, init=False, repr=False)
     _last_start: float = field(default=0.0, init=False, repr=False)
     _closed: bool = field(default=False, init=False, repr=False)
+    _server: Any = field(default=None, init=False, repr=False)
 
     def __post_init__(self) -> None:
         self.root = Path(self.root).resolve()
@@ -219,6 +232,7 @@ class KernelPool:
         # IPC sockets and connection files: a private folder (0700), short path (socket path limit)
         self._dir = Path(tempfile.mkdtemp(prefix="roeptoeter-kernels-"))
         self._threads = ThreadPoolExecutor(max_workers=self.size, thread_name_prefix="warm-kernel")
+        self._server_lock = threading.Lock()
 
     # -- public --
     def take(self) -> WarmKernel:
@@ -268,6 +282,10 @@ class KernelPool:
         self._threads.shutdown(wait=False, cancel_futures=True)
         for kernel in kernels:
             kernel.shutdown()
+        with self._lock:
+            server, self._server = self._server, None
+        if server is not None:
+            server.close()
         shutil.rmtree(self._dir, ignore_errors=True)
 
     def __enter__(self) -> KernelPool:
@@ -304,12 +322,28 @@ class KernelPool:
         if wait_s > 0:
             time.sleep(wait_s)
 
+    def _env(self) -> dict[str, str]:
+        return {**os.environ, **self.env, "ROEPTOETER_ROOT": str(self.root)}
+
+    def _fork_server(self) -> Any:
+        """The pool's fork server, started on first use (see :mod:`helpers.pipeline.forkserver`)."""
+        from helpers.pipeline.forkserver import ForkServer, ForkServerError
+
+        with self._server_lock:
+            if self._server is None:
+                try:
+                    self._server = ForkServer(self._dir, self.preload, self._env(), self.root,
+                                              self.start_timeout_s)
+                except ForkServerError as exc:
+                    raise KernelStartError(f"kernel did not start: {exc}") from exc
+            return self._server
+
     def _start(self, number: int) -> WarmKernel:
-        from jupyter_client.manager import KernelManager
+        from helpers.pipeline.forkserver import forked_manager_class
 
         self._stagger()
         log = self._dir / f"kernel-{number}.log"
-        km = KernelManager(
+        km = forked_manager_class()(
             kernel_name=KERNEL,
             transport="ipc",
             ip=str(self._dir / f"k{number}"),
@@ -317,9 +351,11 @@ class KernelPool:
             client_class="jupyter_client.asynchronous.AsyncKernelClient",
         )
         kernel = WarmKernel(km=km, log=log, number=number)
-        env = {**os.environ, **self.env, "ROEPTOETER_ROOT": str(self.root)}
+        env = self._env()
         with open(log, "ab") as fh:
             try:
+                if self.fork:
+                    km.fork_server, km.kernel_log = self._fork_server(), str(log)
                 km.start_kernel(cwd=str(self.root), env=env, stdout=fh, stderr=fh,
                                 extra_arguments=[HISTORY_IN_MEMORY])
             except Exception as exc:
