@@ -10,17 +10,15 @@ Measures, for one year (wall-clock seconds):
 
 Each runner figure is printed with its ratio to the scripts floor and its target (issue 16:
 ``--jobs 1`` at most 1.3 times the floor, ``--jobs 2`` at most 0.8 times), and ``MISSED`` where it
-misses. By default kernels are forked from one preloaded fork server (:mod:`helpers.pipeline.forkserver`);
-``--spawn`` adds the same runs with warm kernels started as new interpreters (the executor before the
-fork server), and ``--cold`` adds the same runs with the previous executor (``runner.PapermillExecutor``: a
-new kernel started by papermill for every notebook, nothing preloaded) for a before/after under the
-same machine load. The load average is printed before and after: on a shared machine the figures
-vary a lot.
+misses. By default kernels are forked from one preloaded fork server
+(:mod:`helpers.pipeline.forkserver`); ``--spawn`` adds the same runs with warm kernels started as new
+interpreters (the executor before the fork server). The load average is printed before and after:
+on a shared machine the figures vary a lot.
 
 Usage::
 
     python benchmarks/runner_overhead.py [--year 2014] [--jobs 1 2] [--root PATH] [-p NAME=VALUE]
-                                         [--notebooks NAME ...] [--no-report-hooks] [--cold]
+                                         [--notebooks NAME ...] [--no-report-hooks] [--spawn]
 
 ``--root`` points at another project root (e.g. a copy holding the toy notebooks of
 ``tests/fixtures/runner``); papermill is imported before timing, so (a) measures kernels and
@@ -95,21 +93,16 @@ TARGETS = {1: 1.3, 2: 0.8}
 
 def time_runner(
     root: Path, year: int, jobs: int, notebooks: list[str] | None, hooks: bool, params: list[str],
-    cold: bool = False,
 ) -> tuple[float, float, int]:
     """Wall seconds, CPU seconds and exit code of one forced run of ``year`` through the runner.
-
-    ``cold``: with ``runner.PapermillExecutor`` (a papermill kernel per notebook, no preload)
-    instead of the default warm-kernel executor.
     """
     from helpers.pipeline import runner
 
     project = runner.Project.at(root)
-    execute = runner.PapermillExecutor() if cold else None
     t0, c0 = time.perf_counter(), cpu_seconds()
     rc = runner.run(
         [year], notebooks, params, jobs=jobs, force=True, quiet=True, project=project,
-        hooks=None if hooks else runner.Hooks(), execute=execute,
+        hooks=None if hooks else runner.Hooks(),
     )
     return time.perf_counter() - t0, cpu_seconds() - c0, rc
 
@@ -165,8 +158,6 @@ def main(argv: list[str] | None = None) -> int:
                         help="notebook parameter, as for roeptoeter run (repeatable)")
     parser.add_argument("--no-report-hooks", action="store_true",
                         help="skip helpers.present.report's pages (for toy notebooks without a report)")
-    parser.add_argument("--cold", action="store_true",
-                        help="also time the runner with the previous executor (papermill, no preload)")
     parser.add_argument("--spawn", action="store_true",
                         help="also time warm kernels started as new interpreters (ROEPTOETER_KERNELS="
                              "spawn) instead of forked from the preloaded fork server")
@@ -185,15 +176,13 @@ def main(argv: list[str] | None = None) -> int:
     n = len(runner.plan(runner.load_pipeline(runner.Project.at(root).pipeline), args.notebooks))
     load_before = os.getloadavg()
     rows: list[tuple[str, float, float, int, int | None]] = []
-    modes = ["fork"] + (["spawn"] if args.spawn else []) + (["cold"] if args.cold else [])
-    labels = {"fork": " (kernels forked, preloaded)", "spawn": " (warm kernels, spawned)",
-              "cold": " (cold: papermill kernels)"}
+    modes = ["fork"] + (["spawn"] if args.spawn else [])
+    labels = {"fork": " (kernels forked, preloaded)", "spawn": " (warm kernels, spawned)"}
     for mode in modes:
         os.environ[KERNELS_ENV] = "spawn" if mode == "spawn" else "fork"
         for jobs in args.jobs:
             took, cpu, rc = time_runner(
-                root, args.year, jobs, args.notebooks, not args.no_report_hooks, args.params,
-                mode == "cold",
+                root, args.year, jobs, args.notebooks, not args.no_report_hooks, args.params
             )
             rows.append((f"runner --jobs {jobs} --force{labels[mode]}", took, cpu, rc, jobs))
     os.environ.pop(KERNELS_ENV, None)

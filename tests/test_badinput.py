@@ -268,9 +268,10 @@ def run_cli_case(case: dict[str, Any], tmp_path: Path, monkeypatch: pytest.Monke
         def __call__(self, src, dest, params, project_root) -> None:
             raise runner.NotebookFailure(0, "BadInputAccepted", f"{src.stem} was started")
 
-    monkeypatch.setattr(runner, "WarmExecutor", lambda **kw: contextlib.nullcontext(NoKernel()))
+    from helpers.pipeline import execute, trends
 
-    monkeypatch.setattr(runner, "PapermillExecutor", NoKernel)
+    for module in (execute, trends):  # where the runner's steps start kernels
+        monkeypatch.setattr(module, "WarmExecutor", lambda **kw: contextlib.nullcontext(NoKernel()))
     if case.get("raw"):  # the good inputs and the case's files, where `run` reads them
         assert good is not None
         inputs = make_inputs({k: v for k, v in case.items() if k != "generate"}, good, tmp_path)

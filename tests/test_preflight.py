@@ -195,7 +195,6 @@ def test_permission_error_is_one_line_exit_2(project, monkeypatch, capsys):
         raise PermissionError(13, "Permission denied", str(outputs))
 
     monkeypatch.setattr(runner, "outputs_lock", denied)
-    monkeypatch.setattr(runner, "PapermillExecutor", Executor)
     assert cli.main(["run"]) == 2
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 1 and err[0].startswith("roeptoeter: error: permission denied: ")

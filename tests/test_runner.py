@@ -284,44 +284,6 @@ def test_a_second_concurrent_run_is_refused(project):
     assert not (project.outputs / "2014").exists()
 
 
-def test_papermill_executor_retries_kernel_start_once(monkeypatch, tmp_path):
-    import papermill
-    from papermill.exceptions import PapermillExecutionError
-
-    calls = []
-
-    def flaky(*args, **kwargs):
-        calls.append(kwargs["kernel_name"])
-        if len(calls) == 1:
-            raise RuntimeError("Kernel didn't respond in 60 seconds")
-
-    monkeypatch.setattr(papermill, "execute_notebook", flaky)
-    execute = runner.PapermillExecutor(stagger_s=0)
-    execute(tmp_path / "a.ipynb", tmp_path / "b.ipynb", {}, tmp_path)
-    assert calls == ["python3", "python3"]
-
-    def dead(*args, **kwargs):
-        calls.append(1)
-        raise RuntimeError("no kernel")
-
-    monkeypatch.setattr(papermill, "execute_notebook", dead)
-    calls.clear()
-    with pytest.raises(NotebookFailure) as info:
-        execute(tmp_path / "a.ipynb", tmp_path / "b.ipynb", {}, tmp_path)
-    assert len(calls) == 2 and info.value.cell is None and info.value.ename == "RuntimeError"
-
-    def cell_error(*args, **kwargs):
-        calls.append(1)
-        raise PapermillExecutionError(5, 3, "1/0", "ZeroDivisionError", "division by zero", [])
-
-    monkeypatch.setattr(papermill, "execute_notebook", cell_error)
-    calls.clear()
-    with pytest.raises(NotebookFailure) as info:
-        execute(tmp_path / "a.ipynb", tmp_path / "b.ipynb", {}, tmp_path)
-    assert len(calls) == 1  # a failing cell is not retried
-    assert (info.value.cell, info.value.ename) == (3, "ZeroDivisionError")
-
-
 def test_failure_line_uses_first_line_of_the_message():
     line = runner.failure_line(2014, "03_interaction", NotebookFailure(7, "KeyError", "'x'\nmore"),
                                "outputs/.2014.failed-1/notebooks/03_interaction.ipynb")

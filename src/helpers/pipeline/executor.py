@@ -50,9 +50,10 @@ KERNEL = "python3"
 PRELOAD: tuple[str, ...] = (
     "numpy", "pandas", "pyarrow", "scipy.stats", "matplotlib", "matplotlib.pyplot", "seaborn",
     "pandera", "IPython.display",
-    "helpers", "helpers.core.paths", "helpers.core.io", "helpers.pipeline.context", "helpers.core.schemas", "helpers.present.viz",
-    "helpers.analysis.stats", "helpers.analysis.metrics", "helpers.analysis.responsetime", "helpers.analysis.survey", "helpers.analysis.websites",
-    "helpers.collect", "helpers.demo", "helpers.pipeline.sources", "helpers.present.report", "helpers.present.profiles",
+    "helpers", "helpers.core.paths", "helpers.core.io", "helpers.core.schemas", "helpers.pipeline.context",
+    "helpers.analysis.stats", "helpers.analysis.metrics", "helpers.analysis.responsetime",
+    "helpers.analysis.survey", "helpers.analysis.websites", "helpers.collect", "helpers.demo",
+    "helpers.pipeline.sources", "helpers.present.viz", "helpers.present.report", "helpers.present.profiles",
 )
 
 #: Run silently in a warm kernel: imports inside a function, so no user name is left behind. The
