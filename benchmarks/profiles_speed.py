@@ -5,9 +5,10 @@
 Needs the year's results (``roeptoeter run --year 2014``). Prints the wall time of
 ``roeptoeter profiles --force`` for all municipalities (warm kernels from
 :mod:`helpers.pipeline.executor`, one per worker, namespace cleared between pages) with its target
-(issue 16: all 403 in at most 90 s; ``MISSED`` where it misses) beside the naive way — one ``papermill`` command per municipality — timed
-on ``--naive`` municipalities and scaled to all of them (stated as extrapolated; ``--naive 0`` skips
-it). The load average is printed: on a shared machine the figures vary a lot.
+(issue 16: all 403 in at most 90 s; ``MISSED`` where it misses) beside the naive way — one
+``papermill`` command per municipality — timed on ``--naive`` municipalities and scaled to all of
+them (stated as extrapolated; ``--naive 0`` skips it). The load average is printed: on a shared
+machine the figures vary a lot.
 """
 
 from __future__ import annotations

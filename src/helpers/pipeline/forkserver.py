@@ -5,8 +5,8 @@ about 4-5 CPU seconds per notebook, most of the runner's overhead on 2 cores (is
 server** is started once per kernel pool. It imports those modules
 (:data:`helpers.pipeline.executor.PRELOAD`), freezes them out of the garbage collector, and then,
 for each kernel asked for, forks a child that becomes an ordinary ipykernel (``IPKernelApp``) on the
-connection file the kernel manager wrote. The child is a **new process with an empty namespace**, exactly as a freshly started kernel; only the
-imported modules are shared, copy-on-write.
+connection file the kernel manager wrote. The child is a **new process with an empty namespace**,
+exactly as a freshly started kernel; only the imported modules are shared, copy-on-write.
 
 * The fork server starts no thread and no ZMQ context before forking (both are unsafe across
   ``fork``); each child makes its own.
