@@ -148,31 +148,39 @@ def execute_plan(
                     running[pool.submit(task, state.year, nb, state.tmp)] = (state.year, nb)
 
     with ThreadPoolExecutor(max_workers=jobs, thread_name_prefix="roeptoeter") as pool:
-        submit_ready(pool)
-        while running:
-            finished, _ = wait(list(running), return_when=FIRST_COMPLETED)
-            for fut in finished:
-                year, nb = running.pop(fut)
-                state = states[year]
-                start, end, error = fut.result()
-                state.running.discard(nb)
-                took = (end - start).total_seconds()
-                state.times[nb] = {
-                    "start": _iso(start),
-                    "end": _iso(end),
-                    "duration_s": round(took, 3),
-                    "status": "failed" if error else "ok",
-                }
-                if error is None:
-                    state.done.add(nb)
-                    say(quiet, f"{year} {nb} ok ({took:.1f} s)")
-                else:
-                    failure = error if isinstance(error, NotebookFailure) else NotebookFailure(
-                        None, type(error).__name__, str(error))
-                    state.failures.append((nb, failure))
-                    state.pending.clear()
-                    say(quiet, f"{year} {nb} failed ({took:.1f} s)")
-                if not state.running and (state.failures or not state.pending):
-                    close(state)
+        try:
             submit_ready(pool)
+            while running:
+                finished, _ = wait(list(running), return_when=FIRST_COMPLETED)
+                for fut in finished:
+                    year, nb = running.pop(fut)
+                    state = states[year]
+                    start, end, error = fut.result()
+                    state.running.discard(nb)
+                    took = (end - start).total_seconds()
+                    state.times[nb] = {
+                        "start": _iso(start),
+                        "end": _iso(end),
+                        "duration_s": round(took, 3),
+                        "status": "failed" if error else "ok",
+                    }
+                    if error is None:
+                        state.done.add(nb)
+                        say(quiet, f"{year} {nb} ok ({took:.1f} s)")
+                    else:
+                        failure = error if isinstance(error, NotebookFailure) else NotebookFailure(
+                            None, type(error).__name__, str(error))
+                        state.failures.append((nb, failure))
+                        state.pending.clear()
+                        say(quiet, f"{year} {nb} failed ({took:.1f} s)")
+                    if not state.running and (state.failures or not state.pending):
+                        close(state)
+                submit_ready(pool)
+        except BaseException:  # Ctrl-C (or a bug): stop the kernels now, not after their notebooks
+            stop = getattr(execute, "close", None)
+            if stop is not None:
+                stop()
+            pool.shutdown(wait=False, cancel_futures=True)
+            raise
+
     return [results[y] for y in sorted(results)]

@@ -179,11 +179,20 @@ class WarmExecutor:
     preload: Sequence[str] = PRELOAD
     _pools: dict[Path, KernelPool] = field(default_factory=dict, init=False, repr=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, init=False, repr=False)
+    _closed: bool = field(default=False, init=False, repr=False)
 
     def pool(self, root: Path) -> KernelPool:
-        """The kernel pool of project ``root`` (created on first use)."""
+        """The kernel pool of project ``root`` (created on first use).
+
+        Raises
+        ------
+        RuntimeError
+            After :meth:`close` (an interrupted run starts no new kernel).
+        """
         root = Path(root).resolve()
         with self._lock:
+            if self._closed:
+                raise RuntimeError("executor is closed")
             if root not in self._pools:
                 self._pools[root] = KernelPool(root, size=self.jobs, budget=self.budget,
                                                preload=self.preload)
@@ -237,6 +246,7 @@ class WarmExecutor:
     def close(self) -> None:
         """Shut down every kernel (also warm ones never used)."""
         with self._lock:
+            self._closed = True
             pools, self._pools = list(self._pools.values()), {}
         for pool in pools:
             pool.close()

@@ -229,7 +229,11 @@ def _become_kernel(argv: list[str], log: str) -> None:
         os.dup2(null, 0)
         os.dup2(out, 1)
         os.dup2(out, 2)
-        os.environ["JPY_PARENT_PID"] = str(os.getppid())
+        server = os.getppid()
+        os.environ["JPY_PARENT_PID"] = str(server)
+        # The trait's default was read from the environment when the server imported ipykernel;
+        # give the parent explicitly, so the kernel's parent poller watches the fork server.
+        argv = [*argv, f"--IPKernelApp.parent_handle={server}"]
         sys.argv = ["ipykernel_launcher", *argv]
         from ipykernel.kernelapp import IPKernelApp
 
