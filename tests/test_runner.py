@@ -284,6 +284,17 @@ def test_a_second_concurrent_run_is_refused(project):
     assert not (project.outputs / "2014").exists()
 
 
+def test_kernel_log_tail_shows_the_last_lines_cut_to_width(tmp_path):
+    log = tmp_path / "logs" / "03_interaction.log"
+    assert runner.kernel_log_tail(log) == []  # no log
+    log.parent.mkdir()
+    log.write_text("\n\n")
+    assert runner.kernel_log_tail(log) == []  # nothing but blank lines
+    log.write_text("".join(f"line {i}\n\n" for i in range(1, 9)) + "x" * 200 + "\n")
+    tail = runner.kernel_log_tail(log, lines=3, width=20)
+    assert tail == [f"  kernel log ({log}):", "    line 7", "    line 8", "    " + "x" * 19 + "…"]
+
+
 def test_failure_line_uses_first_line_of_the_message():
     line = runner.failure_line(2014, "03_interaction", NotebookFailure(7, "KeyError", "'x'\nmore"),
                                "outputs/.2014.failed-1/notebooks/03_interaction.ipynb")
@@ -355,8 +366,11 @@ def test_real_failure_keeps_papermill_notebook_and_old_outputs(project, capsys):
     assert rc == 1 and snapshot(old) == before
     (failed,) = project.outputs.glob(".2014.failed-*")
     kept = failed / "notebooks" / "check.ipynb"
-    line = capsys.readouterr().err.strip()
-    assert line == f"FAILED 2014 check cell 4: ValueError: toy failure on purpose (see {kept})"
+    lines = capsys.readouterr().err.strip().splitlines()
+    assert lines[0] == f"FAILED 2014 check cell 4: ValueError: toy failure on purpose (see {kept})"
+    # then, at most, the end of the kernel's own log (never the cell's traceback: that is in the notebook)
+    assert lines[1:] == runner.kernel_log_tail(failed / "logs" / "check.log")
+    assert not any("Traceback" in line for line in lines)
     cells = json.loads(kept.read_text())["cells"]
     assert any("papermill-error-cell-tag" in c["metadata"].get("tags", []) for c in cells)
 

@@ -46,6 +46,29 @@ def failure_line(year: int, notebook: str, failure: NotebookFailure, path: Path 
     )
 
 
+#: Lines of a failed notebook's kernel log shown in the terminal (the whole log is in the folder).
+KERNEL_LOG_LINES = 5
+
+
+def kernel_log_tail(path: Path, lines: int = KERNEL_LOG_LINES, width: int = 160) -> list[str]:
+    """The last ``lines`` non-empty lines of a failed notebook's kernel log, for the terminal.
+
+    A kernel's stdout and stderr go to ``logs/<notebook>.log``, never to the terminal, unless its
+    notebook fails: then the end of it (library warnings, a crash of the kernel) is shown under the
+    ``FAILED`` line, each line cut to ``width`` characters, with the log's path. Empty when the log
+    is missing or empty.
+    """
+    try:
+        text = Path(path).read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return []
+    kept = [line.rstrip() for line in text.splitlines() if line.strip()][-lines:]
+    if not kept:
+        return []
+    cut = [line if len(line) <= width else line[: width - 1] + "…" for line in kept]
+    return [f"  kernel log ({path}):"] + [f"    {line}" for line in cut]
+
+
 def failure_log(failures: Sequence[tuple[str, NotebookFailure]]) -> str:
     """``log.txt`` of a failed-run folder: per failure the notebook, cell and error."""
     return "".join(f"{nb} cell {'-' if f.cell is None else f.cell}: {f.ename}: {f.evalue}\n"
@@ -123,6 +146,8 @@ def execute_plan(
                 failed_nb = dest / "notebooks" / f"{nb}.ipynb"
                 lines.append(failure_line(year, nb, failure, failed_nb if failed_nb.exists() else dest))
                 print(lines[-1], file=sys.stderr, flush=True)
+                for text in kernel_log_tail(dest / "logs" / f"{nb}.log"):
+                    print(text, file=sys.stderr, flush=True)
             results[year] = YearResult(year, "failed", dest, tuple(lines))
             return
         swap_into_place(state.tmp, target)

@@ -42,6 +42,7 @@ from helpers.pipeline.execute import (  # noqa: F401  (re-exported: runner.<name
     Executor,
     execute_plan,
     failure_line,
+    kernel_log_tail,
     say,
 )
 from helpers.pipeline.executor import NotebookFailure, WarmExecutor  # noqa: F401
