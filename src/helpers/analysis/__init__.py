@@ -5,7 +5,8 @@ Presence and interaction (:mod:`.metrics`), response time with its business cale
 the shared statistics (:mod:`.stats`: Wilson intervals, ratio intervals, p-value adjustment, ...).
 A notebook reads the tables and passes them in.
 
-Each analysis is a package of modules of one concern whose ``__init__`` re-exports its public API
+Metrics, response time, survey and stats are packages of modules of one concern; each ``__init__``
+re-exports the public API
 (``from helpers.analysis import responsetime as rt; rt.summary(...)``); :mod:`.stats` is the lowest.
 
 Must not import: :mod:`helpers.pipeline`, :mod:`helpers.present` or :mod:`helpers.cli` (the layer
