@@ -6,8 +6,8 @@ the shared statistics (:mod:`.stats`: Wilson intervals, ratio intervals, p-value
 A notebook reads the tables and passes them in.
 
 Metrics, response time, survey and stats are packages of modules of one concern; each ``__init__``
-re-exports the public API
-(``from helpers.analysis import responsetime as rt; rt.summary(...)``); :mod:`.stats` is the lowest.
+re-exports the public API (``from helpers.analysis import responsetime as rt; rt.summary(...)``).
+:mod:`.stats` is the lowest: the other analyses may import it, it imports none of them.
 
 Must not import: :mod:`helpers.pipeline`, :mod:`helpers.present` or :mod:`helpers.cli` (the layer
 contract), nor :mod:`helpers.collect` or :mod:`helpers.demo` (the forbidden contract in
