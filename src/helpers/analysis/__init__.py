@@ -5,7 +5,13 @@ Presence and interaction (:mod:`.metrics`), response time with its business cale
 the shared statistics (:mod:`.stats`: Wilson intervals, ratio intervals, p-value adjustment, ...).
 A notebook reads the tables and passes them in.
 
-Must not import: :mod:`helpers.pipeline`, :mod:`helpers.present` or :mod:`helpers.cli`.
+Metrics, response time, survey and stats are packages of modules of one concern; each ``__init__``
+re-exports the public API (``from helpers.analysis import responsetime as rt; rt.summary(...)``).
+:mod:`.stats` is the lowest: the other analyses may import it, it imports none of them.
+
+Must not import: :mod:`helpers.pipeline`, :mod:`helpers.present` or :mod:`helpers.cli` (the layer
+contract), nor :mod:`helpers.collect` or :mod:`helpers.demo` (the forbidden contract in
+``pyproject.toml``): analyses take tables, not sources.
 """
 
 __all__ = ["metrics", "responsetime", "stats", "survey", "websites"]
