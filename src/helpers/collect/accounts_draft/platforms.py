@@ -57,11 +57,12 @@ def fetch_mastodon_directory(url: str, dest: Path, *, limit: int = 80, timeout: 
     import requests
     from mastodon import Mastodon
 
-    from helpers.collect.mastodon import _classify, _LastResponse
+    from helpers.collect.mastodon.client import _classify
+    from helpers.collect.social_api import LastResponse
 
     host = urlparse(url).netloc or url
     store = RawStore(Path(dest) / safe_name(host) / "directory")
-    last = _LastResponse()
+    last = LastResponse()
     session = requests.Session()
     session.hooks["response"].append(last)
     api = Mastodon(api_base_url=url.rstrip("/"), ratelimit_method="throw",
@@ -189,11 +190,12 @@ def resolve_handles(handles: Iterable[str], dest: Path, *, server: str,
     from atproto_client import exceptions as ex
     from atproto_client.request import Request
 
-    from helpers.collect.bluesky import _classify, _LastResponse
+    from helpers.collect.bluesky.client import _classify
+    from helpers.collect.social_api import LastResponse
 
     host = urlparse(server).netloc or server
     store = RawStore(Path(dest) / safe_name(host) / "resolve")
-    last = _LastResponse()
+    last = LastResponse(read_body=True)
     client = Client(base_url=server.rstrip("/"), request=Request(
         timeout=timeout, event_hooks={"response": [last]}))
     try:
