@@ -23,11 +23,7 @@ from helpers.collect.bluesky.ids import (
     did_of,
     handle_of,
 )
-from helpers.collect.http import (
-    Skips,
-    load_json_file,
-    parse_time,
-)
+from helpers.collect.http import Skips, load_json_file, parse_time
 from helpers.collect.issues import guarded_loader
 from helpers.collect.social_api import (
     accounts_by_handle,

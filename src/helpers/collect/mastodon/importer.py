@@ -15,18 +15,9 @@ from urllib.parse import urlparse
 
 import pandas as pd
 
-from helpers.collect.http import (
-    Skips,
-    load_json_file,
-    parse_time,
-    strip_html,
-)
+from helpers.collect.http import Skips, load_json_file, parse_time, strip_html
 from helpers.collect.issues import guarded_loader
-from helpers.collect.mastodon.ids import (
-    GOVERNMENT_INSTANCES,
-    PLATFORM,
-    acct_of,
-)
+from helpers.collect.mastodon.ids import GOVERNMENT_INSTANCES, PLATFORM, acct_of
 from helpers.collect.social_api import (
     accounts_by_handle,
     message_row,
