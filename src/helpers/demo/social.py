@@ -48,7 +48,9 @@ import holidays
 import numpy as np
 import pandas as pd
 
+from helpers.demo import LAST_TWITTER_YEAR, MARKER, bluesky, mastodon
 from helpers.demo.calibration import _accounts, _plan, params_for
+from helpers.demo.current import account_rows, converse, presence
 from helpers.demo.facebook import COMMENT_COLUMNS, POST_COLUMNS, _facebook
 from helpers.demo.timing import Calendar, _iso_z, window_ms
 from helpers.demo.twitter import _municipality_twitter, _Writer
@@ -76,6 +78,8 @@ def write_raw(munis: pd.DataFrame, year: int, rng: np.random.Generator, dest: Pa
     list of Path
         The files written.
     """
+    if int(year) > LAST_TWITTER_YEAR:
+        return _write_current(munis, int(year), rng, Path(dest), scale)
     p = params_for(int(year))
     lo, hi = window_ms(int(year))
     munis = munis.sort_values("gm_code").reset_index(drop=True)
@@ -130,4 +134,66 @@ def write_raw(munis: pd.DataFrame, year: int, rng: np.random.Generator, dest: Pa
                 posts, comments = _facebook(i, plan, p, r, ctx, scale)
                 posts_csv.writerows(posts)
                 comments_csv.writerows(comments)
+    return paths
+
+
+def _write_current(munis: pd.DataFrame, year: int, rng: np.random.Generator, dest: Path,
+                   scale: float) -> list[Path]:
+    """A current year (after :data:`helpers.demo.LAST_TWITTER_YEAR`): Facebook, Mastodon, Bluesky.
+
+    Writes ``accounts.csv`` (Facebook pages as in the Twitter era; Mastodon and Bluesky accounts
+    after :mod:`helpers.demo.current`), the Facebook exports, and the stored Mastodon and Bluesky
+    responses (:mod:`helpers.demo.mastodon`, :mod:`helpers.demo.bluesky`); no ``twitter/``.
+    """
+    from helpers.core.window import Window
+
+    p = params_for(year)
+    lo, hi = window_ms(year)
+    first, last = (d.isoformat() for d in Window.of_year(year).dates())
+    munis = munis.sort_values("gm_code").reset_index(drop=True)
+    plan = _plan(munis, year, rng, p)
+    fb = _accounts(plan, year, rng, lo)
+    fb = fb[fb["platform"] == "facebook"]
+    pres = presence(munis, rng)
+    new = pd.DataFrame(account_rows(pres, rng, lo), columns=list(fb.columns[:-1]))
+    new["synthetic"] = True
+    order = {"facebook": 0, "mastodon": 1, "bluesky": 2}
+    accounts = pd.concat([fb, new], ignore_index=True)
+    accounts = accounts.sort_values(["gm_code", "platform"], key=lambda s: s.map(order)
+                                    if s.name == "platform" else s, kind="stable")
+    accounts = accounts.reset_index(drop=True)
+    closed = set(holidays.NL(years=range(year - 1, year + 2)))
+    ctx = {
+        "lo": lo, "hi": hi, "accounts": accounts,
+        "office": Calendar.build(lo, hi, 8.5, 17.0, False, closed),
+        "webcare": Calendar.build(lo, hi, 7.5, 22.0, True, set()),
+    }
+    ctx["by_muni"] = {key: g for key, g in accounts.groupby(["gm_code", "platform"], sort=True)}
+    seeds = rng.integers(0, 2**62, size=(len(munis), 3))
+    (dest / "facebook").mkdir(parents=True, exist_ok=True)
+    paths = [dest / "accounts.csv", dest / "facebook" / "posts.csv",
+             dest / "facebook" / "comments.csv"]
+    accounts.to_csv(paths[0], index=False, lineterminator="\n")
+    with (open(paths[1], "w", encoding="utf-8", newline="") as fp,
+          open(paths[2], "w", encoding="utf-8", newline="") as fc):
+        posts_csv, comments_csv = csv.writer(fp, lineterminator="\n"), csv.writer(fc,
+                                                                                  lineterminator="\n")
+        posts_csv.writerow(POST_COLUMNS)
+        comments_csv.writerow(COMMENT_COLUMNS)
+        for i in range(len(munis)):
+            if plan.fb_any[i]:
+                posts, comments = _facebook(i, plan, p, np.random.default_rng(seeds[i, 0]), ctx,
+                                            scale)
+                posts_csv.writerows(posts)
+                comments_csv.writerows(comments)
+    for col, (pf, module) in enumerate((("mastodon", mastodon), ("bluesky", bluesky)), 1):
+        (dest / pf).mkdir(parents=True, exist_ok=True)
+        (dest / pf / "SYNTHETIC.txt").write_text(MARKER + "\n", encoding="utf-8")
+        paths.append(dest / pf / "SYNTHETIC.txt")
+        for i in np.flatnonzero(pres.has[pf]):
+            conv = converse(int(i), pres, pf, np.random.default_rng(seeds[i, col]), ctx, scale)
+            acc = ctx["by_muni"][(pres.codes[i], pf)].iloc[0]
+            paths += module.write_account(conv, dest / pf, acc["handle"].split("@")[0],
+                                          acc["account_id"], str(pres.names[i]),
+                                          int(pres.codes[i][2:]), (first, last), (lo, hi))
     return paths
