@@ -156,7 +156,8 @@ def write_account(conv: Conversations, dest: Path, user: str, local_id: str, nam
 
         walk(k)
         paths.append(_put(folder / "context" / f"{ids[k]}.json",
-                          _dump({"ancestors": ancestors, "descendants": descendants})))
+                          _dump({"ancestors": ancestors, "descendants": descendants,
+                                 "synthetic": True})))
     state = {"synthetic": True, "timelines": {f"{window[0]}_{window[1]}": {
         "complete": True, "next_max_id": max_id, "pages": pages}}}
     paths.append(_put(folder / "index.json",
