@@ -20,6 +20,7 @@ from helpers import collect, demo
 from helpers.collect import bluesky as cbsky
 from helpers.collect import mastodon as cmast
 from helpers.core import register
+from helpers.core.errors import ParameterError
 from helpers.demo import bluesky, current, mastodon
 from helpers.pipeline.sources import resolve
 
@@ -39,6 +40,8 @@ def test_the_demo_sources_of_a_year():
     res = resolve(2025, "demo")
     assert res.kind == "demo" and res.sources == SOURCES[2:3] + SOURCES[:2] + SOURCES[3:]
     assert res.not_collected == ("twitter",)
+    with pytest.raises(ParameterError, match="the demo has no twitter data for 2025"):
+        resolve(2025, "demo", "twitter,facebook")
 
 
 def test_no_twitter_files_and_every_file_marked(sample):
@@ -218,3 +221,13 @@ def test_stored_files_are_where_the_collectors_put_them(sample):
     feed = json.loads((bsky / "feed" / "page-0001.json").read_text())
     assert feed["feed"] and all("post" in item for item in feed["feed"])
     assert sorted(Path(p).name for p in (bsky / "thread").glob("*.json"))
+
+
+def test_the_runner_asks_the_demo_for_its_sources_without_pandas():
+    import subprocess
+    import sys
+
+    code = ("import sys; from helpers.pipeline.sources import resolve; import helpers.demo; "
+            "print('pandas' in sys.modules, 'numpy' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.split() == ["False", "False"]

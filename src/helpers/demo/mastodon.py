@@ -5,8 +5,8 @@ Layout under ``<dest>/mastodon/<user@instance>/`` (see :mod:`helpers.collect.mas
 from the window's end back to the first page that reaches before the window), ``context/<id>.json``
 (``ancestors``/``descendants`` of every own status in the window except boosts) and ``index.json``
 (the collector's resume state, complete). Bodies are Mastodon's JSON (the shape Mastodon.py returns,
-as in the loopback fixtures); every account and status object carries ``"synthetic": true`` and the
-account's ``note`` says it is synthetic.
+as in the loopback fixtures); every account, status and context object carries ``"synthetic": true``
+and the account's ``note`` says it is synthetic.
 
 Ids are those of the municipality's home server (``social.overheid.nl``): snowflakes, milliseconds
 since 1970 shifted left by 16 bits plus a sequence number; citizens' statuses keep the ``uri`` of their

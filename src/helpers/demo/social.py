@@ -1,6 +1,12 @@
-"""Synthetic Twitter and Facebook raw files for the demo dataset, in the formats real collection produces.
+"""The demo's social-media raw files for one year, in the formats real collection produces.
 
-:func:`write_raw` writes, under ``dest``:
+Up to :data:`helpers.demo.LAST_TWITTER_YEAR` (2023) Twitter and Facebook, after the calibration in
+:mod:`helpers.demo.calibration` (writers: :mod:`helpers.demo.twitter`, :mod:`helpers.demo.facebook`);
+later years Facebook, Mastodon and Bluesky and no Twitter (:mod:`helpers.demo.current` and its stated
+assumptions; writers :mod:`helpers.demo.mastodon`, :mod:`helpers.demo.bluesky`). Imports nothing from
+helpers but the demo's own modules and :mod:`helpers.core`; nothing from :mod:`helpers.collect`.
+
+For a Twitter-era year :func:`write_raw` writes, under ``dest``:
 
 - ``accounts.csv`` — the research team's account list: ``gm_code, platform, account_id, handle,
   kind (corporate|theme), first_seen`` (ISO 8601 UTC), ``synthetic`` (always ``true``).
