@@ -231,3 +231,14 @@ def test_the_runner_asks_the_demo_for_its_sources_without_pandas():
             "print('pandas' in sys.modules, 'numpy' in sys.modules)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.split() == ["False", "False"]
+
+
+def test_demo_handles_are_the_candidates_accounts_draft_tries():
+    from helpers.collect.accounts_draft import candidate_handles
+
+    munis = register.municipalities(2025)
+    tried = set(candidate_handles(munis))
+    mine = {current.bluesky_handle(n) for n in munis["short_name"]}
+    assert len(mine) == 342  # one handle per municipality
+    # the two Bergens keep their province in the demo's handle (draft tries "gemeentebergen")
+    assert mine - tried == {"gemeentebergennh.bsky.social", "gemeentebergenl.bsky.social"}
