@@ -17,7 +17,8 @@ A source is *present* when its folder (``twitter/``, ``facebook/``, ``mastodon/`
 ``.ipynb_checkpoints/`` do not count, see :func:`helpers.core.paths.is_hidden`). A raw folder that holds
 files but no source (exports put beside the source folders instead of in them) is bad input with
 ``source="auto"``, not a reason to fall back on the demo. ``sources=""`` means
-the sources present (for the demo: its four, :data:`helpers.collect.DEFAULT_SOURCES`); a list names
+the sources present (for the demo: those it writes for the year, :func:`helpers.demo.sources_for`:
+twitter, facebook, survey, web up to 2023, facebook, mastodon, bluesky, survey, web later); a list names
 them, and asking for a source of the raw files that is not present is bad input naming its folder.
 """
 
@@ -29,10 +30,12 @@ from pathlib import Path
 
 from helpers.core.errors import DataError, ParameterError
 from helpers.core.paths import is_hidden, project_root
+from helpers.demo import sources_for as demo_sources
 
 #: Every source the collection can read, in the order they are listed.
 ALL_SOURCES = ("twitter", "facebook", "mastodon", "bluesky", "survey", "web")
-#: What the demo generator writes (the sources of the 2014 study).
+#: The sources of the 2014 study (what the demo writes up to 2023; later years:
+#: :func:`helpers.demo.sources_for`).
 DEMO_SOURCES = ("twitter", "facebook", "survey", "web")
 #: Values of the ``source`` parameter.
 SOURCE_CHOICES = ("auto", "demo", "files")
@@ -187,7 +190,7 @@ def resolve(year: int, source: str = "auto", sources: str | tuple[str, ...] = ""
     source : {"auto", "demo", "files"}
         Raw files when present (auto), always the demo, or always the raw files.
     sources : str or sequence of str
-        Comma-separated source names; empty means the sources present (demo: its four).
+        Comma-separated source names; empty means the sources present (demo: those of the year).
     input_dir : str or Path
         The raw folder; empty means ``data/raw/<year>/``. Must lie inside the project.
     root : Path, optional
@@ -222,11 +225,12 @@ def resolve(year: int, source: str = "auto", sources: str | tuple[str, ...] = ""
                         "-p source=demo")
     kind = source if source != "auto" else ("files" if present else "demo")
     if kind == "demo":
-        chosen = asked or DEMO_SOURCES
-        extra = [s for s in chosen if s not in DEMO_SOURCES]
+        offered = demo_sources(year)  # the demo's sources differ by era (no Twitter after 2023)
+        chosen = asked or offered
+        extra = [s for s in chosen if s not in offered]
         if extra:
-            raise ParameterError(f"parameter sources: the demo has no {', '.join(extra)} data; "
-                                 f"choose from {', '.join(DEMO_SOURCES)} or put raw exports in "
+            raise ParameterError(f"parameter sources: the demo has no {', '.join(extra)} data for "
+                                 f"{year}; choose from {', '.join(offered)} or put raw exports in "
                                  f"{_rel(folder, root)}/")
         return Resolution("demo", folder, tuple(s for s in ALL_SOURCES if s in chosen), present,
                           root, unread)
