@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from helpers.demo import ANCHORS
+from helpers.demo.common import ANCHORS
 
 UTRECHT, GOEREE, VEERE = ANCHORS
 

@@ -51,8 +51,8 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from helpers.demo import ANCHORS
 from helpers.demo.calibration import _exact_choice
+from helpers.demo.common import ANCHORS
 from helpers.demo.texts import (
     AMBIGUOUS,
     FIRST_NAMES,

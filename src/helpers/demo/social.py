@@ -54,8 +54,9 @@ import holidays
 import numpy as np
 import pandas as pd
 
-from helpers.demo import LAST_TWITTER_YEAR, MARKER, bluesky, mastodon
+from helpers.demo import bluesky, mastodon
 from helpers.demo.calibration import _accounts, _plan, params_for
+from helpers.demo.common import LAST_TWITTER_YEAR, MARKER
 from helpers.demo.current import account_rows, converse, presence
 from helpers.demo.facebook import COMMENT_COLUMNS, POST_COLUMNS, _facebook
 from helpers.demo.timing import Calendar, _iso_z, window_ms

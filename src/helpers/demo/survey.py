@@ -241,7 +241,7 @@ def write_raw(
     list of Path
         The written file.
     """
-    from helpers.demo import MARKER
+    from helpers.demo.common import MARKER
 
     frame = survey_frame(munis, year, rng)
     value_labels, missing, var_labels = _labels(year)

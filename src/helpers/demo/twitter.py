@@ -11,8 +11,8 @@ import json
 
 import numpy as np
 
-from helpers.demo import ANCHORS
 from helpers.demo.calibration import YearParams, _Plan
+from helpers.demo.common import ANCHORS
 from helpers.demo.texts import (
     AMBIGUOUS,
     FIRST_NAMES,
