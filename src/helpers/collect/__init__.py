@@ -313,6 +313,14 @@ def municipalities_for(collected: Collected) -> pd.DataFrame:
     return munis
 
 
+def _synthetic_marker(sources: tuple[str, ...] | list[str]) -> str:
+    """Where the demo's files say they are synthetic, for the sources read."""
+    marker = "SYNTHETIC.txt, demo.json 'synthetic': true, __twarc.synthetic, CSV column 'synthetic'"
+    if {"mastodon", "bluesky"} & set(sources):
+        marker += ", 'synthetic': true in every stored Mastodon/Bluesky response"
+    return marker
+
+
 def write_collected(collected: Collected, out_dir: Path,
                     provenance_extra: dict[str, Any] | None = None) -> list[Path]:
     """Write every table of ``collected`` plus ``municipalities`` and ``data/provenance.json``.
@@ -339,8 +347,7 @@ def write_collected(collected: Collected, out_dir: Path,
         "window": [collected.window[0].isoformat(), collected.window[1].isoformat()],
         "inputs": collected.inputs,
         "skips": int(len(collected.skips)),
-        "synthetic_marker": ("SYNTHETIC.txt, demo.json 'synthetic': true, __twarc.synthetic, "
-                             "CSV column 'synthetic'") if collected.demo else None,
+        "synthetic_marker": _synthetic_marker(collected.sources) if collected.demo else None,
     }
     if collected.demo:
         prov["demo_args"] = collected.meta
