@@ -102,7 +102,11 @@ def execute_plan(
     Returns one :class:`YearResult` per year, in year order. Failure lines go to stderr.
     """
     if execute is None:  # warm kernels for this plan; every kernel is shut down at its end
-        with WarmExecutor(jobs=jobs, budget=len(years) * len(prepared.order)) as warm:
+        def progress(parameters: dict[str, Any], dest: Path, text: str) -> None:
+            say(quiet, f"{parameters.get('year', '')} {Path(dest).stem}: {text}")
+
+        with WarmExecutor(jobs=jobs, budget=len(years) * len(prepared.order),
+                          progress=progress) as warm:
             return execute_plan(prepared, years, jobs=jobs, quiet=quiet, execute=warm, hooks=hooks)
     project = prepared.project
     hooks = hooks if hooks is not None else Hooks.from_report()

@@ -27,6 +27,7 @@ from typing import Any
 
 import nbformat
 
+from helpers.core.progress import Forward
 from helpers.pipeline.kernels import (  # noqa: F401  (re-exported: executor.<name>)
     HISTORY_IN_MEMORY,
     KERNEL,
@@ -123,11 +124,12 @@ def parameterize(nb: nbformat.NotebookNode, parameters: Mapping[str, Any]) -> nb
 
 
 def run_on(kernel: WarmKernel, nb: nbformat.NotebookNode, *, output_path: Path | None = None,
-           timeout: float | None = None) -> nbformat.NotebookNode:
+           timeout: float | None = None, stdout: Any = None) -> nbformat.NotebookNode:
     """Execute ``nb`` on ``kernel`` with papermill's nbclient subclass; returns the executed notebook.
 
     A failing cell stops execution and is recorded in the notebook (papermill's semantics), it does
-    not raise; see :func:`find_failure`. With ``output_path`` the notebook is saved as it runs.
+    not raise; see :func:`find_failure`. With ``output_path`` the notebook is saved as it runs; with
+    ``stdout`` (a file-like object) the cells' standard output is also written there as it comes.
 
     Raises
     ------
@@ -141,7 +143,7 @@ def run_on(kernel: WarmKernel, nb: nbformat.NotebookNode, *, output_path: Path |
                                       progress_bar=False, log_output=False)
     nb_man.notebook_start()
     client = PapermillNotebookClient(nb_man, km=kernel.km, kernel_name=KERNEL, timeout=timeout,
-                                     startup_timeout=60, log_output=False)
+                                     startup_timeout=60, log_output=False, stdout_file=stdout)
     try:
         client.execute()
     finally:
@@ -168,6 +170,9 @@ class WarmExecutor:
         (default :func:`default_log_path`).
     preload : sequence of str
         Modules imported in every kernel before use.
+    progress : callable, optional
+        ``(parameters, dest, text)``: called with each progress line a notebook prints
+        (:mod:`helpers.core.progress`) while it runs.
 
     A kernel that did not start, or died during the notebook (any error that is not a cell's), is
     replaced and the notebook tried once more. Call :meth:`close` (or use ``with``) at the end.
@@ -177,6 +182,7 @@ class WarmExecutor:
     budget: int | None = None
     log_path: Any = default_log_path
     preload: Sequence[str] = PRELOAD
+    progress: Any = None
     _pools: dict[Path, KernelPool] = field(default_factory=dict, init=False, repr=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, init=False, repr=False)
     _closed: bool = field(default=False, init=False, repr=False)
@@ -221,7 +227,8 @@ class WarmExecutor:
             kernel = None
             try:
                 kernel = pool.take()
-                nb = run_on(kernel, copy.deepcopy(template), output_path=dest)
+                nb = run_on(kernel, copy.deepcopy(template), output_path=dest,
+                            stdout=self._forward(parameters, dest))
             except Exception as exc:  # kernel start, ZMQ or a dead kernel: retry once
                 if attempt == 2:
                     raise NotebookFailure(None, type(exc).__name__, str(exc)) from None
@@ -236,6 +243,12 @@ class WarmExecutor:
                 raise NotebookFailure(failure.exec_count, failure.ename, failure.evalue)
             write_ipynb(nb, str(dest))
             return
+
+    def _forward(self, parameters: dict[str, Any], dest: Path) -> Forward | None:
+        if self.progress is None:
+            return None
+        progress = self.progress
+        return Forward(lambda text: progress(parameters, dest, text))
 
     def _keep_log(self, kernel: WarmKernel, dest: Path) -> None:
         path = Path(self.log_path(dest))
