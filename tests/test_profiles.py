@@ -324,7 +324,8 @@ def test_reader_tables_show_percentages_with_their_base(in_project):
     assert share["This municipality"] == "20%"
     # all 7 with a share: 10/50 ... 17/57 without GM0614's NA; median = 14/54 = 26%
     assert share["Median, all municipalities"] == "26% (n = 7)"
-    assert comp.loc[profiles.COMPARED["km_median"][0], "This municipality"] == "1,020 h"  # exactly 1020 h (window end exclusive)
+    # exactly 1020 h: the window end is exclusive (censored at 2030 h)
+    assert comp.loc[profiles.COMPARED["km_median"][0], "This municipality"] == "1,020 h"
     pres = profiles.presence_table(kf, "GM0614").set_index("Platform")
     # 7 of the 8 Zuid-Holland S municipalities have a Twitter account; Westvoorne has none
     assert pres.loc["Twitter: has an account", "This municipality"] == "no"
