@@ -19,7 +19,8 @@ callers keep writing ``profiles.key_figures(...)``:
   :func:`harmonized_key_figures` of several years on one register;
 - :mod:`.peers`: the peer groups, :func:`comparison`, :func:`presence_row`,
   :func:`previous_year_change`, :func:`survey_peer_summary`;
-- :mod:`.tables`: the page's text and tables for readers (Markdown, percentages with their base);
+- :mod:`.tables`: the page's text and tables for readers (Markdown, percentages with their base),
+  and :func:`show_table`, which shows them with text left and numbers right;
 - :mod:`.picture`: the profile's one figure, its title and the embedded image.
 
 Must not import: :mod:`helpers.pipeline` or :mod:`helpers.cli`.
@@ -61,7 +62,9 @@ from helpers.present.profiles.tables import (
     checklist_markdown,
     comparison_table,
     not_collected_markdown,
+    number_columns,
     presence_table,
+    show_table,
     sources_markdown,
     summary_markdown,
     survey_table,
@@ -73,7 +76,8 @@ __all__ = [
     "PICTURE",
     "better_than_median", "change_table", "checklist_markdown", "comparison", "comparison_table",
     "figure_html", "harmonized_key_figures", "harmonized_summary", "key_figures", "load_key_figures",
-    "not_collected_markdown", "own_survey_answers", "peer_masks", "peers", "picture_figures",
-    "picture_title", "presence_row", "presence_table", "previous_year_change", "profile_figure",
-    "sources_markdown", "summary_markdown", "survey_peer_summary", "survey_table", "title_markdown",
+    "not_collected_markdown", "number_columns", "own_survey_answers", "peer_masks", "peers",
+    "picture_figures", "picture_title", "presence_row", "presence_table", "previous_year_change",
+    "profile_figure", "show_table", "sources_markdown", "summary_markdown", "survey_peer_summary",
+    "survey_table", "title_markdown",
 ]

@@ -6,6 +6,8 @@ Imports nothing from helpers.pipeline.
 
 from __future__ import annotations
 
+import re
+
 import pandas as pd
 
 from helpers.present.profiles.peers import comparison, peers, presence_row
@@ -213,3 +215,41 @@ def checklist_markdown(gaps: pd.DataFrame, lang: str = "en") -> str:
         lines.append("")
         lines.append("Alle onderdelen zijn aanwezig." if nl else "Every item is present.")
     return "\n".join(lines)
+
+
+#: A cell that holds a number written as text: an optional sign, then a digit ("20%", "1,020 h",
+#: "26% (n = 7)", "+25 percentage points", "-56").
+_NUMBER_TEXT = re.compile(r"^[+\-\u2212]?\d")
+#: Cells that stand for a number that is missing: they belong to a column of numbers.
+_NOT_MEASURED = ("not measured", "niet gemeten")
+
+
+def number_columns(df: pd.DataFrame) -> list[str]:
+    """The columns of a reader table that hold numbers, also when written as text.
+
+    A column holds numbers when every cell that is not empty starts with a number (optional sign,
+    then a digit) or says the value was not measured, and at least one cell is not empty; so the
+    column of this municipality's values stays right-aligned on a profile where nothing was
+    measured. Names, yes/no and other words make a text column.
+
+    Returns
+    -------
+    list of str
+        The column labels, in the table's order.
+    """
+    found = []
+    for col in df.columns:
+        cells = [str(v) for v in df[col] if not (v is None or (not isinstance(v, str) and pd.isna(v)))]
+        cells = [c for c in cells if c.strip()]
+        if cells and all(_NUMBER_TEXT.match(c) or c.startswith(_NOT_MEASURED) for c in cells):
+            found.append(col)
+    return found
+
+
+def show_table(df: pd.DataFrame):  # noqa: ANN201
+    """A profile table for the page (:func:`helpers.present.report.show_table`): text columns
+    left-aligned, columns of numbers right-aligned, also those written as text (:func:`number_columns`).
+    """
+    from helpers.present.report import show_table as show
+
+    return show(df, right=number_columns(df))
