@@ -200,6 +200,7 @@ def test_survey_peer_summary_leaves_the_municipality_out_and_suppresses_small_gr
     row = table[table["Measure"].str.contains("Directors")].iloc[0]
     assert row["Measure"] == "Rates Directors (directie) enthusiastic (4-5 of 5)"
     assert row["Peers' answer"].startswith("40%")
+    assert row["Peer group"] == "size class small (< 50,000)"  # a name, not the code "S"
     assert profiles.survey_peer_summary(responses, kf, "GM0501", min_n=7).empty
 
 

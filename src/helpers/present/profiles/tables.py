@@ -189,7 +189,7 @@ def survey_table(summary: pd.DataFrame) -> pd.DataFrame:
         if measure.startswith("enthusiastic (4-5): "):
             group = measure.split(": ", 1)[1]
             measure = f"Rates {viz.label(group, 'en')} enthusiastic (4-5 of 5)"
-        rows.append({"Measure": measure[:1].upper() + measure[1:], "Peer group": r.peer_group,
+        rows.append({"Measure": measure[:1].upper() + measure[1:], "Peer group": _group_label(r.peer_group),
                      "Peers' answer": value})
     return pd.DataFrame(rows)
 
