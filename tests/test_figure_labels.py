@@ -399,7 +399,7 @@ def test_png_at_200_dpi_and_dense_km_svg_small_but_faithful(tmp_path: Path) -> N
 
 def test_thin_steps_keeps_the_curve_within_the_tolerance() -> None:
     frame = _km_frame(3, n=1000)
-    thin = viz._thin_steps(frame, ["surv", "low", "high"], tol=0.002)
+    thin = viz.distributions._thin_steps(frame, ["surv", "low", "high"], tol=0.002)
     assert thin.index[0] == 0 and thin.index[-1] == 1000
     # every step is 1/1001: two make 0.001998 < tol, so every third step is kept
     assert 330 <= len(thin) <= 340

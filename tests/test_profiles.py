@@ -200,7 +200,75 @@ def test_survey_peer_summary_leaves_the_municipality_out_and_suppresses_small_gr
     row = table[table["Measure"].str.contains("Directors")].iloc[0]
     assert row["Measure"] == "Rates Directors (directie) enthusiastic (4-5 of 5)"
     assert row["Peers' answer"].startswith("40%")
+    assert row["Peer group"] == "size class small (< 50,000)"  # a name, not the code "S"
     assert profiles.survey_peer_summary(responses, kf, "GM0501", min_n=7).empty
+
+
+def _page_tables(page: str) -> list[list[list[tuple[str, str]]]]:
+    """The tables of an HTML page: rows of (cell text, its ``text-align`` style) per table."""
+    from html.parser import HTMLParser
+
+    class Cells(HTMLParser):
+        def __init__(self) -> None:
+            super().__init__()
+            self.tables: list[list[list[tuple[str, str]]]] = []
+            self.cell: list[str] | None = None
+
+        def handle_starttag(self, tag, attrs) -> None:
+            if tag == "table":
+                self.tables.append([])
+            elif tag == "tr":
+                self.tables[-1].append([])
+            elif tag in ("td", "th"):
+                self.cell = [dict(attrs).get("style") or "", ""]
+
+        def handle_data(self, data) -> None:
+            if self.cell is not None:
+                self.cell[1] += data
+
+        def handle_endtag(self, tag) -> None:
+            if tag in ("td", "th") and self.cell is not None:
+                style, text = self.cell
+                self.tables[-1][-1].append((text, style.removeprefix("text-align:")))
+                self.cell = None
+
+    parser = Cells()
+    parser.feed(page)
+    return parser.tables
+
+
+def _column_alignment(table: list[list[tuple[str, str]]]) -> dict[str, str]:
+    """Header -> alignment of a table's columns; every cell of a column must share its header's."""
+    head, *rows = table
+    for row in rows:
+        assert [align for _, align in row] == [align for _, align in head], (head, row)
+    return dict(head)
+
+
+def test_profile_tables_align_text_left_and_numbers_right(in_project):
+    from helpers.present.report import table_html
+
+    kf = profiles.key_figures(in_project / "outputs" / "2015", 2015)
+    comp = profiles.comparison_table(kf, "GM0614")  # Westvoorne: no Twitter, "not measured" cells
+    assert (comp["This municipality"] == "not measured").any()
+    assert profiles.number_columns(comp) == list(comp.columns[1:])
+    pres = profiles.presence_table(kf, "GM0614")
+    assert profiles.number_columns(pres) == list(pres.columns[2:])  # "Platform", yes/no are text
+    survey = pd.DataFrame({"Measure": ["Rates Griffie enthusiastic"], "Peer group": ["size class S"],
+                           "Peers' answer": ["not measured: no valid answers"]})
+    # a column of numbers stays one where nothing was measured, as on every other profile
+    assert profiles.number_columns(survey) == ["Peers' answer"]
+    survey.loc[1] = ["Responsibility", "size class S", "40% (of 5)"]
+    assert profiles.number_columns(survey) == ["Peers' answer"]
+    survey.loc[2] = ["Ownership", "size class S", "spread"]  # one word makes a text column
+    assert profiles.number_columns(survey) == []
+    change = pd.DataFrame({"Figure": ["Twitter posts"], "2014": ["1,111"], "2015": ["55"],
+                           "Change": ["-1,056"], "Note": [""]})
+    assert profiles.number_columns(change) == ["2014", "2015", "Change"]
+    shown = profiles.show_table(change).data
+    assert shown == table_html(change, right=["2014", "2015", "Change"])
+    assert _column_alignment(_page_tables(shown)[0]) == {
+        "Figure": "left", "2014": "right", "2015": "right", "Change": "right", "Note": "left"}
 
 
 def test_profiles_render_identically_in_both_orders_and_keep_own_answers_out(in_project):
@@ -223,6 +291,19 @@ def test_profiles_render_identically_in_both_orders_and_keep_own_answers_out(in_
         for raw in ("include_own_survey", "Inputs.", "n/a", "peer_group", "this_year", "0.200"):
             assert raw not in text, raw
     assert "Interaction share <strong>20%</strong> of 50 posts" in html["GM1930"]
+    # tables: text columns left-aligned, numbers right-aligned, also numbers written as text (#17)
+    tables = {t[0][0][0]: _column_alignment(t) for t in _page_tables(html["GM1930"])}
+    assert set(tables) >= {"Platform", "Key figure", "Figure"}
+    assert tables["Platform"] == {"Platform": "left", "This municipality": "left",  # yes/no
+                                  "Size class medium (50,000-99,999) (n = 1)": "right",
+                                  "Province Zuid-Holland (n = 8)": "right",
+                                  "All municipalities (n = 8)": "right"}
+    assert tables["Key figure"] == {"Key figure": "left", "This municipality": "right",
+                                    "Median, size class medium (50,000-99,999)": "right",
+                                    "Median, province Zuid-Holland": "right",
+                                    "Median, all municipalities": "right"}
+    assert tables["Figure"] == {"Figure": "left", "2014": "right", "2015": "right", "Change": "right"}
+    assert '<td style="text-align:left">Twitter: has an account</td>' in html["GM1930"]
     assert "How each figure is measured" in html["GM1930"]
     assert "Made from demo data: every number on this page is synthetic." in html["GM1930"]
     assert '<img alt="Nissewaard 2015: better than the median on 0 of 4 key figures"' in html["GM1930"]

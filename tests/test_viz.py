@@ -1,4 +1,5 @@
-"""Tests of helpers.present.viz: every figure kind, labels in two languages, deterministic files, demo mark."""
+"""Tests of helpers.present.viz: every figure kind, labels in two languages, deterministic files,
+demo mark."""
 
 from __future__ import annotations
 

@@ -893,15 +893,17 @@ def not_collected_sentence(sources: Iterable[str], year: int, lang: str = "en") 
             "sources say so and write no tables or figures.")
 
 
-def table_html(df: pd.DataFrame) -> str:
+def table_html(df: pd.DataFrame, right: Iterable[str] = ()) -> str:
     """A DataFrame as a plain HTML table without index: text left-aligned, numbers right-aligned.
 
     The alignment is set on every cell (``style="text-align:..."``), so it holds in JupyterLab and
     nbconvert pages, whose style sheets right-align all table cells. Missing values are empty
-    cells; all text is escaped. Deterministic (no random ids).
+    cells; all text is escaped. Deterministic (no random ids). ``right`` names further columns to
+    right-align: numbers already written as text (``"20% (of 50)"``), which a text dtype hides.
     """
-    numeric = [pd.api.types.is_numeric_dtype(df[c]) and not pd.api.types.is_bool_dtype(df[c])
-               for c in df.columns]
+    wanted = set(right)
+    numeric = [(pd.api.types.is_numeric_dtype(df[c]) and not pd.api.types.is_bool_dtype(df[c]))
+               or c in wanted for c in df.columns]
 
     def cell(tag: str, value: Any, right: bool) -> str:
         align = "right" if right else "left"
@@ -917,11 +919,12 @@ def table_html(df: pd.DataFrame) -> str:
             + "\n".join(rows) + "\n</tbody>\n</table>")
 
 
-def show_table(df: pd.DataFrame) -> Any:
-    """A DataFrame for a notebook output: :func:`table_html` (text left, numbers right, no index)."""
+def show_table(df: pd.DataFrame, right: Iterable[str] = ()) -> Any:
+    """A DataFrame for a notebook output: :func:`table_html` (text left, numbers and the ``right``
+    columns right, no index)."""
     from IPython.display import HTML
 
-    return HTML(table_html(df))
+    return HTML(table_html(df, right))
 
 
 # --- trends across years --------------------------------------------------------------------------
