@@ -25,6 +25,7 @@ import nbformat
 from nbconvert import HTMLExporter
 
 from helpers.pipeline.executor import KernelPool, WarmKernel, find_failure, parameterize, run_on
+from helpers.present.report import profile_pages
 
 
 @dataclass(frozen=True)
@@ -67,21 +68,7 @@ def prepare(template: nbformat.NotebookNode, parameters: dict[str, Any]) -> nbfo
 
 
 #: The font of the profile pages and of their index (one family on every page a reader opens).
-PROFILE_FONT = "system-ui,sans-serif"
-#: A small stand-alone page around nbconvert's ``basic`` body (about 15 KB a profile instead of
-#: 300 KB of JupyterLab CSS, and no scripts fetched from the network).
-PAGE = """<!DOCTYPE html>
-<html lang="en"><head><meta charset="utf-8"><title>{title}</title>
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<style>
-body{{font-family:{font};max-width:60em;margin:2em auto;padding:0 1em;line-height:1.45}}
-table{{border-collapse:collapse;margin:.5em 0}}th,td{{padding:3px 8px;border-bottom:1px solid #ddd;
-text-align:right}}th{{background:#f3f3f3}}td:first-child,th:first-child{{text-align:left}}
-img{{max-width:100%}}code{{background:#f3f3f3;padding:0 .2em}}.anchor-link{{display:none}}
-</style></head><body>
-{body}
-</body></html>
-"""
+PROFILE_FONT = profile_pages.PROFILE_FONT
 
 
 def exporter() -> HTMLExporter:
@@ -91,10 +78,8 @@ def exporter() -> HTMLExporter:
 
 
 def page(body: str, title: str) -> str:
-    """A stand-alone HTML page around an exported notebook body."""
-    import html
-
-    return PAGE.format(title=html.escape(title), body=body, font=PROFILE_FONT)
+    """A stand-alone HTML page around an exported notebook body (template in :mod:`helpers.present`)."""
+    return profile_pages.profile_page(body, title)
 
 
 def render_one(kernel: WarmKernel, template: nbformat.NotebookNode, params: dict[str, Any],
@@ -261,57 +246,9 @@ def profiles_key(root: Path, year_folder: Path, previous_folder: Path, codes: li
 
 def write_profiles_index(folder: Path, kf: Any, year: int, demo: bool) -> Path:
     """``profiles/index.html``: every municipality in a sortable table (click a header to sort)."""
-    import html
-
-    from pandas import isna
-
     from helpers.core.io import atomic_path
-    from helpers.present.report import demo_banner
 
-    cols = [("name", "Municipality"), ("province", "Province"), ("size_class", "Size"),
-            ("interaction_share", "Interaction share (%)"), ("km_median", "Median reply (h)"),
-            ("answer_rate", "Answer rate (%)"), ("info_score", "W&I info (of 6)"),
-            ("eservice_score", "E-services (of 5)")]
-    percent = {"interaction_share", "answer_rate"}
-    rows = []
-    for r in kf.sort_values("name").itertuples(index=False):
-        cells = []
-        for key, _ in cols:
-            v = getattr(r, key)
-            if key == "name":
-                cells.append(f'<td><a href="{r.gm_code}.html">{html.escape(str(v))}</a></td>')
-                continue
-            if isna(v):  # NA: not collected (or not measured)
-                key_text = text = ""
-            elif key in percent:  # proportions 0-1 shown as percentages, sorted by the value
-                key_text, text = f"{v:.4f}", f"{v:.0%}"
-            else:
-                key_text = text = f"{v:.1f}" if isinstance(v, float) else str(v)
-            cells.append(f'<td data-v="{html.escape(key_text)}">{html.escape(text)}</td>')
-        rows.append("<tr>" + "".join(cells) + "</tr>")
-    banner = demo_banner() if demo else ""
-    head = "".join(f'<th onclick="sortBy({i})">{html.escape(t)}</th>' for i, (_, t) in enumerate(cols))
-    page = f"""<!DOCTYPE html>
-<html lang="en"><head><meta charset="utf-8"><title>Municipality profiles {year}</title>
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<style>body{{font-family:{PROFILE_FONT};max-width:60em;margin:2em auto;padding:0 1em;line-height:1.45}}
-table{{border-collapse:collapse}}
-th,td{{padding:4px 8px;border-bottom:1px solid #ddd;text-align:left}}th{{cursor:pointer;background:#eee}}
-</style></head><body>
-<h1>Municipality profiles {year}</h1>{banner}
-<p>{len(rows)} municipalities. Click a column header to sort. <a href="../../index.html">All years</a></p>
-<table id="t"><thead><tr>{head}</tr></thead><tbody>
-{chr(10).join(rows)}
-</tbody></table>
-<script>
-function sortBy(i){{const tb=document.querySelector('#t tbody');const rs=[...tb.rows];
-const asc=tb.dataset.col==i&&tb.dataset.dir!='asc';
-rs.sort((a,b)=>{{const x=a.cells[i].dataset.v??a.cells[i].innerText,
-  y=b.cells[i].dataset.v??b.cells[i].innerText;
-const nx=parseFloat(x),ny=parseFloat(y);const c=(isNaN(nx)||isNaN(ny))?x.localeCompare(y):nx-ny;
-return asc?c:-c;}});tb.dataset.col=i;tb.dataset.dir=asc?'asc':'desc';rs.forEach(r=>tb.appendChild(r));}}
-</script></body></html>
-"""
+    page = profile_pages.profiles_index_page(kf, year, demo)
     path = folder / "index.html"
     with atomic_path(path) as tmp:
         tmp.write_text(page, encoding="utf-8")

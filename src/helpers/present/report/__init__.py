@@ -1,0 +1,105 @@
+"""Reports: the replication table, the per-year HTML report, stand-alone pages, the index and the trends.
+
+* :mod:`.replication` — every published figure of a year (``data/reference/published.yaml``) beside
+  the value this run recorded under the same name, with the difference and a verdict.
+* :mod:`.year` — :func:`finalize_year`, called by the batch runner once every notebook of a year
+  succeeded: ``tables/replication.csv`` (unless the report notebook already wrote it) and
+  ``report.html`` from the executed ``notebooks/08_report.ipynb`` (code hidden, figures embedded, no
+  external files or scripts needed).
+* :mod:`.pages` — :func:`write_page`, a small stand-alone page from headings, text, tables and figures
+  (the trends page); :func:`table_html`/:func:`show_table` for notebook tables; the demo banner.
+* :mod:`.index` — :func:`write_index`, ``outputs/index.html``: every year that has a manifest, with
+  its status and run date, plus the trends page and profile indexes where present.
+* :mod:`.profile_pages` — the profile pages around nbconvert's body, and their index.
+* :mod:`.sections` and :mod:`.wording` — the report notebook's tables for people, keys in words.
+* :mod:`.trends` — the trends notebook's pieces across years.
+* :mod:`.folders` — what a year folder says about itself; pages written atomically.
+
+All HTML comes from Jinja2 templates (``helpers/present/templates``, :mod:`helpers.present.templating`)
+with escaping on. Everything made from demo data carries a visible banner.
+
+Must not import: :mod:`helpers.pipeline` or :mod:`helpers.cli` (what a run folder holds is read
+through :mod:`helpers.core.records`).
+"""
+
+from helpers.present.report.folders import is_demo, read_json, run_date
+from helpers.present.report.index import write_index
+from helpers.present.report.pages import (
+    DEMO_TEXT,
+    demo_banner,
+    png_data_uri,
+    render_page,
+    show_table,
+    table_html,
+    write_page,
+)
+from helpers.present.report.profile_pages import PROFILE_FONT, profile_page, profiles_index_page
+from helpers.present.report.replication import (
+    KINDS,
+    PUBLISHED,
+    REPLICATION_COLUMNS,
+    compare,
+    load_published,
+    replication_table,
+    write_replication,
+)
+from helpers.present.report.sections import (
+    FINDING_ORDER,
+    SOURCE_NOTEBOOKS,
+    STUDY_SOURCES,
+    figure_files,
+    findings_markdown,
+    headline_table,
+    municipality_names,
+    not_collected,
+    not_collected_sentence,
+    provenance_table,
+    readable_records,
+    readable_replication,
+    sources_table,
+)
+from helpers.present.report.trends import (
+    TREND_NUMBERS,
+    choose_years,
+    fastest_over_years,
+    harmonized_presence,
+    key_numbers_table,
+    merger_notes,
+    numeric_trends,
+    presence_by_municipality,
+    records_over_years,
+    run_years,
+    trend_title,
+    trends_provenance,
+    write_provenance,
+    year_records,
+)
+from helpers.present.report.wording import (
+    COUNT_UNITS,
+    HEADLINES,
+    LIST_UNITS,
+    RAW_KEY,
+    TABLE_HEADERS,
+    describe,
+    format_value,
+    humanize,
+    readable_frame,
+    translate_headers,
+    words,
+)
+from helpers.present.report.year import REPORT_NOTEBOOK, finalize_year, notebook_html
+
+__all__ = [
+    "COUNT_UNITS", "DEMO_TEXT", "FINDING_ORDER", "HEADLINES", "KINDS", "LIST_UNITS", "PROFILE_FONT",
+    "PUBLISHED", "RAW_KEY", "REPLICATION_COLUMNS", "REPORT_NOTEBOOK", "SOURCE_NOTEBOOKS",
+    "STUDY_SOURCES", "TABLE_HEADERS", "TREND_NUMBERS", "choose_years", "compare", "demo_banner",
+    "describe", "fastest_over_years", "figure_files", "finalize_year", "findings_markdown",
+    "format_value", "harmonized_presence", "headline_table", "humanize", "is_demo", "key_numbers_table",
+    "load_published", "merger_notes", "municipality_names", "not_collected", "not_collected_sentence",
+    "notebook_html", "numeric_trends", "png_data_uri", "presence_by_municipality", "profile_page",
+    "profiles_index_page", "provenance_table", "read_json", "readable_frame", "readable_records",
+    "readable_replication", "records_over_years", "render_page", "replication_table", "run_date",
+    "run_years", "show_table", "sources_table", "table_html", "translate_headers", "trend_title",
+    "trends_provenance", "words", "write_index", "write_page", "write_provenance", "write_replication",
+    "year_records",
+]

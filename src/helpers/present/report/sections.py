@@ -1,0 +1,260 @@
+"""The report notebook's sections as tables for people: headline numbers, findings, all records,
+the replication, the figures, provenance and which sources a year collected.
+
+Must not import: :mod:`helpers.pipeline` or :mod:`helpers.cli`; from the package only
+:mod:`.replication` and :mod:`.wording`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from helpers.core import io
+from helpers.present.report.replication import _flag
+from helpers.present.report.wording import HEADLINES, _difference, describe, format_value, humanize
+
+
+def municipality_names(folder: Path) -> dict[str, str]:
+    """``{gm_code: name}`` of a year folder's ``data/municipalities`` table (empty when missing)."""
+    path = io.table_path(Path(folder), "municipalities")
+    if not path.is_file():
+        return {}
+    frame = pd.read_parquet(path, columns=["gm_code", "name"])
+    return dict(zip(frame["gm_code"].astype(str), frame["name"].astype(str), strict=True))
+
+
+def _subject(note: str, names: Mapping[str, str]) -> tuple[str, str]:
+    """Split ``"Utrecht: replies to ..."`` into the municipality and the rest, when it names one."""
+    head, sep, rest = str(note).partition(": ")
+    if sep and head in set(names.values()):
+        return head, rest
+    return "", str(note)
+
+
+def headline_table(records: pd.DataFrame, lang: str = "en",
+                   names: Mapping[str, str] | None = None) -> pd.DataFrame:
+    """The year's key numbers, in :data:`HEADLINES` order, for people to read.
+
+    Parameters
+    ----------
+    records : DataFrame
+        The year's records (:func:`helpers.core.records.read_records`).
+    lang : str
+        ``"en"`` or ``"nl"``.
+    names : mapping, optional
+        ``{gm_code: name}`` (:func:`municipality_names`): codes are shown as names, and a note that
+        opens with a municipality's name (``"Utrecht: ..."``) puts the name with the value.
+
+    Returns
+    -------
+    DataFrame
+        ``finding`` (in ``lang``), ``value`` (formatted with its unit), ``unit``, ``basis`` (the
+        record's note in words: base, method, caveat) and ``record`` (the record name); only
+        records present. People read ``finding``, ``value`` and ``basis``.
+    """
+    names = dict(names or {})
+    latest = {str(r.name): r for r in records.itertuples(index=False)} if len(records) else {}
+    rows = []
+    for name, (en, nl) in HEADLINES.items():
+        r = latest.get(name)
+        if r is None:
+            continue
+        who, basis = _subject(r.note or "", names)
+        value = format_value(r.value, r.unit, lang, names)
+        rows.append(
+            {
+                "finding": en if lang == "en" else nl,
+                "value": f"{value} ({who})" if who else value,
+                "unit": r.unit,
+                "basis": humanize(basis, lang),
+                "record": name,
+            }
+        )
+    return pd.DataFrame(rows, columns=["finding", "value", "unit", "basis", "record"])
+
+
+#: Notebooks in report order, for the findings section.
+FINDING_ORDER = ("collect", "presence", "interaction", "response_time", "monitoring", "survey", "websites")
+
+
+def findings_markdown(records: pd.DataFrame) -> list[str]:
+    """The findings the notebooks computed (records ``finding_<notebook>``, unit ``finding``), in
+    :data:`FINDING_ORDER`, as Markdown paragraphs ``**<notebook>.** <sentence>``."""
+    if not len(records):
+        return []
+    rows = records[records["unit"] == "finding"]
+    found = {str(r.notebook): str(r.value) for r in rows.itertuples(index=False)}
+    order = [nb for nb in FINDING_ORDER if nb in found] + sorted(set(found) - set(FINDING_ORDER))
+    return [f"**{nb.replace('_', ' ').capitalize()}.** {found[nb]}" for nb in order]
+
+
+def readable_records(records: pd.DataFrame, lang: str = "en",
+                     names: Mapping[str, str] | None = None) -> pd.DataFrame:
+    """Recorded numbers for people, findings left out (the report shows them in their own section).
+
+    Returns
+    -------
+    DataFrame
+        ``notebook``, ``number`` (the record in words, :func:`describe`), ``value``
+        (:func:`format_value`: shares in %, hours with one decimal, p-values never "0", counts with
+        thousands separators, codes as names), ``unit`` and ``note`` (raw keys in words), in the
+        order of ``records``.
+    """
+    columns = ["notebook", "number", "value", "unit", "note"]
+    if not len(records):
+        return pd.DataFrame(columns=columns)
+    rows = records[records["unit"] != "finding"]
+    return pd.DataFrame(
+        {
+            "notebook": [str(n).replace("_", " ").capitalize() for n in rows["notebook"]],
+            "number": [describe(n, lang) for n in rows["name"]],
+            "value": [format_value(v, u, lang, names)
+                      for v, u in zip(rows["value"], rows["unit"], strict=True)],
+            "unit": [humanize(u, lang) for u in rows["unit"]],
+            "note": [humanize(n, lang) for n in rows["note"].fillna("")],
+        },
+        columns=columns,
+    )
+
+
+def readable_replication(table: pd.DataFrame, lang: str = "en",
+                         names: Mapping[str, str] | None = None) -> pd.DataFrame:
+    """The replication table (:func:`replication_table`) for people.
+
+    Returns
+    -------
+    DataFrame
+        ``source``, ``figure`` (in words), ``published`` and ``computed`` (:func:`format_value`),
+        ``difference`` and ``tolerance`` (percentage points for shares, hours; tolerance without
+        sign) and ``result`` ("within tolerance" / "outside tolerance").
+    """
+    columns = ["source", "figure", "published", "computed", "difference", "tolerance", "result"]
+    if table.empty:
+        return pd.DataFrame(columns=columns)
+    ok, bad = (("within tolerance", "outside tolerance") if lang == "en"
+               else ("binnen tolerantie", "buiten tolerantie"))
+    rows = []
+    for r in table.itertuples(index=False):
+        unit = str(r.unit)
+        published = r.published
+        if unit == "flag":
+            published = _flag(published)
+        rows.append({
+            "source": r.source,
+            "figure": describe(r.figure, lang),
+            "published": format_value(published, unit, lang, names),
+            "computed": format_value(r.computed, unit, lang, names),
+            "difference": _difference(r.difference, unit),
+            "tolerance": _difference(r.tolerance, unit).lstrip("+"),
+            "result": ok if bool(r.within_tolerance) else bad,
+        })
+    return pd.DataFrame(rows, columns=columns)
+
+
+def figure_files(folder: Path) -> list[tuple[Path, str]]:
+    """The PNG figures a year's notebooks saved (``figures/*.png``), sorted, with a caption each.
+
+    The caption is the file name in words (``presence_by_platform`` -> "Presence by platform").
+    """
+    out = []
+    for path in sorted((Path(folder) / "figures").glob("*.png")):
+        words = path.stem.replace("_", " ").replace("-", " ").strip()
+        out.append((path, words[:1].upper() + words[1:]))
+    return out
+
+
+def provenance_table(
+    provenance: Mapping[str, Any], manifest: Mapping[str, Any] | None = None
+) -> pd.DataFrame:
+    """Where the year's data came from, as ``item``/``value`` rows.
+
+    Data (demo or real), seed, sources, observation window, number of input files with SHA-256,
+    skipped records and (from the manifest, when present) git commit and run status.
+    """
+    manifest = manifest or {}
+    demo = bool(provenance.get("demo", manifest.get("demo", False)))
+    window = provenance.get("window")
+    if isinstance(window, list | tuple) and len(window) == 2:
+        window = f"{window[0]} – {window[1]}"
+    elif isinstance(window, Mapping):
+        window = f"{window.get('start')} – {window.get('end')}"
+    inputs = provenance.get("inputs") or manifest.get("inputs") or {}
+    rows = [
+        ("data", "DEMO DATA (synthetic)" if demo else "real sources"),
+        ("seed", provenance.get("seed") if demo else "–"),
+        ("sources", ", ".join(map(str, provenance.get("sources", []))) or "–"),
+        ("observation window", window or "–"),
+        ("input files (SHA-256 recorded)", len(inputs)),
+        ("skipped records", provenance.get("skips", "–")),
+    ]
+    git = manifest.get("git") or {}
+    if git:
+        commit = str(git.get("commit") or "")[:12]
+        dirty = " (uncommitted changes)" if git.get("dirty") else ""
+        rows.append(("git commit", commit + dirty))
+    if manifest.get("status"):
+        rows.append(("run status", manifest["status"]))
+    return pd.DataFrame([(k, "" if v is None else str(v)) for k, v in rows], columns=["item", "value"])
+
+
+#: The sources of the 2014 study: a year names each of these that it did not collect.
+STUDY_SOURCES = ("twitter", "facebook", "survey", "web")
+#: The notebooks that analyse each source.
+SOURCE_NOTEBOOKS = {
+    "twitter": "02_presence, 03_interaction, 04_response_time, 05_monitoring",
+    "facebook": "02_presence, 05_monitoring",
+    "mastodon": "05_monitoring",
+    "bluesky": "05_monitoring",
+    "survey": "06_survey",
+    "web": "07_websites",
+}
+
+
+def not_collected(sources: Iterable[str]) -> list[str]:
+    """The study's sources (:data:`STUDY_SOURCES`) missing from ``sources``, in that order."""
+    have = set(sources)
+    return [s for s in STUDY_SOURCES if s not in have]
+
+
+def sources_table(sources: Iterable[str], year: int, lang: str = "en") -> pd.DataFrame:
+    """What a year collected: one row per source of the study (and any other source collected).
+
+    Returns
+    -------
+    DataFrame
+        ``source`` (in words), ``status`` ("collected" or "not collected for <year>") and
+        ``notebooks`` (those that analyse it).
+    """
+    from helpers.core.records import SOURCES, source_label
+
+    have = set(sources)
+    rows = []
+    for s in SOURCES:
+        if s not in have and s not in STUDY_SOURCES:
+            continue
+        if lang == "nl":
+            status = "verzameld" if s in have else f"niet verzameld voor {year}"
+        else:
+            status = "collected" if s in have else f"not collected for {year}"
+        label = source_label(s, lang)
+        rows.append({"source": label[:1].upper() + label[1:], "status": status,
+                     "notebooks": SOURCE_NOTEBOOKS[s]})
+    return pd.DataFrame(rows, columns=["source", "status", "notebooks"])
+
+
+def not_collected_sentence(sources: Iterable[str], year: int, lang: str = "en") -> str:
+    """One Markdown sentence naming what ``year`` did not collect (empty when nothing is missing)."""
+    from helpers.core.records import source_label
+
+    missing = [source_label(s, lang) for s in not_collected(sources)]
+    if not missing:
+        return ""
+    if lang == "nl":
+        return (f"**Niet verzameld voor {year}:** {', '.join(missing)}. De notebooks die alleen deze "
+                "bronnen gebruiken, melden dat en schrijven geen tabellen of figuren.")
+    return (f"**Not collected for {year}:** {', '.join(missing)}. The notebooks that use only these "
+            "sources say so and write no tables or figures.")

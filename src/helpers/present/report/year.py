@@ -1,0 +1,83 @@
+"""The year's ``report.html``: the executed ``08_report`` notebook as a stand-alone page, written by
+:func:`finalize_year` once every notebook of a year succeeded.
+
+Must not import: :mod:`helpers.pipeline` or :mod:`helpers.cli` (the runner calls
+:func:`finalize_year`, not the other way round).
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+from helpers.present.report.folders import _write_text, is_demo, read_json
+from helpers.present.report.pages import demo_banner
+from helpers.present.report.replication import replication_table, write_replication
+
+REPORT_NOTEBOOK = "08_report"
+
+
+_BANNER = re.compile(r'<div class="demo" id="demo-banner"[^>]*>[^<]*</div>\s*')
+_EXTERNAL_SCRIPT = re.compile(r'<script[^>]*\ssrc="https?://[^"]*"[^>]*>\s*</script>\s*', re.I)
+
+
+def notebook_html(notebook: Path, *, title: str, demo: bool, lang: str = "en", seed: Any = None) -> str:
+    """An executed notebook as a stand-alone HTML report with the code hidden.
+
+    Uses nbconvert's ``HTMLExporter(exclude_input=True)``; image outputs are embedded by nbconvert as
+    base64, markdown images too (``embed_images``). Scripts loaded from CDNs (require.js, MathJax)
+    are removed so the page needs no network. With ``demo`` the demo banner opens the page.
+    """
+    import nbformat
+    from nbconvert import HTMLExporter
+
+    nb = nbformat.read(Path(notebook), as_version=4)
+    exporter = HTMLExporter(
+        exclude_input=True,
+        exclude_input_prompt=True,
+        exclude_output_prompt=True,
+        embed_images=True,
+    )
+    body, _ = exporter.from_notebook_node(nb, resources={"metadata": {"name": title}})
+    body = _EXTERNAL_SCRIPT.sub("", body)
+    # The notebook's own banner output (run.banner()) would repeat the one that opens the page.
+    body = _BANNER.sub("", body)
+    if demo:
+        body = re.sub(
+            r"(<body[^>]*>)",
+            lambda m: m.group(1) + "\n" + demo_banner(lang, seed),
+            body,
+            count=1,
+        )
+    return body
+
+
+def finalize_year(folder: Path, year: int) -> None:
+    """Add the year's report pages to a finished year folder (called by the batch runner).
+
+    Writes ``tables/replication.csv`` (and ``.parquet``) unless the report notebook already saved
+    it, and ``report.html`` from the executed ``notebooks/08_report.ipynb``: code hidden, figures
+    embedded, demo banner when the data is synthetic. Both files are written atomically. A run of a
+    subset of notebooks that never ran the report notebook gets no ``report.html``.
+    """
+    from helpers.core.records import read_records
+
+    folder = Path(folder)
+    if not (folder / "tables" / "replication.csv").is_file():
+        write_replication(folder, replication_table(int(year), read_records(folder)))
+    notebook = folder / "notebooks" / f"{REPORT_NOTEBOOK}.ipynb"
+    if not notebook.is_file():
+        return
+    lang = _notebook_lang(folder)
+    seed = read_json(folder / "data" / "provenance.json").get("seed")
+    title = f"Roeptoeter {int(year)} report"
+    page = notebook_html(notebook, title=title, demo=is_demo(folder), lang=lang, seed=seed)
+    _write_text(folder / "report.html", page)
+
+
+def _notebook_lang(folder: Path) -> str:
+    """The ``lang`` parameter the report notebook ran with (manifest), default ``en``."""
+    params = read_json(folder / "manifest.json").get("parameters", {})
+    lang = (params.get(REPORT_NOTEBOOK) or {}).get("lang", "en")
+    return lang if lang in ("en", "nl") else "en"
