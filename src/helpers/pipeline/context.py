@@ -26,6 +26,7 @@ from __future__ import annotations
 import ast
 import json
 import math
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -148,7 +149,9 @@ class Run:
             from helpers.present.report import demo_banner
 
             return HTML(demo_banner(self.lang, self.provenance.get("seed")))
-        return HTML(f"<div><b>Data:</b> {', '.join(self.provenance.get('sources', []))}</div>")
+        from helpers.present.templating import render
+
+        return HTML(render("sources_line.html.j2", sources=list(self.provenance.get("sources", []))))
 
     # --- what was collected ----------------------------------------------------------------
     @property
@@ -263,6 +266,8 @@ READ_ONLY_NOTEBOOKS = frozenset({"profile"})
 #: The manifest status of a folder whose results were changed outside ``roeptoeter run``.
 STALE = "stale"
 STALE_BANNER_ID = "stale-banner"
+#: An earlier stale banner in a report page (replaced, not repeated, by the next hand run).
+_OLD_STALE_BANNER = re.compile(r'<div id="stale-banner"[^>]*>[^<]*</div>\n?')
 
 
 def stale_text(notebooks: list[str], lang: str = "en") -> str:
@@ -320,14 +325,13 @@ def mark_hand_run(folder: Path, notebook: str, *, now: str | None = None) -> boo
                        + "\n", encoding="utf-8")
     page = folder / "report.html"
     if page.is_file():
-        import html
-        import re
+
+        from helpers.present.templating import render
 
         text = page.read_text(encoding="utf-8")
-        text = re.sub(rf'<div id="{STALE_BANNER_ID}"[^>]*>[^<]*</div>\n?', "", text)
-        banner = (f'<div id="{STALE_BANNER_ID}" style="background:#E69F00;color:#000;padding:8px 12px;'
-                  f'font-weight:bold">'
-                  f"{html.escape(stale_text([r['notebook'] for r in manifest['hand_runs']]))}</div>\n")
+        text = _OLD_STALE_BANNER.sub("", text)
+        banner = render("stale_banner.html.j2", id=STALE_BANNER_ID,
+                        text=stale_text([r["notebook"] for r in manifest["hand_runs"]]))
         text = re.sub(r"(<body[^>]*>\n?)", lambda m: m.group(1) + banner, text, count=1)
         with io.atomic_path(page) as tmp:
             tmp.write_text(text, encoding="utf-8")

@@ -105,10 +105,11 @@ def figure_html(fig, alt: str, dpi: int = 100) -> str:  # noqa: ANN001
     """An ``<img>`` with the figure as an embedded PNG (``dpi`` dots per inch, no software tag, so the
     same figure gives the same bytes) and ``alt`` text for readers who do not see it."""
     import base64
-    import html
     import io as _io
+
+    from helpers.present.templating import render
 
     buf = _io.BytesIO()
     fig.savefig(buf, format="png", dpi=dpi, bbox_inches="tight", metadata={"Software": None})
     data = base64.b64encode(buf.getvalue()).decode("ascii")
-    return f'<img alt="{html.escape(alt)}" src="data:image/png;base64,{data}">'
+    return render("figure_img.html.j2", alt=alt, data=data)
