@@ -325,7 +325,6 @@ def mark_hand_run(folder: Path, notebook: str, *, now: str | None = None) -> boo
                        + "\n", encoding="utf-8")
     page = folder / "report.html"
     if page.is_file():
-
         from helpers.present.templating import render
 
         text = page.read_text(encoding="utf-8")
