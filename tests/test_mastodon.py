@@ -19,7 +19,8 @@ import pytest
 from _servers import FakeMastodon
 
 from helpers.collect import mastodon as m
-from helpers.collect.http import retry_delay, window_bounds
+from helpers.collect.http import window_bounds
+from helpers.collect.retry import retry_delay
 from helpers.errors import DataError
 from helpers.io import sha256, validate
 

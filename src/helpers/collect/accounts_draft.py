@@ -49,8 +49,9 @@ from urllib.parse import urlparse
 import pandas as pd
 
 from helpers.collect.bluesky import GOVERNMENT_DOMAINS
-from helpers.collect.http import RawStore, safe_name, with_retries
+from helpers.collect.http import RawStore, safe_name
 from helpers.collect.mastodon import GOVERNMENT_INSTANCES
+from helpers.collect.retry import with_retries
 from helpers.errors import DataError
 from helpers.io import atomic_path
 

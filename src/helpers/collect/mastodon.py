@@ -49,9 +49,9 @@ from helpers.collect.http import (
     strip_html,
     tidy_frame,
     window_bounds,
-    with_retries,
 )
 from helpers.collect.issues import guarded_loader
+from helpers.collect.retry import with_retries
 from helpers.errors import DataError
 from helpers.io import sha256
 
