@@ -179,7 +179,8 @@ def _empty(url: str, depth: int) -> ParsedPage:
     return ParsedPage(url, int(depth), "", (), ())
 
 
-def parse_page(url: str, html: str, rules: Rules, depth: int = 0) -> ParsedPage:
+def parse_page(url: str, html: str, rules: Rules, depth: int = 0, *,
+               all_links: bool = True) -> ParsedPage:
     """Split an HTML page into content text, content links and all links.
 
     Parameters
@@ -192,6 +193,9 @@ def parse_page(url: str, html: str, rules: Rules, depth: int = 0) -> ParsedPage:
         The rule set (for the chrome markers).
     depth : int
         Clicks from the home page.
+    all_links : bool
+        Gather every ``<a href>`` of the page (the crawler follows them); the audit needs only the
+        content links and passes False (then ``ParsedPage.all_links`` is empty).
 
     Returns
     -------
@@ -207,10 +211,10 @@ def parse_page(url: str, html: str, rules: Rules, depth: int = 0) -> ParsedPage:
         if el.tag == "base" and el.get("href"):
             base = urljoin(url, el.get("href"))
             break
-    all_links = tuple(
+    every_link = tuple(
         (urljoin(base, el.get("href").strip()), text_of(el, hidden=_in_no_text(el)))
         for el in tags if el.tag == "a" and el.get("href") is not None
-    )
+    ) if all_links else ()
     h1 = next((el for el in tags if el.tag == "h1"), None)
     title = text_of(h1, hidden=_in_no_text(h1)) if h1 is not None else ""
     markers = rules.chrome_markers
@@ -238,4 +242,4 @@ def parse_page(url: str, html: str, rules: Rules, depth: int = 0) -> ParsedPage:
             text = " ".join(p for p in parts if p)
             links.append(Link(action, text, normalise_text(f"{text} {action} {title}"), "form"))
     content = normalise_text(text_of(scope, cut | anchors)) if live else ""
-    return ParsedPage(url, int(depth), content, tuple(links), all_links)
+    return ParsedPage(url, int(depth), content, tuple(links), every_link)

@@ -166,18 +166,19 @@ def _entry_problem(entry: dict[str, Any]) -> tuple[str, str] | None:
     return None
 
 
-def cached_file(sdir: Path, name: str) -> Path | None:
+def cached_file(sdir: Path, name: str, resolved: Path | None = None) -> Path | None:
     """The cache file ``name`` of a site folder, or ``None`` when it would lie outside the folder.
 
     Only a plain file name is allowed: no folder part, no ``..``, no absolute path, and after
     resolving symbolic links the file must still be inside ``sdir`` (so ``../../secret.html``,
-    ``/proc/self/environ`` or a symlink out of the cache are refused).
+    ``/proc/self/environ`` or a symlink out of the cache are refused). ``resolved`` is
+    ``sdir.resolve()`` when the caller has it already.
     """
     if not name or name in (".", "..") or "/" in name or "\\" in name or "\x00" in name:
         return None
     path = sdir / name
     try:
-        inside = path.resolve().is_relative_to(sdir.resolve())
+        inside = path.resolve().is_relative_to(resolved or sdir.resolve())
     except (OSError, RuntimeError, ValueError):
         return None
     return path if inside else None
@@ -197,6 +198,10 @@ def audit_cached_site(
     if not index.is_file():
         skips.bad(index, f"site {website} of {gm} is listed in sites.csv but has no crawl index")
         return None
+    try:
+        resolved: Path | None = sdir.resolve()
+    except (OSError, RuntimeError):
+        resolved = None
     pages: list[ParsedPage] = []
     times: list[pd.Timestamp] = []
     for entry in read_index(sdir, skips):
@@ -204,7 +209,7 @@ def audit_cached_site(
             continue
         if "html" not in str(entry.get("content_type") or "text/html").lower():
             continue
-        body_path = cached_file(sdir, str(entry["file"]))
+        body_path = cached_file(sdir, str(entry["file"]), resolved)
         if body_path is None:
             skips.bad(index, f"page file path leaves the site's cache folder web/{gm}/ (only a "
                       "file name in that folder is allowed; no '..', absolute path or link out)",
@@ -232,7 +237,7 @@ def audit_cached_site(
             skips.bad(body_path, f"page cannot be decoded as {name} ({exc})")
             continue
         url = str(entry.get("final_url") or entry["url"])
-        pages.append(parse_page(url, html, rules, int(entry.get("depth") or 0)))
+        pages.append(parse_page(url, html, rules, int(entry.get("depth") or 0), all_links=False))
         times.append(entry["_fetched"])
     if not pages:
         skips.bad(index, f"no page of {website} was fetched with HTTP 200; site not audited")

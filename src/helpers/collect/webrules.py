@@ -20,6 +20,7 @@ assistance online).
 from __future__ import annotations
 
 import re
+import sys
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -144,11 +145,18 @@ def load_rules(path: Path | None = None) -> Rules:
 
 
 
+@lru_cache(maxsize=1)
+def _combining() -> re.Pattern[str]:
+    """A character class of every combining character (``unicodedata.combining(c) != 0``)."""
+    marks = [chr(i) for i in range(sys.maxunicode + 1) if unicodedata.combining(chr(i))]
+    return re.compile("[" + "".join(re.escape(c) for c in marks) + "]")
+
+
 def normalise_text(text: str) -> str:
     """Lower-case, fold accents (``reïntegratie`` -> ``reintegratie``), collapse whitespace."""
-    folded = unicodedata.normalize("NFKD", text)
-    folded = "".join(c for c in folded if not unicodedata.combining(c))
-    return " ".join(folded.lower().split())
+    if not text.isascii():  # ASCII has no accents: NFKD and the folding leave it as it is
+        text = _combining().sub("", unicodedata.normalize("NFKD", text))
+    return " ".join(text.lower().split())
 
 
 def link_priority(url: str, text: str, rules: Rules) -> int:
