@@ -10,6 +10,8 @@ import the crawler or the analyses (:mod:`helpers.websites`).
 
 from __future__ import annotations
 
+import functools
+import gc
 import json
 import math
 import multiprocessing
@@ -290,17 +292,23 @@ def audit_sites(folder: Path, year: int, sites: Sequence[tuple[str, str]], skips
     workers = max(int(workers or default_workers()), 1)
     size = max(math.ceil(len(sites) / (workers * CHUNKS_PER_WORKER)), 1)
     chunks = [list(sites[i:i + size]) for i in range(0, len(sites), size)]
-    args = (str(folder), int(year), skips.on_bad, int(max_page_bytes))
+    task = functools.partial(_audit_sites, str(folder), int(year), on_bad=skips.on_bad,
+                             max_page_bytes=int(max_page_bytes))
     rows: list[dict[str, Any]] = []
     with bar(len(sites), "web audit", "site", progress) as pbar:
         if workers == 1 or len(sites) < MIN_PARALLEL_SITES:
-            results = (_audit_sites(args[0], args[1], chunk, *args[2:]) for chunk in chunks)
+            results = (task(chunk) for chunk in chunks)
             pool = None
         else:
-            pool = ProcessPoolExecutor(max_workers=min(workers, len(chunks)),
-                                       mp_context=_pool_context())
-            futures = [pool.submit(_audit_sites, args[0], args[1], chunk, *args[2:])
-                       for chunk in chunks]
+            # The workers are forked at the first submit; frozen objects of the caller stay out of
+            # their garbage collections, so its memory is shared, not copied page by page.
+            gc.freeze()
+            try:
+                pool = ProcessPoolExecutor(max_workers=min(workers, len(chunks)),
+                                           mp_context=_pool_context())
+                futures = [pool.submit(task, chunk) for chunk in chunks]
+            finally:
+                gc.unfreeze()
             results = (f.result() for f in futures)
         try:
             for result in results:  # in the order of the chunks, whatever finished first
