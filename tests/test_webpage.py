@@ -98,3 +98,11 @@ def test_normalise_text_folds_accents_like_nfkd():
     assert normalise_text("  Reïntegratie\u00a0CAFÉ ﬁets ") == "reintegratie cafe fiets"
     assert normalise_text("İstanbul") == "istanbul"
     assert normalise_text("plain  ASCII\ttext") == "plain ascii text"
+
+
+def test_a_page_deeper_than_the_parser_follows_is_refused(rules):
+    deep = "<body>" + "<div>" * 3000 + "bijstand" + "</div>" * 3000 + "</body>"
+    with pytest.raises(webpage.PageTooDeep, match="2048"):
+        webpage.parse_page(URL, deep, rules)
+    ok = "<body>" + "<div>" * 1000 + "bijstand" + "</div>" * 1000 + "</body>"
+    assert webpage.parse_page(URL, ok, rules).content == "bijstand"

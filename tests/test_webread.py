@@ -75,3 +75,21 @@ def test_skips_in_sites_order_whatever_the_workers(broken):
         audit_n, skips_n = web.load(dest, 2014, on_bad="skip", workers=workers, progress=False)
         pd.testing.assert_frame_equal(audit_n, audit)
         pd.testing.assert_frame_equal(skips_n, skips)
+
+
+def test_a_page_the_parser_cannot_read_is_reported(tmp_path):
+    url = "https://www.lus.example/"
+    folder = web.site_dir(tmp_path, "GM0344")
+    for k, body in enumerate([b"<body><p>Bijstand aanvragen: voorwaarden.</p></body>",
+                              b"<body>" + b"<div>" * 3000 + b"</body>"]):
+        page = f"{url}p{k}"
+        web.append_index(folder, web.index_entry(
+            page, status=200, content_type="text/html", file=web.write_body(folder, page, body),
+            depth=k, kind="page", fetched_at=pd.Timestamp("2014-09-15T10:00Z").to_pydatetime()))
+    (tmp_path / "web" / web.SITES_FILE).write_text(f"gm_code,url\nGM0344,{url}\n")
+    with pytest.raises(DataError) as exc:
+        web.load(tmp_path, 2014, progress=False)
+    assert (exc.value.row, exc.value.column) == (2, "file")
+    assert "stopped reading the page" in exc.value.rule and exc.value.file.endswith(".html")
+    audit, skips = web.load(tmp_path, 2014, on_bad="skip", progress=False)
+    assert audit["pages_checked"].tolist() == [1] and skips["row"].tolist() == [2]

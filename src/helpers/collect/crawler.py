@@ -39,6 +39,7 @@ from helpers.collect.fetch import (
     user_agent,
     utc_now,
 )
+from helpers.collect.progress import bar
 from helpers.collect.webcache import (
     INDEX_FILE,
     MAX_PAGE_BYTES,
@@ -49,7 +50,7 @@ from helpers.collect.webcache import (
     site_dir,
     write_body,
 )
-from helpers.collect.webpage import parse_page
+from helpers.collect.webpage import PageTooDeep, parse_page
 from helpers.collect.webrules import Rules, link_priority, load_rules
 
 SKIP_EXTENSIONS = (
@@ -196,7 +197,12 @@ def crawl_site(
             continue
         html = decode_page((folder / entry["file"]).read_bytes(), entry.get("content_type", ""),
                            errors="replace")
-        page = parse_page(entry["final_url"], html, rules, depth)
+        try:
+            page = parse_page(entry["final_url"], html, rules, depth)
+        except PageTooDeep as exc:  # cached, but its links cannot be followed
+            report.failures.append((gm, url, f"{url}: {exc}; links not followed"))
+            stats["failed"] += 1
+            continue
         for href, text in page.all_links:
             link = urldefrag(href)[0]
             if link in seen or not is_internal(link, hosts):
@@ -267,7 +273,7 @@ def crawl(
     clock, sleep, now : callables
         Monotonic seconds, sleeping, and the UTC wall clock for ``fetched_at``; injectable for tests.
     progress : bool
-        Show a tqdm progress bar over sites.
+        Show a progress bar over sites (:func:`helpers.collect.progress.bar`).
     max_page_bytes : int
         Per-page size cap in bytes (default 5 MB): a larger body's download is stopped and the
         page is listed among the failures with the cap; :func:`load` applies the same cap.
@@ -277,8 +283,6 @@ def crawl(
     CrawlReport
         Counts of fetched and cached pages, robots.txt skips and failures (url, error).
     """
-    from tqdm.auto import tqdm
-
     rules = rules or load_rules()
     frame = sites if isinstance(sites, pd.DataFrame) else pd.DataFrame(
         list(sites), columns=["gm_code", "url"])
@@ -287,16 +291,16 @@ def crawl(
     policy = FetchPolicy(RateLimiter(min_interval, clock, sleep), timeout, max_retries, backoff,
                          max_backoff, max_retry_after, now, max_page_bytes)
     report = CrawlReport()
-    bar = tqdm(total=len(frame), desc="websites", unit="site", disable=not progress)
+    pbar = bar(len(frame), "websites", "site", progress)
     try:
         for gm, url in zip(frame["gm_code"], frame["url"], strict=True):
             crawl_site(str(gm), str(url), Path(dest), session=session, policy=policy, rules=rules,
                        max_pages=max_pages, max_depth=max_depth, report=report)
-            bar.update(1)
-            bar.set_postfix(fetched=report.fetched, cached=report.cached,
+            pbar.update(1)
+            pbar.set_postfix(fetched=report.fetched, cached=report.cached,
                             failed=len(report.failures))
     finally:
-        bar.close()
+        pbar.close()
     return report
 
 

@@ -46,6 +46,11 @@ _BODY_TAG = re.compile(r"<body[\s/>]", re.IGNORECASE)
 _PARSER = etree.HTMLParser(encoding="utf-8", huge_tree=True, no_network=True)
 
 
+class PageTooDeep(ValueError):
+    """A page the HTML parser could not read to its end: nested deeper than libxml2 follows
+    (2,048 elements) or over another of its resource limits."""
+
+
 @dataclass(frozen=True)
 class Link:
     """A link or form on a page's content region.
@@ -201,8 +206,16 @@ def parse_page(url: str, html: str, rules: Rules, depth: int = 0, *,
     -------
     ParsedPage
         An empty page (no text, no links) for a document without any element.
+
+    Raises
+    ------
+    PageTooDeep
+        When libxml2 stopped reading the page at one of its limits (the rest would be lost).
     """
     root = etree.fromstring(html.encode("utf-8", errors="surrogatepass"), _PARSER)
+    limits = [e.message for e in _PARSER.error_log if e.type_name == "ERR_RESOURCE_LIMIT"]
+    if limits:
+        raise PageTooDeep(f"the HTML parser stopped reading the page ({limits[0].strip()})")
     if root is None:
         return _empty(url, depth)
     tags = list(_live(root))

@@ -36,7 +36,7 @@ from helpers.collect.webcache import (
     decode_page,
     site_dir,
 )
-from helpers.collect.webpage import ParsedPage, parse_page
+from helpers.collect.webpage import PageTooDeep, ParsedPage, parse_page
 from helpers.collect.webrules import Rules, load_rules
 from helpers.errors import DataError, describe_exception
 
@@ -239,7 +239,11 @@ def audit_cached_site(
             skips.bad(body_path, f"page cannot be decoded as {name} ({exc})")
             continue
         url = str(entry.get("final_url") or entry["url"])
-        pages.append(parse_page(url, html, rules, int(entry.get("depth") or 0), all_links=False))
+        try:
+            pages.append(parse_page(url, html, rules, int(entry.get("depth") or 0), all_links=False))
+        except PageTooDeep as exc:
+            skips.bad(body_path, f"{exc}; not audited", row=entry["_row"], column="file")
+            continue
         times.append(entry["_fetched"])
     if not pages:
         skips.bad(index, f"no page of {website} was fetched with HTTP 200; site not audited")
