@@ -13,6 +13,7 @@ import pytest
 from helpers.analysis import responsetime as rt
 from helpers.analysis import survey as sv
 from helpers.analysis import websites
+from helpers.collect import webaudit
 from helpers.present import findings
 
 
@@ -75,9 +76,9 @@ def _audit(eservices_of: dict[str, int]) -> pd.DataFrame:
         for item in websites.ITEMS:
             row[item] = item in on
             row[f"{item}_url"] = f"https://{gm.lower()}.example/{item}" if item in on else None
-        row.update(websites.scores(row, rules))
+        row.update(webaudit.scores(row, rules))
         rows.append(row)
-    return websites.audit_frame(rows)
+    return webaudit.audit_frame(rows)
 
 
 def _website_finding(reverse: bool) -> str:

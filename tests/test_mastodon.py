@@ -19,7 +19,7 @@ import pytest
 from _servers import FakeMastodon
 
 from helpers.collect import mastodon as m
-from helpers.collect.http import retry_delay
+from helpers.collect.retry import retry_delay
 from helpers.core.errors import DataError
 from helpers.core.io import sha256, validate
 from helpers.core.window import window_bounds

@@ -12,7 +12,8 @@ import pytest
 
 from helpers.analysis import websites
 from helpers.collect import web as cweb
-from helpers.core import io, register
+from helpers.collect import webaudit, webpage
+from helpers.core import io, register, webrules
 from helpers.core.errors import DataError
 from helpers.demo import rng_for
 from helpers.demo import web as dweb
@@ -26,13 +27,13 @@ def rules() -> websites.Rules:
     return websites.load_rules()
 
 
-def parsed(name: str, rules: websites.Rules, url: str, depth: int = 1) -> websites.ParsedPage:
+def parsed(name: str, rules: websites.Rules, url: str, depth: int = 1) -> webpage.ParsedPage:
     html = (FIX / name).read_text(encoding="utf-8")
-    return websites.parse_page(url, html, rules, depth)
+    return webpage.parse_page(url, html, rules, depth)
 
 
-def present_items(page: websites.ParsedPage, rules: websites.Rules) -> set[str]:
-    return {k for k, v in websites.page_items(page, rules).items() if v}
+def present_items(page: webpage.ParsedPage, rules: websites.Rules) -> set[str]:
+    return {k for k, v in webaudit.page_items(page, rules).items() if v}
 
 
 # --- the rule set on hand-written pages --------------------------------------------------------
@@ -72,10 +73,10 @@ def test_eservices_behind_digid_and_forms(rules):
 
 
 def test_plain_internal_link_is_no_eservice(rules):
-    link = websites.Link(BASE + "werkgevers", "Werkgevers", "werkgevers")
-    assert not websites.is_eform_link(link, rules)
-    digid = websites.Link("https://digid.nl/x", "Vacature melden", "vacature melden")
-    assert websites.is_eform_link(digid, rules)
+    link = webpage.Link(BASE + "werkgevers", "Werkgevers", "werkgevers")
+    assert not webaudit.is_eform_link(link, rules)
+    digid = webpage.Link("https://digid.nl/x", "Vacature melden", "vacature melden")
+    assert webaudit.is_eform_link(digid, rules)
 
 
 def test_audit_site_picks_pages_and_scores(rules):
@@ -85,7 +86,7 @@ def test_audit_site_picks_pages_and_scores(rules):
         parsed("present.html", rules, BASE + "werk-en-inkomen/bijstand", 2),
         parsed("absent.html", rules, BASE + "afval", 1),
     ]
-    row = websites.audit_site(pages, rules)
+    row = webaudit.audit_site(pages, rules)
     assert row["bijstand_url"] == BASE + "werk-en-inkomen/bijstand"
     assert row["schuldhulp_url"] == BASE + "werk-en-inkomen"
     assert row["eservice_schuldhulp_url"] == BASE + "werk-en-inkomen"
@@ -97,18 +98,18 @@ def test_audit_site_picks_pages_and_scores(rules):
 def test_in_order_threshold(rules):
     base = dict.fromkeys(websites.ITEMS, False)
     five = {**base, **dict.fromkeys(websites.INFO_ITEMS[:5], True)}
-    assert websites.scores(five, rules) == {"info_score": 5, "info_in_order": True,
+    assert webaudit.scores(five, rules) == {"info_score": 5, "info_in_order": True,
                                             "eservice_score": 0}
     no_bijstand = {**base, **dict.fromkeys(websites.INFO_ITEMS[1:], True)}
-    assert websites.scores(no_bijstand, rules)["info_in_order"] is False  # 5 items, no bijstand
+    assert webaudit.scores(no_bijstand, rules)["info_in_order"] is False  # 5 items, no bijstand
     four = {**base, **dict.fromkeys(websites.INFO_ITEMS[:4], True)}
-    assert websites.scores(four, rules)["info_in_order"] is False
+    assert webaudit.scores(four, rules)["info_in_order"] is False
 
 
 def test_crawl_priority(rules):
-    assert websites.link_priority(BASE + "werk-en-inkomen", "Werk en inkomen", rules) == 10
-    assert websites.link_priority(BASE + "schuldhulp", "Hulp", rules) == 6
-    assert websites.link_priority(BASE + "afval", "Afval", rules) == 0
+    assert webrules.link_priority(BASE + "werk-en-inkomen", "Werk en inkomen", rules) == 10
+    assert webrules.link_priority(BASE + "schuldhulp", "Hulp", rules) == 6
+    assert webrules.link_priority(BASE + "afval", "Afval", rules) == 0
 
 
 # --- schema and analysis ----------------------------------------------------------------------
@@ -119,7 +120,7 @@ def audit_row(gm: str, year: int, info: set[str], eserv: set[str], rules) -> dic
         on = item in info or item in eserv
         row[item] = on
         row[f"{item}_url"] = f"https://{gm.lower()}.example/{item}" if on else None
-    row.update(websites.scores(row, rules))
+    row.update(webaudit.scores(row, rules))
     return row
 
 
@@ -135,11 +136,11 @@ def small_audit(rules) -> pd.DataFrame:
         audit_row("GM0599", 2014, info_all, {"eservice_inkomenswijziging"}, rules),
         audit_row("GM0003", 2014, {"reintegratie", "schuldhulp"}, set(), rules),
     ]
-    return io.validate(websites.audit_frame(rows), "website_audit", file="test")
+    return io.validate(webaudit.audit_frame(rows), "website_audit", file="test")
 
 
 def test_schema_accepts_and_rejects(small_audit):
-    assert list(small_audit.columns) == list(websites.AUDIT_SCHEMA.columns)
+    assert list(small_audit.columns) == list(webaudit.AUDIT_SCHEMA.columns)
     utrecht = small_audit.index[small_audit["gm_code"] == "GM0344"][0]
     bad = small_audit.copy()
     bad.loc[utrecht, "bijstand_url"] = None  # present without a page
@@ -233,12 +234,12 @@ def test_by_group(small_audit):
 
 def test_year_over_year_through_register(rules):
     info = set(websites.INFO_ITEMS)
-    early = websites.audit_frame([
+    early = webaudit.audit_frame([
         audit_row("GM0344", 2014, info, {"eservice_werkzoekende"}, rules),
         audit_row("GM0568", 2014, info, {"eservice_werkzoekende"}, rules),  # Bernisse
         audit_row("GM0612", 2014, info - {"bijstand"}, set(ESV3 := websites.ESERVICES[:3]), rules),
     ])
-    late = websites.audit_frame([
+    late = webaudit.audit_frame([
         audit_row("GM0344", 2015, info, set(websites.ESERVICES[:2]), rules),
         audit_row("GM1930", 2015, info, set(websites.ESERVICES[:4]), rules),  # Nissewaard
     ])

@@ -7,34 +7,27 @@
   cursors of the pages it already has.
 * :func:`secret` reads a credential from the environment; credentials are never parameters and
   never stored.
-* :func:`retry_delay` and :func:`with_retries`: the backoff policy for HTTP 429 (rate limit), 5xx.
+* The retry policy for HTTP 429 (rate limit), 5xx and network failures is in
+  :mod:`helpers.collect.retry` (shared with the website crawler).
 * :func:`strip_html`, :func:`first_reply` and :class:`Skips`: small pieces
   both importers use to build the tidy ``posts`` and ``citizen_messages`` tables.
 """
 
 from __future__ import annotations
 
-import datetime as dt
-import email.utils
 import json
 import os
 import re
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
 import pandas as pd
 
 from helpers.collect.issues import Issues
 from helpers.core.errors import DataError
 from helpers.core.io import atomic_path
-
-T = TypeVar("T")
-
-#: Time zone of the observation window: the study's days are Dutch calendar days.
-#: Longest single wait for a rate limit or a retry, in seconds.
-MAX_WAIT = 300.0
 
 
 def secret(name: str) -> str | None:
@@ -115,86 +108,6 @@ class RawStore:
             tmp.write_bytes(body)
         self.written += 1
         return target.relative_to(self.folder).as_posix()
-
-
-# -------------------------------------------------------------------------------------------------
-# Backoff
-
-
-def retry_delay(
-    headers: Mapping[str, str] | None, attempt: int, *, now: float, base: float = 1.0
-) -> float:
-    """Seconds to wait before retry number ``attempt`` (1-based) of a failed request.
-
-    The server's word wins: ``Retry-After`` (seconds or an HTTP date), else a rate-limit reset time
-    (``X-RateLimit-Reset`` as Mastodon sends it, ISO 8601 or epoch seconds; ``RateLimit-Reset`` as
-    Bluesky sends it, epoch seconds). Without either: exponential backoff ``base * 2**(attempt-1)``.
-    Never negative, never above :data:`MAX_WAIT`.
-
-    Parameters
-    ----------
-    headers : mapping or None
-        Response headers (case-insensitive lookup is done here).
-    attempt : int
-        1 for the first retry.
-    now : float
-        Current time, epoch seconds.
-    """
-    h = {str(k).lower(): str(v) for k, v in (headers or {}).items()}
-    wait: float | None = None
-    if "retry-after" in h:
-        value = h["retry-after"].strip()
-        try:
-            wait = float(value)
-        except ValueError:
-            try:
-                wait = email.utils.parsedate_to_datetime(value).timestamp() - now
-            except (TypeError, ValueError):
-                wait = None
-    if wait is None:
-        for key in ("x-ratelimit-reset", "ratelimit-reset"):
-            if key in h:
-                value = h[key].strip()
-                try:
-                    reset = float(value)
-                    # Bluesky sends epoch seconds; small numbers are seconds from now (IETF draft).
-                    wait = reset - now if reset > 1e9 else reset
-                except ValueError:
-                    try:
-                        wait = dt.datetime.fromisoformat(value.replace("Z", "+00:00")).timestamp()
-                        wait -= now
-                    except ValueError:
-                        continue
-                break
-    if wait is None:
-        wait = base * 2 ** (attempt - 1)
-    return float(min(max(wait, 0.0), MAX_WAIT))
-
-
-def with_retries(
-    call: Callable[[], T],
-    classify: Callable[[BaseException], tuple[bool, Mapping[str, str] | None]],
-    *,
-    sleep: Callable[[float], None],
-    clock: Callable[[], float],
-    max_attempts: int = 5,
-) -> T:
-    """Run ``call``; on a retryable failure wait per :func:`retry_delay` and try again.
-
-    ``classify(exc)`` says whether an exception is retryable (rate limit, 5xx, network) and gives
-    the response headers if there was a response. After ``max_attempts`` attempts the last
-    exception is raised.
-    """
-    attempt = 0
-    while True:
-        attempt += 1
-        try:
-            return call()
-        except Exception as exc:  # classify decides
-            retryable, headers = classify(exc)
-            if not retryable or attempt >= max_attempts:
-                raise
-            sleep(retry_delay(headers, attempt, now=clock()))
 
 
 # -------------------------------------------------------------------------------------------------

@@ -4,8 +4,9 @@ Every table the collection writes under ``outputs/<year>/data/`` is checked agai
 (pandera) on write and on read. The data dictionary in ``data/README.md`` describes the same columns
 for people; ``tests/test_schemas.py`` keeps the two in step.
 
-Survey and website tables are defined beside their analysis code (:mod:`helpers.analysis.survey`,
-:mod:`helpers.analysis.websites`) and found through :data:`SCHEMA_LOCATIONS`.
+Survey and website tables are defined beside the code that builds them
+(:mod:`helpers.core.survey_table`, :mod:`helpers.collect.webaudit`) and found through
+:data:`SCHEMA_LOCATIONS`.
 """
 
 from __future__ import annotations
@@ -116,7 +117,7 @@ SCHEMA_LOCATIONS: dict[str, pa.DataFrameSchema | str] = {
     "posts": POSTS,
     "citizen_messages": CITIZEN_MESSAGES,
     "survey_responses": "helpers.core.survey_table:RESPONSES_SCHEMA",
-    "website_audit": "helpers.analysis.websites:AUDIT_SCHEMA",
+    "website_audit": "helpers.collect.webaudit:AUDIT_SCHEMA",
 }
 
 

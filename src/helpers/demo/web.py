@@ -2,7 +2,7 @@
 
 For every municipality the generator decides which work & income information items and e-services
 its site has, then writes the pages a crawl would have cached (``web/sites.csv``,
-``web/<gm_code>/index.jsonl``, the page bodies and robots.txt; see :mod:`helpers.collect.web`).
+``web/<gm_code>/index.jsonl``, the page bodies and robots.txt; see :mod:`helpers.core.webcache`).
 The audit is then *measured* from these pages by the same rule set as real pages, never copied.
 
 Calibration (SIM groep 2014, all 403 websites audited): information in order for exactly
@@ -34,7 +34,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from helpers.collect import web as cache
+from helpers.core import webcache as cache
 
 GENERATOR = "roeptoeter demo (SYNTHETIC)"
 IN_ORDER_2014 = 0.80

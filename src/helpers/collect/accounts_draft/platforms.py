@@ -18,8 +18,9 @@ import pandas as pd
 
 from helpers.collect.accounts_draft.matching import Found, normalise
 from helpers.collect.bluesky import GOVERNMENT_DOMAINS
-from helpers.collect.http import RawStore, safe_name, with_retries
+from helpers.collect.http import RawStore, safe_name
 from helpers.collect.mastodon import GOVERNMENT_INSTANCES
+from helpers.collect.retry import with_retries
 from helpers.core.errors import DataError
 
 USER_AGENT = "Roeptoeter research collector (+https://github.com/roeptoeter)"

@@ -16,7 +16,8 @@ from typing import Any
 import pandas as pd
 
 from helpers.collect.bluesky.ids import HANDLE_ENV, PASSWORD_ENV, PLATFORM, PUBLIC_APPVIEW, REPOST, handle_of
-from helpers.collect.http import RawStore, loose_time, safe_name, secret, with_retries
+from helpers.collect.http import RawStore, loose_time, safe_name, secret
+from helpers.collect.retry import with_retries
 from helpers.collect.social_api import LastResponse, fetch_missing, fetch_pages, stored_in_window
 from helpers.core.window import window_bounds
 

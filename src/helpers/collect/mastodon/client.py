@@ -16,8 +16,9 @@ from typing import Any
 import pandas as pd
 import requests
 
-from helpers.collect.http import RawStore, loose_time, safe_name, secret, with_retries
+from helpers.collect.http import RawStore, loose_time, safe_name, secret
 from helpers.collect.mastodon.ids import PLATFORM, TOKEN_ENV, USER_AGENT, acct_of, api_base_url_for, snowflake
+from helpers.collect.retry import with_retries
 from helpers.collect.social_api import LastResponse, fetch_missing, fetch_pages, stored_in_window
 from helpers.core.window import window_bounds
 
