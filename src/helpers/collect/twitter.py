@@ -91,8 +91,8 @@ from helpers.schemas import CITIZEN_MESSAGES, POSTS
 MAX_DEPTH = 25
 _ARCHIVE_TWEETS = re.compile(r"tweets?(-part\d+)?\.js", re.IGNORECASE)
 _JSONL_SUFFIXES = (".jsonl", ".json")
-_KINDS = np.array(["original", "repost", "reply", "quote"], dtype=object)
-_REPLY_TO = np.array(["self", "organisation", "citizen"], dtype=object)
+_KINDS = ("original", "repost", "reply", "quote")
+_REPLY_TO = ("self", "organisation", "citizen")
 
 
 def empty_posts() -> pd.DataFrame:
@@ -225,10 +225,6 @@ def _times(ns: np.ndarray, fine: bool) -> pd.Series:
     return s if fine else s.dt.as_unit("us")
 
 
-def _take(names: list[str], index: np.ndarray) -> pa.Array:
-    return pc.take(pa.array(names, pa.string()), pa.array(index))
-
-
 def _context(reader: TweetReader) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Sorted unique ids with their parent and author codes: a data tweet's own values, else those
     of the first ``includes.tweets`` copy."""
@@ -244,8 +240,24 @@ def _context(reader: TweetReader) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
 
 def _tidy(reader: TweetReader, issues, stats: dict | None
           ) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """The tidy ``posts`` and ``citizen_messages`` from the reader's columns (all vectorised but
-    the reporting of bad items)."""
+    """The tidy ``posts`` and ``citizen_messages`` from the reader's columns.
+
+    The integer columns of both tables are computed first (:func:`_columns`); then the reader's
+    buffers are released and the string columns built, one table at a time, so that the read
+    columns and the finished tables are never in memory together.
+    """
+    reader.seen = None  # the duplicate index is done with
+    reader._labels.clear()
+    posts, msgs = _columns(reader, issues, stats)
+    reader.items = reader.context = None
+    out = _posts_frame(reader, **posts)
+    del posts
+    return out, _messages_frame(reader, **msgs)
+
+
+def _columns(reader: TweetReader, issues, stats: dict | None) -> tuple[dict, dict]:
+    """The integer columns of ``posts`` and ``citizen_messages`` (all vectorised but the reporting
+    of bad items), as copies independent of the reader's buffers."""
     it = reader.items.numpy()
     acc_gm = np.array(reader.acc_gm + [-1, -1], dtype=np.int64)  # index -1/-2 (OTHER/NOBODY): -1
     ctx_id, ctx_parent, ctx_author = _context(reader)
@@ -258,31 +270,29 @@ def _tidy(reader: TweetReader, issues, stats: dict | None
     # -- own posts ------------------------------------------------------------------------------
     p = np.flatnonzero(own)
     pid, author, parent = it["id"][p], it["author"][p], it["parent"][p]
-    ru, conv = it["reply_user"][p], it["conv"][p]
+    ru, conv, created = it["reply_user"][p], it["conv"][p], it["created"][p]
     has_parent = (parent != NULL) & (parent != EMPTY)
     kind = np.select([it["retweeted"][p] == 1, has_parent | (ru != NOBODY), it["quoted"][p] == 1],
                      [1, 2, 3], 0)
     target = np.where(ru != NOBODY, ru, _lookup(ctx_id, ctx_author, parent, NOBODY))
-    reply_to = np.where(target == author, 0, np.where(target >= 0, 1, 2))
-    has_conv = (conv != NULL) & (conv != EMPTY)
-    conv_out = np.where(kind == 2, conv, np.where(has_conv, conv, pid))
+    reply_to = np.where(kind != 2, -1, np.where(target == author, 0, np.where(target >= 0, 1, 2)))
+    del target, ru, has_parent
+    conv = np.where(kind == 2, conv, np.where((conv != NULL) & (conv != EMPTY), conv, pid))
     gm = acc_gm[author]
     # -- citizen messages: attribution, first rule that applies ------------------------------------
     c = np.flatnonzero(~own & ~arch)
     cpar, cconv = it["parent"][c], it["conv"][c]
     seed = np.flatnonzero(kind != 2)
     conv_keys, conv_order = np.unique(pid[seed], return_index=True)
-    rules = [
-        acc_gm[it["reply_user"][c]],
-        acc_gm[np.where((cpar != NULL) & (cpar != EMPTY),
-                        _lookup(ctx_id, ctx_author, cpar, NOBODY), NOBODY)],
-        np.where((cconv != NULL) & (cconv != EMPTY),
-                 _lookup(conv_keys, gm[seed][conv_order], cconv, -1), -1),
-        it["mention_gm"][c].astype(np.int64),
-    ]
-    mgm = rules[0]
-    for r in rules[1:]:
-        mgm = np.where(mgm >= 0, mgm, r)
+    mgm = acc_gm[it["reply_user"][c]]  # (1) a reply to one of its accounts
+    has = (cpar != NULL) & (cpar != EMPTY)  # (1) the replied-to tweet's author
+    mgm = np.where(mgm >= 0, mgm, acc_gm[np.where(has, _lookup(ctx_id, ctx_author, cpar, NOBODY),
+                                                  NOBODY)])
+    has = (cconv != NULL) & (cconv != EMPTY)  # (2) a conversation one of its accounts started
+    mgm = np.where(mgm >= 0, mgm, np.where(has, _lookup(conv_keys, gm[seed][conv_order], cconv, -1),
+                                           -1))
+    mgm = np.where(mgm >= 0, mgm, it["mention_gm"][c])  # (3) an @mention
+    del cpar, cconv, conv_keys, conv_order, seed, has
     addressed = mgm >= 0
     mgm = np.where(addressed, mgm, it["query_gm"][c])
     for k in np.flatnonzero(mgm < 0):
@@ -302,62 +312,92 @@ def _tidy(reader: TweetReader, issues, stats: dict | None
             stats[str(path)] = {"read": reader.n_read.get(str(path), 0),
                                 "kept": int(kept[f]) if f >= 0 else 0}
     # -- first replies ------------------------------------------------------------------------------
+    mid, mat = it["id"][c], it["created"][c]
     rep = np.flatnonzero(kind == 2)
-    mpos, rpos = _first_reply_codes(it["id"][c], mgm, it["created"][c], pid[rep], gm[rep],
-                                    it["created"][p][rep], parent[rep], ctx_id, ctx_parent)
+    mpos, rpos = _first_reply_codes(mid, mgm, mat, pid[rep], gm[rep], created[rep], parent[rep],
+                                    ctx_id, ctx_parent)
+    del ctx_id, ctx_parent, ctx_author
     first_post = np.full(len(c), NULL, dtype=np.int64)
     first_at = np.full(len(c), NULL, dtype=np.int64)
     if len(mpos):
-        mpos, rpos = _earliest(mpos, rpos, it["created"][p][rep],
-                               reader.ids.decode(pid[rep][rpos]))
+        mpos, rpos = _earliest(mpos, rpos, created[rep], reader.ids.decode(pid[rep][rpos]))
         first_post[mpos] = pid[rep][rpos]
-        first_at[mpos] = it["created"][p][rep][rpos]
-    return (_posts_frame(reader, it, p, kind, reply_to, conv_out, gm),
-            _messages_frame(reader, it, c, mgm, addressed, first_post, first_at, bool(len(mpos)),
-                            bool(it["ns"][p].any())))
+        first_at[mpos] = created[rep][rpos]
+    posts = {"pid": pid, "author": author, "created": created, "parent": parent, "conv": conv,
+             "kind": kind, "reply_to": reply_to, "gm": gm, "fine": bool(it["ns"][p].any())}
+    msgs = {"mid": mid, "gm": mgm, "created": mat, "addressed": addressed,
+            "question": it["is_question"][c].astype(bool), "theme": it["theme"][c].astype(np.int64),
+            "first_post": first_post, "first_at": first_at, "answered": bool(len(mpos)),
+            "fine": bool(it["ns"][c].any()), "fine_replies": posts["fine"]}
+    return posts, msgs
 
 
-def _posts_frame(reader, it, p, kind, reply_to, conv_out, gm) -> pd.DataFrame:
-    if not len(p):
+def _order(ids: IdCodes, gm: np.ndarray, created: np.ndarray, codes: np.ndarray) -> np.ndarray:
+    """Row order by gm code, time, then id as text (the tables' sort), without building strings
+    but for the rows that tie on gm code and time."""
+    order = np.lexsort((created, gm))
+    g, c = gm[order], created[order]
+    same = (g[1:] == g[:-1]) & (c[1:] == c[:-1])
+    if same.any():
+        tie = np.zeros(len(order), dtype=bool)
+        tie[1:] |= same
+        tie[:-1] |= same
+        at = np.flatnonzero(tie)
+        names = ids.decode(codes[order[at]]).to_pylist()
+        sub = sorted(range(len(at)), key=lambda k: (g[at[k]], c[at[k]], names[k]))
+        order[at] = order[at][np.array(sub, dtype=np.int64)]
+    return order
+
+
+def _labels(names, index: np.ndarray) -> pa.Array:
+    """``names[index]`` as an Arrow string array (a negative index is a missing value)."""
+    index = np.asarray(index, dtype=np.int64)
+    return pc.take(pa.array(list(names), pa.string()), pa.array(index, mask=index < 0))
+
+
+def _posts_frame(reader: TweetReader, pid, author, created, parent, conv, kind, reply_to, gm,
+                 fine: bool) -> pd.DataFrame:
+    if not len(pid):
         return empty_posts()
     ids = reader.ids
-    posts = pd.DataFrame({
-        "post_id": _strings(ids.decode(it["id"][p])),
-        "platform": _strings(pa.array(np.full(len(p), "twitter", dtype=object))),
-        "gm_code": _strings(_take(reader.gm_codes, gm)),
-        "account_id": _strings(_take(reader.acc_ids, it["author"][p])),
-        "created_at": _times(it["created"][p], bool(it["ns"][p].any())),
-        "kind": _strings(pa.array(_KINDS[kind])),
-        "in_reply_to_id": _strings(ids.decode(it["parent"][p])),
-        "conversation_id": _strings(ids.decode(conv_out)),
-        "reply_to": _strings(pa.array(np.where(kind == 2, _REPLY_TO[reply_to], None))),
-    })
-    posts = posts.sort_values(["gm_code", "created_at", "post_id"], kind="stable")
-    return posts.reset_index(drop=True)
+    o = _order(ids, gm, created, pid)
+    n = len(o)
+    return pd.DataFrame({
+        "post_id": _strings(ids.decode(pid[o])),
+        "platform": _strings(_labels(["twitter"], np.zeros(n, dtype=np.int64))),
+        "gm_code": _strings(_labels(reader.gm_codes, gm[o])),
+        "account_id": _strings(_labels(reader.acc_ids, author[o])),
+        "created_at": _times(created[o], fine),
+        "kind": _strings(_labels(_KINDS, kind[o])),
+        "in_reply_to_id": _strings(ids.decode(parent[o])),
+        "conversation_id": _strings(ids.decode(conv[o])),
+        "reply_to": _strings(_labels(_REPLY_TO, reply_to[o])),
+    }, copy=False)
 
 
-def _messages_frame(reader, it, c, mgm, addressed, first_post, first_at, answered: bool,
-                    fine_replies: bool) -> pd.DataFrame:
-    if not len(c):
+def _messages_frame(reader: TweetReader, mid, gm, created, addressed, question, theme, first_post,
+                    first_at, answered: bool, fine: bool, fine_replies: bool) -> pd.DataFrame:
+    if not len(mid):
         return empty_messages()
     ids = reader.ids
+    o = _order(ids, gm, created, mid)
+    n = len(o)
     msgs = pd.DataFrame({
-        "msg_id": _strings(ids.decode(it["id"][c])),
-        "platform": _strings(pa.array(np.full(len(c), "twitter", dtype=object))),
-        "gm_code": _strings(_take(reader.gm_codes, mgm)),
-        "created_at": _times(it["created"][c], bool(it["ns"][c].any())),
-        "addressed": addressed.astype(bool),
-        "is_question": it["is_question"][c].astype(bool),
-        "theme": _strings(_take(list(THEMES), it["theme"][c])),
-    })
+        "msg_id": _strings(ids.decode(mid[o])),
+        "platform": _strings(_labels(["twitter"], np.zeros(n, dtype=np.int64))),
+        "gm_code": _strings(_labels(reader.gm_codes, gm[o])),
+        "created_at": _times(created[o], fine),
+        "addressed": addressed[o],
+        "is_question": question[o],
+        "theme": _strings(_labels(THEMES, theme[o])),
+    }, copy=False)
     if answered:
-        msgs["first_reply_post_id"] = _strings(ids.decode(first_post))
-        msgs["first_reply_at"] = _times(first_at, fine_replies)
+        msgs["first_reply_post_id"] = _strings(ids.decode(first_post[o]))
+        msgs["first_reply_at"] = _times(first_at[o], fine_replies)
     else:  # as a left merge with an empty table gives them
-        msgs["first_reply_post_id"] = np.full(len(c), np.nan, dtype=object)
+        msgs["first_reply_post_id"] = np.full(n, np.nan, dtype=object)
         msgs["first_reply_at"] = pd.to_datetime(msgs["first_reply_post_id"], utc=True)
-    msgs = msgs.sort_values(["gm_code", "created_at", "msg_id"], kind="stable")
-    return msgs.reset_index(drop=True)
+    return msgs
 
 
 @guarded_loader
