@@ -102,7 +102,7 @@ def _archive(reader: TweetReader, path: Path, state: dict) -> None:
     try:
         _items(reader, path, items, codes, prior, file, author_code, state)
     finally:
-        reader.seen.settle()
+        reader.settle()
 
 
 def _items(reader: TweetReader, path: Path, items: list, codes: list[int], prior: list[int],

@@ -132,9 +132,13 @@ class Columns:
     def __len__(self) -> int:
         return len(next(iter(self.buffers.values()))) if self.buffers else 0
 
-    def appenders(self):
-        """The ``append`` methods of the columns, in the order they were declared."""
-        return tuple(buf.append for buf in self.buffers.values())
+    def extend(self, rows: list[tuple]) -> None:
+        """Append ``rows`` (tuples of one value per column, in declaration order), then empty the
+        list."""
+        if rows:
+            for buf, values in zip(self.buffers.values(), zip(*rows, strict=True), strict=True):
+                buf.extend(values)
+            rows.clear()
 
     def numpy(self) -> dict[str, np.ndarray]:
         """Each column as a numpy array (a view of the buffer, no copy)."""

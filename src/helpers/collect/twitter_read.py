@@ -128,9 +128,9 @@ class TweetReader:
         self.items = Columns(id="q", author="i", created="q", conv="q", reply_user="i",
                              parent="q", retweeted="b", quoted="b", mention_gm="i", query_gm="i",
                              is_question="b", theme="b", archive="b", ns="b", file="i", row="i")
-        self._put = self.items.appenders()
+        self._rows: list[tuple] = []  # items of the current page, then moved into the columns
         self.context = Columns(id="q", parent="q", author="i", data="b")
-        self._ctx = self.context.appenders()
+        self._ctx: list[tuple] = []  # context rows of the current page
         self.files: list[Path] = []  # files whose tweets are read (index = the ``file`` column)
         self.file_ids: dict[Path, int] = {}
         self.archive_author: dict[int, str] = {}  # file index -> the archive's account id
@@ -216,10 +216,7 @@ class TweetReader:
                               column="id")
             return
         self.seen.add(code, (file << 32) | row)
-        self._ctx[0](code)
-        self._ctx[1](parent)
-        self._ctx[2](author)
-        self._ctx[3](1)
+        self._ctx.append((code, parent, author, 1))
         if type(created) is int:
             inside, ns, fine = self.lo_ns <= created < self.hi_ns, created, False
         else:
@@ -240,11 +237,14 @@ class TweetReader:
             mention = self.mention_gm(mentions)
         else:
             question, theme, mention = False, -1, -1
-        put = self._put
-        for fn, value in zip(put, (code, author, ns, conv, reply_user, parent, retweeted, quoted,
-                                   mention, query_gm, question, theme, archive, fine, file, row),
-                             strict=True):
-            fn(value)
+        self._rows.append((code, author, ns, conv, reply_user, parent, retweeted, quoted, mention,
+                           query_gm, question, theme, archive, fine, file, row))
+
+    def settle(self) -> None:
+        """Move the current page's rows into the columns (between pages and files)."""
+        self.items.extend(self._rows)
+        self.context.extend(self._ctx)
+        self.seen.settle()
 
     # -- twarc2 JSON Lines ------------------------------------------------------------------
     def jsonl(self, path: Path) -> None:
@@ -279,7 +279,7 @@ class TweetReader:
                     try:
                         self._page(page, path, file, row)
                     finally:
-                        self.seen.settle()
+                        self.settle()
         if not lines:
             self.issues.bad(path, "empty file: no twarc2 page in it (export again, or remove it)")
 
@@ -316,20 +316,20 @@ class TweetReader:
                 tid = str(inc["id"])
                 parent = refs_of(inc).get("replied_to")
                 author = str(inc.get("author_id") or "") or None
-                self._ctx[0](self.ids.code(tid))
-                self._ctx[1](self.id_code(parent))
-                self._ctx[2](self.author_code(author))
-                self._ctx[3](0)
+                self._ctx.append((self.ids.code(tid), self.id_code(parent),
+                                  self.author_code(author), 0))
         data = page.get("data") or []
         codes = [self.ids.code(str(t["id"])) if isinstance(t, dict) and t.get("id") is not None
                  else NULL for t in data]
         prior = self.seen.prior(codes)
+        key = str(path)
         for k, tweet in enumerate(data):
-            self.saw(path)
+            self.n_read[key] = self.n_read.get(key, 0) + 1  # read, kept or not
             if not isinstance(tweet, dict) or tweet.get("id") is None:
                 self.issues.bad(path, "tweet without an id", row=row, column="id")
                 continue
-            self._unknown(path, row, tweet.keys(), V2_FIELDS, "tweet")
+            if not V2_FIELDS.issuperset(tweet):
+                self._unknown(path, row, tweet.keys(), V2_FIELDS, "tweet")
             raw_time = tweet.get("created_at")
             created = fast_time(raw_time)
             if created is None:
