@@ -16,8 +16,10 @@ subprocess so that its peak memory is its own:
               with DuckDB's default threads.
 
 Tweets per second = tweets in the files' ``data`` lists / wall time of the read (imports and
-start-up not counted). Peak RSS is the child's ``ru_maxrss`` (from ``os.wait4``; the driver imports
-nothing heavy, so a child's figure does not include the driver's). Then the targets of issue 16:
+start-up not counted); the CPU seconds of all the reader's threads are printed beside it (the
+figure to compare on a busy machine). Peak RSS is the child's ``ru_maxrss`` (from ``os.wait4``;
+the driver imports nothing heavy, so a child's figure does not include the driver's). Then the
+targets of issue 16:
 
 - importer throughput >= 50% of DuckDB's at scale 10;
 - importer peak RSS < 2 GB at scale 100;
@@ -41,6 +43,7 @@ importer on ``PYTHONPATH``) to measure a before/after.
 from __future__ import annotations
 
 import argparse
+import functools
 import json
 import os
 import subprocess
@@ -63,7 +66,8 @@ def _files(folder: Path) -> list[Path]:
     return sorted((folder / "twitter").glob("*.jsonl"))
 
 
-def read_importer(folder: Path, module: str) -> tuple[int, float]:
+def importer(folder: Path, module: str):
+    """The importer's run over ``folder`` (accounts and window read beforehand)."""
     import importlib
 
     import pandas as pd
@@ -75,31 +79,29 @@ def read_importer(folder: Path, module: str) -> tuple[int, float]:
     twitter = importlib.import_module(module)
     accounts = accounts_mod.load(folder / "accounts.csv", YEAR, Issues("error"))
     bounds = window_bounds(window_for(YEAR))
-    stats: dict[str, dict[str, int]] = {}
-    t0 = time.perf_counter()
-    posts, msgs, _ = twitter.load(folder / "twitter", accounts, bounds, Issues("skip"), stats=stats)
-    seconds = time.perf_counter() - t0
-    assert isinstance(posts, pd.DataFrame) and len(posts) + len(msgs) > 0
-    return sum(s["read"] for s in stats.values()), seconds
+
+    def run() -> int:
+        stats: dict[str, dict[str, int]] = {}
+        posts, msgs, _ = twitter.load(folder / "twitter", accounts, bounds, Issues("skip"),
+                                      stats=stats)
+        assert isinstance(posts, pd.DataFrame) and len(posts) + len(msgs) > 0
+        return sum(s["read"] for s in stats.values())
+
+    return run
 
 
-def read_json(folder: Path) -> tuple[int, float]:
+def read_json(folder: Path) -> int:
     n = 0
-    t0 = time.perf_counter()
     for path in _files(folder):
         with open(path, "rb") as fh:
             for line in fh:
                 if line.strip():
                     n += len(json.loads(line).get("data") or [])
-    return n, time.perf_counter() - t0
+    return n
 
 
-def read_duckdb(folder: Path) -> tuple[int, float]:
-    import duckdb
-
+def read_duckdb(folder: Path, con) -> int:
     files = [str(p) for p in _files(folder)]
-    con = duckdb.connect()
-    t0 = time.perf_counter()
     con.execute("""
         CREATE TABLE tweets AS
         SELECT t.id, t.author_id, t.created_at, t.conversation_id, t.in_reply_to_user_id,
@@ -108,18 +110,23 @@ def read_duckdb(folder: Path) -> tuple[int, float]:
               FROM read_json($files, format = 'newline_delimited',
                              maximum_object_size = 268435456))
     """, {"files": files})
-    n = con.execute("SELECT count(*) FROM tweets").fetchone()[0]
-    return int(n), time.perf_counter() - t0
+    return int(con.execute("SELECT count(*) FROM tweets").fetchone()[0])
 
 
 def child(reader: str, folder: Path, module: str, result: Path) -> None:
+    """Run one reader; write its tweets, wall seconds and CPU seconds (all threads) as JSON."""
     if reader == "importer":
-        n, seconds = read_importer(folder, module)
+        run = importer(folder, module)  # imports are paid before the clock starts
     elif reader == "json":
-        n, seconds = read_json(folder)
+        run = functools.partial(read_json, folder)
     else:
-        n, seconds = read_duckdb(folder)
-    result.write_text(json.dumps({"tweets": n, "seconds": seconds}))
+        import duckdb
+
+        run = functools.partial(read_duckdb, folder, duckdb.connect())
+    t0, c0 = time.perf_counter(), time.process_time()
+    n = run()
+    seconds, cpu = time.perf_counter() - t0, time.process_time() - c0
+    result.write_text(json.dumps({"tweets": n, "seconds": seconds, "cpu": cpu}))
 
 
 # --------------------------------------------------------------------------------------------------
@@ -164,11 +171,12 @@ def verdict(ok: bool) -> str:
 def report(rows: dict[float, dict[str, dict]], sizes: dict[float, int]) -> None:
     print()
     print(f"{'scale':>6} {'JSON MB':>8} {'reader':<9} {'tweets':>10} {'seconds':>8} "
-          f"{'tweets/s':>10} {'peak RSS MiB':>13}")
+          f"{'CPU s':>7} {'tweets/s':>10} {'peak RSS MiB':>13}")
     for scale, by in rows.items():
         for name, r in by.items():
             print(f"{scale:>6g} {sizes[scale] / 1e6:>8.0f} {name:<9} {r['tweets']:>10,} "
-                  f"{r['seconds']:>8.2f} {r['per_second']:>10,.0f} {r['peak_mib']:>13.0f}")
+                  f"{r['seconds']:>8.2f} {r['cpu']:>7.2f} {r['per_second']:>10,.0f} "
+                  f"{r['peak_mib']:>13.0f}")
     print()
     ten = rows.get(10.0, {})
     if "importer" in ten and "duckdb" in ten:

@@ -273,9 +273,10 @@ def _columns(reader: TweetReader, issues, stats: dict | None) -> tuple[dict, dic
     ru, conv, created = it["reply_user"][p], it["conv"][p], it["created"][p]
     has_parent = (parent != NULL) & (parent != EMPTY)
     kind = np.select([it["retweeted"][p] == 1, has_parent | (ru != NOBODY), it["quoted"][p] == 1],
-                     [1, 2, 3], 0)
+                     [1, 2, 3], 0).astype(np.int8)
     target = np.where(ru != NOBODY, ru, _lookup(ctx_id, ctx_author, parent, NOBODY))
-    reply_to = np.where(kind != 2, -1, np.where(target == author, 0, np.where(target >= 0, 1, 2)))
+    reply_to = np.where(kind != 2, -1, np.where(target == author, 0, np.where(target >= 0, 1, 2))
+                        ).astype(np.int8)
     del target, ru, has_parent
     conv = np.where(kind == 2, conv, np.where((conv != NULL) & (conv != EMPTY), conv, pid))
     gm = acc_gm[author]
@@ -326,7 +327,7 @@ def _columns(reader: TweetReader, issues, stats: dict | None) -> tuple[dict, dic
     posts = {"pid": pid, "author": author, "created": created, "parent": parent, "conv": conv,
              "kind": kind, "reply_to": reply_to, "gm": gm, "fine": bool(it["ns"][p].any())}
     msgs = {"mid": mid, "gm": mgm, "created": mat, "addressed": addressed,
-            "question": it["is_question"][c].astype(bool), "theme": it["theme"][c].astype(np.int64),
+            "question": it["is_question"][c].astype(bool), "theme": it["theme"][c],
             "first_post": first_post, "first_at": first_at, "answered": bool(len(mpos)),
             "fine": bool(it["ns"][c].any()), "fine_replies": posts["fine"]}
     return posts, msgs

@@ -113,7 +113,7 @@ class SeenIds:
 
 
 #: numpy dtype of each :mod:`array` type code used by :class:`Columns`.
-_DTYPES = {"q": np.int64, "i": np.int32, "b": np.int8}
+_DTYPES = {"q": np.int64, "i": np.int32, "h": np.int16, "b": np.int8}
 
 
 class Columns:
@@ -122,7 +122,8 @@ class Columns:
     Parameters
     ----------
     **types : str
-        Column name -> :mod:`array` type code: ``"q"`` (int64), ``"i"`` (int32) or ``"b"`` (int8).
+        Column name -> :mod:`array` type code: ``"q"`` (int64), ``"i"`` (int32), ``"h"`` (int16) or
+        ``"b"`` (int8).
     """
 
     def __init__(self, **types: str) -> None:

@@ -118,7 +118,7 @@ class TweetReader:
         self.accounts = accounts
         self.acc_ids = list(accounts)
         self.acc_index = {a: k for k, a in enumerate(self.acc_ids)}
-        self.gm_codes = sorted({gm for gm, _ in accounts.values()})
+        self.gm_codes = sorted({gm for gm, _ in accounts.values()})  # < 2**15 (int16 columns)
         gm_index = {g: k for k, g in enumerate(self.gm_codes)}
         self.acc_gm = [gm_index[accounts[a][0]] for a in self.acc_ids]  # account index -> gm index
         self.by_handle = {h.lower(): i for i, (_, h) in accounts.items()}
@@ -126,7 +126,7 @@ class TweetReader:
         self.ids = IdCodes()
         self.seen = SeenIds()
         self.items = Columns(id="q", author="i", created="q", conv="q", reply_user="i",
-                             parent="q", retweeted="b", quoted="b", mention_gm="i", query_gm="i",
+                             parent="q", retweeted="b", quoted="b", mention_gm="h", query_gm="h",
                              is_question="b", theme="b", archive="b", ns="b", file="i", row="i")
         self._rows: list[tuple] = []  # items of the current page, then moved into the columns
         self.context = Columns(id="q", parent="q", author="i", data="b")
