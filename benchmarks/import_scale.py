@@ -149,7 +149,7 @@ def dataset(cache: Path, scale: float) -> Path:
     _run(["--generate", "--scale", str(scale), "--data", str(folder)])
     took = time.perf_counter() - t0
     if took > 5:
-        print(f"  generated the scale-{scale:g} demo in {took:.0f} s: {folder}", flush=True)
+        print(f"  scale-{scale:g} demo generated or checked in {took:.0f} s: {folder}", flush=True)
     return folder
 
 
