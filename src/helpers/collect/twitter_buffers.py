@@ -103,13 +103,27 @@ class SeenIds:
         ids = np.fromiter(self.fresh.keys(), dtype=np.int64, count=len(self.fresh))
         locs = np.fromiter(self.fresh.values(), dtype=np.int64, count=len(self.fresh))
         self.fresh = {}
-        order = np.argsort(ids, kind="stable")
+        order = np.argsort(ids)
         self.runs.append((ids[order], locs[order]))
+        del ids, locs, order
         while len(self.runs) > 1 and len(self.runs[-2][0]) <= 2 * len(self.runs[-1][0]):
-            (a, la), (b, lb) = self.runs.pop(), self.runs.pop()
-            ids, locs = np.concatenate([b, a]), np.concatenate([lb, la])
-            order = np.argsort(ids, kind="stable")
-            self.runs.append((ids[order], locs[order]))
+            newer, older = self.runs.pop(), self.runs.pop()
+            self.runs.append(_merge(older, newer))
+            del newer, older
+
+
+def _merge(a: tuple[np.ndarray, np.ndarray], b: tuple[np.ndarray, np.ndarray]
+           ) -> tuple[np.ndarray, np.ndarray]:
+    """Two sorted runs of distinct ids (with their locations) as one, without sorting again."""
+    (a_ids, a_locs), (b_ids, b_locs) = a, b
+    at = np.searchsorted(a_ids, b_ids) + np.arange(len(b_ids))  # b's places in the merged run
+    ids = np.empty(len(a_ids) + len(b_ids), dtype=np.int64)
+    locs = np.empty_like(ids)
+    from_a = np.ones(len(ids), dtype=bool)
+    from_a[at] = False
+    ids[at], locs[at] = b_ids, b_locs
+    ids[from_a], locs[from_a] = a_ids, a_locs
+    return ids, locs
 
 
 #: numpy dtype of each :mod:`array` type code used by :class:`Columns`.

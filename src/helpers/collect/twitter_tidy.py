@@ -159,15 +159,19 @@ def _times(ns: np.ndarray, fine: bool) -> pd.Series:
 
 def _context(reader: TweetReader) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Sorted unique ids with their parent and author codes: a data tweet's own values, else those
-    of the first ``includes.tweets`` copy."""
+    of the first ``includes.tweets`` copy. Releases the reader's context buffer."""
     ctx = reader.context.numpy()
-    seq = np.arange(len(ctx["id"]))
-    order = np.lexsort((seq, 1 - ctx["data"], ctx["id"]))
+    order = np.lexsort((1 - ctx["data"], ctx["id"]))  # stable: by id, data first, then read order
     ids = ctx["id"][order]
     first = np.ones(len(ids), dtype=bool)
     first[1:] = ids[1:] != ids[:-1]
+    del ids
     keep = order[first]
-    return ctx["id"][keep], ctx["parent"][keep], ctx["author"][keep]
+    del order, first
+    out = ctx["id"][keep], ctx["parent"][keep], ctx["author"][keep]
+    del ctx
+    reader.context = None
+    return out
 
 
 def tidy(reader: TweetReader, issues, stats: dict | None
@@ -181,7 +185,7 @@ def tidy(reader: TweetReader, issues, stats: dict | None
     reader.seen = None  # the duplicate index is done with
     reader._labels.clear()
     posts, msgs = _columns(reader, issues, stats)
-    reader.items = reader.context = None
+    reader.items = None
     out = _posts_frame(reader, **posts)
     del posts
     return out, _messages_frame(reader, **msgs)
