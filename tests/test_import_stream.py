@@ -129,3 +129,12 @@ def test_csv_streamed_like_read_whole(tmp_path):
     again = Issues("skip")
     assert csvfile.read_records(path, again) == (header, [(1, ["1", "2"]), *rest])
     assert again.rows == issues.rows
+
+
+def test_posts_that_tie_on_time_are_ordered_by_id_as_text(tmp_path):
+    folder = tmp_path / "twitter"
+    folder.mkdir()
+    page = {"data": [_tweet("9", 5), _tweet("10", 5), _tweet("8", 1)]}
+    (folder / "own.jsonl").write_text(json.dumps(page) + "\n")
+    posts, _, _ = load(folder, ACCOUNTS, WINDOW, Issues("error"))
+    assert posts["post_id"].tolist() == ["8", "10", "9"]  # 10:01, then 10:05 "10" < "9"

@@ -80,14 +80,35 @@ def _first_reply_codes(msg_id: np.ndarray, msg_gm: np.ndarray, msg_at: np.ndarra
     return np.concatenate(msg_hits), np.concatenate(rep_hits)
 
 
-def _earliest(msg_pos: np.ndarray, rep_pos: np.ndarray, rep_at: np.ndarray,
-              rep_name: pa.Array) -> tuple[np.ndarray, np.ndarray]:
-    """The first reply of each answered message: earliest time, then the smallest post id (as
-    text); ``rep_name`` holds the post ids of ``rep_pos`` as strings."""
-    found = pd.DataFrame({"m": msg_pos, "at": rep_at[rep_pos],
-                          "name": pd.array(rep_name, dtype="str"), "r": rep_pos})
-    found = found.sort_values(["m", "at", "name"]).drop_duplicates("m")
-    return found["m"].to_numpy(), found["r"].to_numpy()
+def _by_text_on_ties(order: np.ndarray, first: np.ndarray, second: np.ndarray, name_of
+                     ) -> np.ndarray:
+    """``order`` (sorted by ``first``, then ``second``) with the rows that tie on both put in the
+    order of their names as text; ``name_of(rows)`` gives the names of those rows only."""
+    f, s = first[order], second[order]
+    same = (f[1:] == f[:-1]) & (s[1:] == s[:-1])
+    if same.any():
+        tie = np.zeros(len(order), dtype=bool)
+        tie[1:] |= same
+        tie[:-1] |= same
+        at = np.flatnonzero(tie)
+        names = name_of(order[at])
+        sub = sorted(range(len(at)), key=lambda k: (f[at[k]], s[at[k]], names[k]))
+        order[at] = order[at][np.array(sub, dtype=np.int64)]
+    return order
+
+
+def _earliest(msg_pos: np.ndarray, rep_pos: np.ndarray, rep_at: np.ndarray, name_of
+              ) -> tuple[np.ndarray, np.ndarray]:
+    """The first reply of each answered message among the (message, reply) pairs: the earliest,
+    then the smallest post id as text (``name_of(reply positions)`` gives those ids)."""
+    at = rep_at[rep_pos]
+    order = np.lexsort((at, msg_pos))
+    order = _by_text_on_ties(order, msg_pos, at, lambda rows: name_of(rep_pos[rows]))
+    m = msg_pos[order]
+    first = np.ones(len(m), dtype=bool)
+    first[1:] = m[1:] != m[:-1]
+    keep = order[first]
+    return msg_pos[keep], rep_pos[keep]
 
 
 def _ns(times: pd.Series) -> np.ndarray:
@@ -135,8 +156,8 @@ def first_replies(messages: pd.DataFrame, posts: pd.DataFrame,
         codes(replies["in_reply_to_id"]), ctx["id"].to_numpy(), ctx["parent"].to_numpy())
     if not len(m):
         return pd.DataFrame(columns=cols)
-    names = pa.array(replies["post_id"].astype(str).to_numpy()[r])
-    m, r = _earliest(m, r, rep_at, names)
+    names = replies["post_id"].astype(str).to_numpy()
+    m, r = _earliest(m, r, rep_at, lambda rows: names[rows].tolist())
     return pd.DataFrame({"msg_id": messages["msg_id"].to_numpy()[m],
                          "first_reply_post_id": replies["post_id"].to_numpy()[r],
                          "first_reply_at": replies["created_at"].to_numpy()[r]})
@@ -257,7 +278,8 @@ def _columns(reader: TweetReader, issues, stats: dict | None) -> tuple[dict, dic
     first_post = np.full(len(c), NULL, dtype=np.int64)
     first_at = np.full(len(c), NULL, dtype=np.int64)
     if len(mpos):
-        mpos, rpos = _earliest(mpos, rpos, created[rep], reader.ids.decode(pid[rep][rpos]))
+        mpos, rpos = _earliest(mpos, rpos, created[rep],
+                               lambda rows: reader.ids.decode(pid[rep][rows]).to_pylist())
         first_post[mpos] = pid[rep][rpos]
         first_at[mpos] = created[rep][rpos]
     posts = {"pid": pid, "author": author, "created": created, "parent": parent, "conv": conv,
@@ -273,17 +295,7 @@ def _order(ids: IdCodes, gm: np.ndarray, created: np.ndarray, codes: np.ndarray)
     """Row order by gm code, time, then id as text (the tables' sort), without building strings
     but for the rows that tie on gm code and time."""
     order = np.lexsort((created, gm))
-    g, c = gm[order], created[order]
-    same = (g[1:] == g[:-1]) & (c[1:] == c[:-1])
-    if same.any():
-        tie = np.zeros(len(order), dtype=bool)
-        tie[1:] |= same
-        tie[:-1] |= same
-        at = np.flatnonzero(tie)
-        names = ids.decode(codes[order[at]]).to_pylist()
-        sub = sorted(range(len(at)), key=lambda k: (g[at[k]], c[at[k]], names[k]))
-        order[at] = order[at][np.array(sub, dtype=np.int64)]
-    return order
+    return _by_text_on_ties(order, gm, created, lambda rows: ids.decode(codes[rows]).to_pylist())
 
 
 def _labels(names, index: np.ndarray) -> pa.Array:
