@@ -53,6 +53,7 @@ bench: $(STAMP) ## Benchmarks that print figures (metrics at scale, runner overh
 	$(BIN)/python benchmarks/metrics_scale.py
 	$(BIN)/python benchmarks/runner_overhead.py --year 2014 --jobs 1 2
 	$(BIN)/python benchmarks/profiles_speed.py --year 2014
+	$(BIN)/python benchmarks/import_scale.py
 
 clean: ## Remove outputs and the environment (raw data stays)
 	rm -rf outputs/20* outputs/index.html $(VENV)

@@ -46,6 +46,7 @@ timestamps without timezone, items outside the window, a page in no municipality
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import pandas as pd
@@ -66,19 +67,42 @@ COMMENT_OPTIONAL = ("page_id", "from_name", "like_count", "synthetic")
 SHARE_TYPES = ("share", "shared_story")
 
 
-def _read_csv(path: Path, required, optional, issues) -> list[tuple[int, dict]]:
-    """Rows of a CSV export as (1-based data row, dict), parsed strictly (:mod:`.csvfile`): a
-    record that is not UTF-8, has the wrong number of fields or an unbalanced quote is reported."""
-    header, records = csvfile.read_records(path, issues)
+class _Later:
+    """Row problems of one CSV file, held back until the file's records are all parsed and then
+    reported in row order: a file's CSV-level problems come first, as when it was read whole."""
+
+    def __init__(self) -> None:
+        self.calls: list[tuple] = []
+
+    def bad(self, file, rule: str, *, row: int | None = None, column: str | None = None) -> None:
+        self.calls.append((file, rule, row, column))
+
+    def report(self, issues) -> None:
+        for file, rule, row, column in self.calls:
+            issues.bad(file, rule, row=row, column=column)
+        self.calls.clear()
+
+
+def _read_csv(path: Path, required, optional, issues, later: _Later
+              ) -> Iterator[tuple[int, dict]]:
+    """Rows of a CSV export as (1-based data row, dict), streamed and parsed strictly
+    (:mod:`.csvfile`): a record that is not UTF-8, has the wrong number of fields or an unbalanced
+    quote is reported at once; unknown columns and (through ``later``) the caller's row problems
+    after the last record."""
+    header, records = csvfile.iter_records(path, issues)
     missing = [c for c in required if c not in header]
     if missing:
+        for _ in records:  # the file's bad records are reported first
+            pass
         raise DataError(str(path), f"missing column {missing[0]!r}; required: "
                         f"{', '.join(required)}", column=missing[0])
     for col in header:
         if col not in required + optional:
-            issues.bad(path, f"unknown column {col!r} (ignored)", column=col)
+            later.bad(path, f"unknown column {col!r} (ignored)", column=col)
     keep = [(i, c) for i, c in enumerate(header) if c in required + optional]
-    return [(n, {c: fields[i].strip() for i, c in keep}) for n, fields in records]
+    for n, fields in records:
+        yield n, {c: fields[i].strip() for i, c in keep}
+    later.report(issues)
 
 
 def _time(value: str, path, row, issues, window: tuple[pd.Timestamp, pd.Timestamp]
@@ -108,70 +132,75 @@ def load(folder: Path, accounts: pd.DataFrame, window: tuple[pd.Timestamp, pd.Ti
     read: list[Path] = []
     posts, seen_posts = [], set()
     post_page: dict[str, str] = {}
+    later = _Later()
     for path in visible_files(folder, "**/posts*.csv"):
         read.append(path)
-        for row, rec in _read_csv(path, POST_REQUIRED, POST_OPTIONAL, issues):
+        for row, rec in _read_csv(path, POST_REQUIRED, POST_OPTIONAL, issues, later):
             pid, page = rec["post_id"], rec["page_id"]
             if pid in seen_posts:
-                issues.bad(path, f"duplicate post_id {pid} (the later copy is left out)", row=row,
-                           column="post_id")
+                later.bad(path, f"duplicate post_id {pid} (the later copy is left out)", row=row,
+                          column="post_id")
                 continue
             seen_posts.add(pid)
             if page not in page_gm:
-                issues.bad(path, f"page {page} is in no municipality's account list (account "
-                           "belongs to no municipality)", row=row, column="page_id")
+                later.bad(path, f"page {page} is in no municipality's account list (account "
+                          "belongs to no municipality)", row=row, column="page_id")
                 continue
             post_page[pid] = page
-            ts = _time(rec["created_time"], path, row, issues, window)
+            ts = _time(rec["created_time"], path, row, later, window)
             if ts is None:
                 continue
             kind = "repost" if rec.get("type", "").lower() in SHARE_TYPES else "original"
             posts.append((pid, "facebook", page_gm[page], page, ts, kind, None, pid, None))
-    comments = []
-    seen_comments = set()
+    # comment_id -> (post_id, parent, from_id, gm_code, created_at, labels); the text is classified
+    # as it is read (citizens' comments only) and not kept
+    comments: dict[str, tuple] = {}
     for path in visible_files(folder, "**/comments*.csv"):
         read.append(path)
-        for row, rec in _read_csv(path, COMMENT_REQUIRED, COMMENT_OPTIONAL, issues):
+        for row, rec in _read_csv(path, COMMENT_REQUIRED, COMMENT_OPTIONAL, issues, later):
             cid = rec["comment_id"]
-            if cid in seen_comments:
-                issues.bad(path, f"duplicate comment_id {cid} (the later copy is left out)",
-                           row=row, column="comment_id")
+            if cid in comments:
+                later.bad(path, f"duplicate comment_id {cid} (the later copy is left out)",
+                          row=row, column="comment_id")
                 continue
-            seen_comments.add(cid)
             page = post_page.get(rec["post_id"]) or rec.get("page_id", "")
             if page not in page_gm:
-                issues.bad(path, f"comment on post {rec['post_id']} of a page in no "
-                           "municipality's account list", row=row, column="post_id")
+                comments.setdefault(cid, ())
+                later.bad(path, f"comment on post {rec['post_id']} of a page in no "
+                          "municipality's account list", row=row, column="post_id")
                 continue
-            ts = _time(rec["created_time"], path, row, issues, window)
+            ts = _time(rec["created_time"], path, row, later, window)
             if ts is None:
+                comments.setdefault(cid, ())
                 continue
-            comments.append({"comment_id": cid, "post_id": rec["post_id"],
-                             "parent": rec["parent_comment_id"] or None, "from_id": rec["from_id"],
-                             "page": page, "gm_code": page_gm[page], "created_at": ts,
-                             "message": rec["message"]})
-    by_id = {c["comment_id"]: c for c in comments}
+            gm, sender = page_gm[page], rec["from_id"]
+            own = sender in page_gm and page_gm[sender] == gm
+            labels = None if own else (questions.is_question(rec["message"]),
+                                       questions.theme_of(rec["message"]))
+            comments[cid] = (rec["post_id"], rec["parent_comment_id"] or None, sender, gm, ts,
+                             labels)
     replies, msgs = [], []
-    for c in comments:
-        own = c["from_id"] in page_gm and page_gm[c["from_id"]] == c["gm_code"]
-        thread = c["parent"] or c["comment_id"]
-        if own:
-            parent = by_id.get(c["parent"]) if c["parent"] else None
-            parent_own = parent is not None and parent["from_id"] in page_gm
-            reply_to = "self" if (c["parent"] is None or parent_own) else "citizen"
-            posts.append((c["comment_id"], "facebook", c["gm_code"], c["from_id"], c["created_at"],
-                          "reply", c["parent"] or c["post_id"], c["post_id"], reply_to))
-            replies.append((thread, c["comment_id"], c["created_at"], c["gm_code"]))
+    for cid, c in comments.items():
+        if not c:
+            continue  # read but left out (reported above)
+        post_id, parent_id, sender, gm, ts, labels = c
+        thread = parent_id or cid
+        if labels is None:  # the page's own comment
+            parent = comments.get(parent_id) if parent_id else None
+            parent_own = bool(parent) and parent[2] in page_gm
+            reply_to = "self" if (parent_id is None or parent_own) else "citizen"
+            posts.append((cid, "facebook", gm, sender, ts, "reply", parent_id or post_id, post_id,
+                          reply_to))
+            replies.append((thread, cid, ts, gm))
         else:
-            msgs.append((c["comment_id"], c["gm_code"], c["created_at"], thread, c["message"]))
+            msgs.append((cid, gm, ts, thread, *labels))
     cols = ["post_id", "platform", "gm_code", "account_id", "created_at", "kind",
             "in_reply_to_id", "conversation_id", "reply_to"]
     posts_df = pd.DataFrame(posts, columns=cols) if posts else empty_posts()
     if not msgs:
         return _tidy_posts(posts_df), empty_messages(), read
-    m = pd.DataFrame(msgs, columns=["msg_id", "gm_code", "created_at", "thread", "text"])
-    labels = questions.classify(m["text"])
-    m = pd.concat([m.drop(columns="text"), labels], axis=1)  # the text goes no further
+    m = pd.DataFrame(msgs, columns=["msg_id", "gm_code", "created_at", "thread", "is_question",
+                                    "theme"])
     r = pd.DataFrame(replies, columns=["thread", "first_reply_post_id", "first_reply_at",
                                        "gm_code"])
     j = m[["msg_id", "thread", "created_at", "gm_code"]].merge(r, on=["thread", "gm_code"])
