@@ -92,3 +92,19 @@ def test_issues_modes():
         Issues("error").bad("f.csv", "rule x", row=3)
     with pytest.raises(ValueError):
         Issues("ignore")
+
+
+def test_one_progress_line_per_source_with_counts_and_no_data(run, capsys):
+    raw, c, _ = run
+    again = collect(2014, raw)
+    lines = [x for x in capsys.readouterr().out.splitlines() if x.startswith("[progress] ")]
+    assert [x.split(":")[0] for x in lines] == [f"[progress] {s}" for s in
+                                                ("twitter", "facebook", "survey", "web")]
+    tw = next(x for x in lines if x.startswith("[progress] twitter:"))
+    n_posts = int((again.tables["posts"]["platform"] == "twitter").sum())
+    n_msgs = int((again.tables["citizen_messages"]["platform"] == "twitter").sum())
+    assert f"{n_posts:,} own posts, {n_msgs:,} citizen messages (" in tw
+    survey = next(x for x in lines if x.startswith("[progress] survey:"))
+    assert f"{len(again.tables['survey_responses']):,} survey answers (" in survey
+    web = next(x for x in lines if x.startswith("[progress] web:"))
+    assert f"{len(again.tables['website_audit']):,} audited sites (" in web

@@ -25,6 +25,7 @@ import datetime as dt
 import json
 import os
 import re
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -32,7 +33,7 @@ from typing import Any
 import pandas as pd
 
 from helpers.collect.issues import SKIP_COLUMNS, Issues
-from helpers.core import io
+from helpers.core import io, progress
 from helpers.core.errors import DataError
 from helpers.core.paths import project_root, visible_files
 from helpers.core.records import SOCIAL, SOURCES
@@ -173,12 +174,14 @@ def collect(
                 raise DataError(str(folder), f"source folder {name}/ is missing; add the exported "
                                 f"files or leave {name!r} out of sources")
             stats: dict[str, dict[str, int]] = {}
+            started = time.perf_counter()
             if module is twitter:
                 p, m, read = twitter.load(folder, accounts, (lo, hi), issues, stats=stats)
             else:
                 p, m, read = module.load(folder, accounts, (lo, hi), issues)
             posts.append(p)
             messages.append(m)
+            _report(name, started, files=len(read), posts=len(p), messages=len(m))
             hashes.update({relpath(f): io.sha256(f) for f in read})
             for f in read:
                 counts[relpath(f)] = {"source": name, **stats.get(str(f), {})}
@@ -186,6 +189,7 @@ def collect(
             if name not in social:
                 continue
             folder = inputs / name  # stored by helpers.collect.<name>.collect(); a missing one errs
+            started = time.perf_counter()
             p, m, skipped = module.load(folder, accounts, int(year), win, on_bad)
             posts.append(p)
             messages.append(m)
@@ -195,6 +199,7 @@ def collect(
                       if f.name != "index.json"}
             hashes.update(hashed)
             counts.update({f: {"source": name} for f in hashed})
+            _report(name, started, files=len(hashed), posts=len(p), messages=len(m))
         tables["posts"] = pd.concat(posts, ignore_index=True) if posts else twitter.empty_posts()
         tables["citizen_messages"] = (pd.concat(messages, ignore_index=True) if messages
                                       else twitter.empty_messages())
@@ -210,6 +215,7 @@ def collect(
 
         loader = importlib.import_module(f"helpers.collect.{name}")
         extra = {"max_page_bytes": max_page_bytes} if name == "web" and max_page_bytes else {}
+        started = time.perf_counter()
         df, skipped = loader.load(folder, int(year), on_bad, **extra)
         tables[table] = df
         if skipped is not None and len(skipped):
@@ -217,6 +223,8 @@ def collect(
         tree = _hash_tree(folder)
         hashes.update(tree)
         counts.update({f: {"source": name} for f in tree})
+        _report(name, started, files=len(tree), **({"answers": len(df)} if name == "survey"
+                                                    else {"sites": len(df)}))
     skips = pd.concat([f for f in skip_frames if len(f)] or [skip_frames[0]], ignore_index=True)
     if social:
         counts[relpath(acc_file)] = {"source": "accounts", "read": pd.NA,
@@ -300,6 +308,14 @@ def file_table(collected: Collected, top: int = 3, collapse: int = 20) -> pd.Dat
     for col in ("read", "kept", "skipped"):
         out[col] = out[col].astype("Int64")
     return out.sort_values(["source", "file"], kind="stable").reset_index(drop=True)
+
+
+def _report(source: str, started: float, **counts: int) -> None:
+    """One progress line for a source read (files and items counted, seconds; no data values)."""
+    units = {"files": "file", "posts": "own post", "messages": "citizen message",
+             "answers": "survey answer", "sites": "audited site"}
+    what = ", ".join(progress.counted(n, units[k]) for k, n in counts.items())
+    progress.report(f"{source}: {what} ({time.perf_counter() - started:.1f} s)")
 
 
 def municipalities_for(collected: Collected) -> pd.DataFrame:
