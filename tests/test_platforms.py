@@ -188,3 +188,18 @@ def test_required_and_collected_platforms():
     assert pf.required("bluesky") == ("bluesky",)
     assert pf.collected_platforms(["web", "bluesky", "twitter", "survey"]) == ["twitter", "bluesky"]
     assert pf.platform_name("mastodon") == "Mastodon"
+
+
+def test_leaders_within_municipalities():
+    table = pf.compare(_posts(), _messages(), WINDOW, REGISTER, min_base=2, min_questions=1)
+    # GM0001 is the only municipality on two platforms: 0.5 on Mastodon against 0.25 on Twitter
+    assert pf.leaders(table).to_dict() == {"mastodon": 1}
+    # its Mastodon median is not reached (no reply): no pair to compare
+    assert pf.leaders(table, "km_median_hours", highest=False).empty
+    # answer rates 1.0 on Twitter against 0.0 on Mastodon
+    assert pf.leaders(table, "answer_rate").to_dict() == {"twitter": 1}
+    tie = table.copy()
+    tie.loc[tie["gm_code"] == "GM0001", "interaction_share"] = 0.4
+    assert pf.leaders(tie).to_dict() == {"tie": 1}
+    # with the default minimum base (3) GM0001's two Mastodon posts do not qualify
+    assert pf.leaders(pf.compare(_posts(), _messages(), WINDOW, REGISTER, min_base=3)).empty

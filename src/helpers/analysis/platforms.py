@@ -235,3 +235,36 @@ def multi_platform(table: pd.DataFrame) -> pd.DataFrame:
 def pooled(table: pd.DataFrame) -> pd.DataFrame:
     """The pooled rows of :func:`compare`, indexed by platform."""
     return table[table["scope"] == "pooled"].set_index("platform")
+
+
+#: The flag that says a municipality has enough data for a measure of :func:`compare`.
+QUALIFIES = {"interaction_share": "interaction_ranked", "answer_rate": "response_ranked",
+             "km_median_hours": "response_ranked"}
+
+
+def leaders(table: pd.DataFrame, measure: str = "interaction_share", *,
+            highest: bool = True) -> pd.Series:
+    """Within municipalities: on which platform each has its best value of ``measure``.
+
+    Only municipalities that qualify (:data:`QUALIFIES`: the minimum base or the minimum questions)
+    with a defined value on two or more platforms count; each is counted once, for the platform with
+    the highest value (``highest=False``: the lowest, e.g. the fastest median), or under ``"tie"``
+    when two platforms share the best value.
+
+    Returns
+    -------
+    Series of int
+        Municipalities per platform (in :data:`PLATFORMS` order, then ``"tie"``), only non-zero
+        entries; its sum is the number compared. Empty when no municipality qualifies on two.
+    """
+    rows = table[(table["scope"] == "municipality") & table[QUALIFIES[measure]].astype(bool)]
+    rows = rows[rows[measure].notna()]
+    rows = rows[rows.groupby("gm_code")["platform"].transform("nunique") > 1]
+    best = rows.groupby("gm_code")[measure].transform("max" if highest else "min")
+    top = rows[rows[measure] == best]
+    n_top = top.groupby("gm_code")["platform"].transform("size")
+    winner = top.loc[n_top == 1, "platform"].tolist() + ["tie"] * top.loc[n_top > 1, "gm_code"].nunique()
+    counts = pd.Series(winner, dtype=object).value_counts()
+    order = [p for p in (*PLATFORMS, *sorted(set(counts.index) - {*PLATFORMS, "tie"}), "tie")
+             if p in counts.index]
+    return counts.reindex(order).astype(int)
