@@ -6,6 +6,7 @@ computed by hand (Wilson bounds from the textbook formula, not from the library)
 
 from __future__ import annotations
 
+import json
 import math
 
 import numpy as np
@@ -203,3 +204,95 @@ def test_leaders_within_municipalities():
     assert pf.leaders(tie).to_dict() == {"tie": 1}
     # with the default minimum base (3) GM0001's two Mastodon posts do not qualify
     assert pf.leaders(pf.compare(_posts(), _messages(), WINDOW, REGISTER, min_base=3)).empty
+
+
+# --- the finding, the figure and the trends -------------------------------------------------------
+def test_finding_orders_platforms_and_says_when_intervals_overlap(table):
+    from helpers.present import platform_findings
+
+    text = platform_findings.comparison(2025, table, collected=["twitter", "mastodon"], min_base=3)
+    # pooled interaction: Mastodon 4/6 = 67% before Twitter 3/8 = 38%; both intervals are [0, 1]
+    assert text.startswith("In 2025 municipalities interacted most on Mastodon (67%")
+    assert "then Twitter (38%" in text and "overlap: no clear difference" in text
+    # medians: Twitter 3.0 h before Mastodon 56.5 h
+    assert "soonest on Twitter (median 3.0 h" in text and "then Mastodon (median 56.5 h" in text
+    title = platform_findings.figure_title(2025, table)
+    assert title.startswith("2025: no clear difference in interaction (Mastodon 67%, Twitter 38%)")
+
+
+def test_finding_for_a_year_with_one_platform(table):
+    from helpers.present import platform_findings
+
+    one = table[table["platform"] == "twitter"]
+    text = platform_findings.comparison(2014, one, collected=["twitter"])
+    assert text.startswith("Only Twitter was collected for 2014: nothing to compare.")
+    assert "38% of own posts in the base" in text and "within 3.0 h" in text
+    text = platform_findings.comparison(2025, one, collected=["twitter", "bluesky"])
+    assert text.startswith("Of Twitter and Bluesky, only Twitter has posts or questions in 2025")
+    assert platform_findings.figure_title(2014, one) == "2014: only Twitter, nothing to compare"
+
+
+def test_figure_has_a_row_per_platform_and_labelled_axes(table):
+    import matplotlib.pyplot as plt
+
+    from helpers.present import platform_figures
+
+    fig = platform_comparison = platform_figures.platform_comparison(table, title="T", lang="nl")
+    left, right = fig.axes[:2]
+    assert [t.get_text() for t in left.get_yticklabels()] == ["Twitter", "Mastodon"]
+    assert left.get_xlabel() == "Interactieaandeel (%)"
+    assert right.get_xlabel().startswith("Mediane tijd tot eerste antwoord (uren")
+    assert left.get_xlim() == (0.0, 1.0)
+    plt.close(platform_comparison)
+
+
+def test_with_gaps_breaks_a_line_at_a_year_run_without_the_series():
+    from helpers.present import platform_trends
+
+    frame = pd.DataFrame({"year": [2014, 2025, 2023, 2025], "platform": ["twitter", "twitter",
+                          "mastodon", "mastodon"], "value": [0.3, 0.2, 0.5, 0.4], "group": "proportion"})
+    out = platform_trends.with_gaps(frame, [2014, 2023, 2025], "platform")
+    tw = out[out["platform"] == "twitter"]
+    assert list(tw["year"]) == [2014, 2023, 2025]
+    assert np.isnan(tw["value"].iloc[1]) and tw["group"].iloc[1] == "proportion"
+    ma = out[out["platform"] == "mastodon"]
+    assert list(ma["year"]) == [2014, 2023, 2025] and np.isnan(ma["value"].iloc[0])
+    assert len(platform_trends.with_gaps(frame, [2025], "platform")) == 4
+
+
+def test_label_platforms_reads_the_manifest(tmp_path):
+    from helpers.present import platform_trends
+
+    for year, sources, param in ((2014, ["twitter", "facebook"], "auto"),
+                                 (2025, ["facebook", "mastodon", "bluesky"], "auto"),
+                                 (2026, ["mastodon", "bluesky"], "bluesky")):
+        (tmp_path / str(year) / "data").mkdir(parents=True)
+        (tmp_path / str(year) / "data" / "provenance.json").write_text(json.dumps({"sources": sources}))
+        (tmp_path / str(year) / "manifest.json").write_text(json.dumps(
+            {"parameters": {"03_interaction": {"platform": param}}}))
+    records = pd.DataFrame({"year": [2014, 2025, 2026, 2014], "notebook": ["interaction"] * 3 + ["presence"],
+                            "name": ["top_interaction_share"] * 3 + ["n_municipalities"]})
+    numbers = pd.DataFrame({"year": [2014, 2025, 2026, 2014], "name": records["name"],
+                            "value": [0.8, 0.6, 0.5, 403.0], "group": ["proportion"] * 3 + ["municipalities"]})
+    out = platform_trends.label_platforms(numbers, records, tmp_path, lambda n, lang: "Top share")
+    assert dict(zip(out["year"].astype(str) + out["name"], out["value"], strict=True)) == {
+        "2014Top share (Twitter)": 0.8, "2025Top share (Mastodon)": 0.6, "2026Top share (Bluesky)": 0.5,
+        "2014n_municipalities": 403.0}
+
+
+def test_platform_measures_and_title(tmp_path):
+    from helpers.present import platform_trends
+
+    for year, platforms_ in ((2014, ["twitter"]), (2025, ["twitter", "mastodon"])):
+        (tmp_path / str(year) / "tables").mkdir(parents=True)
+        sub = _posts()[_posts()["platform"].isin(platforms_)]
+        pf.compare(sub, _messages(), WINDOW, REGISTER).to_parquet(
+            tmp_path / str(year) / "tables" / "platform_comparison.parquet")
+    frame = platform_trends.platform_measures(tmp_path, [2014, 2023, 2025])
+    inter = frame[frame["measure"] == "interaction_share"]
+    assert list(zip(inter["year"], inter["platform"], inter["value"].round(4), strict=True)) == [
+        (2014, "twitter", 0.375), (2025, "twitter", 0.375), (2025, "mastodon", 0.6667)]
+    assert platform_trends.measure_title(frame, "interaction_share").endswith(
+        "in 2025 highest on Mastodon (67%)")
+    assert platform_trends.measure_title(frame, "km_median_hours").endswith(
+        "in 2025 shortest on Twitter (3.0 h)")

@@ -22,10 +22,11 @@ from _project import copy_project
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE = 30
 NOTEBOOKS = {"01_collect", "02_presence", "03_interaction", "04_response_time", "05_monitoring",
-             "06_survey", "07_websites", "08_report"}
+             "06_survey", "07_websites", "08_report", "09_platforms"}
 #: Output name prefixes of the notebooks that analyse each source.
 PREFIXES = {
-    "social": ("presence_", "interaction_", "megaphone_", "post_mix", "response_", "monitoring_"),
+    "social": ("presence_", "interaction_", "megaphone_", "post_mix", "response_", "monitoring_",
+               "platform_"),
     "survey": ("survey_",),
     "web": ("website_",),
 }
