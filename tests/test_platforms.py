@@ -237,13 +237,13 @@ def test_figure_has_a_row_per_platform_and_labelled_axes(table):
 
     from helpers.present import platform_figures
 
-    fig = platform_comparison = platform_figures.platform_comparison(table, title="T", lang="nl")
+    fig = platform_figures.platform_comparison(table, title="T", lang="nl")
     left, right = fig.axes[:2]
     assert [t.get_text() for t in left.get_yticklabels()] == ["Twitter", "Mastodon"]
     assert left.get_xlabel() == "Interactieaandeel (%)"
     assert right.get_xlabel().startswith("Mediane tijd tot eerste antwoord (uren")
     assert left.get_xlim() == (0.0, 1.0)
-    plt.close(platform_comparison)
+    plt.close(fig)
 
 
 def test_with_gaps_breaks_a_line_at_a_year_run_without_the_series():
@@ -273,7 +273,8 @@ def test_label_platforms_reads_the_manifest(tmp_path):
     records = pd.DataFrame({"year": [2014, 2025, 2026, 2014], "notebook": ["interaction"] * 3 + ["presence"],
                             "name": ["top_interaction_share"] * 3 + ["n_municipalities"]})
     numbers = pd.DataFrame({"year": [2014, 2025, 2026, 2014], "name": records["name"],
-                            "value": [0.8, 0.6, 0.5, 403.0], "group": ["proportion"] * 3 + ["municipalities"]})
+                            "value": [0.8, 0.6, 0.5, 403.0],
+                            "group": ["proportion"] * 3 + ["municipalities"]})
     out = platform_trends.label_platforms(numbers, records, tmp_path, lambda n, lang: "Top share")
     assert dict(zip(out["year"].astype(str) + out["name"], out["value"], strict=True)) == {
         "2014Top share (Twitter)": 0.8, "2025Top share (Mastodon)": 0.6, "2026Top share (Bluesky)": 0.5,
