@@ -106,7 +106,7 @@ def test_ranks_findings_and_p_values_agree_across_outputs(project, first_run, mo
     records = pd.read_csv(year / "tables" / "records.csv")
     found = set(records.loc[records["unit"] == "finding", "notebook"])
     assert found == {"collect", "presence", "interaction", "response_time", "monitoring", "survey",
-                     "websites"}
+                     "websites", "platforms"}
     report = (year / "report.html").read_text()
     for text in records.loc[records["unit"] == "finding", "value"]:
         first = text.split(". ")[0]

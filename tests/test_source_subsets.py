@@ -60,7 +60,7 @@ def _text(html: str) -> str:
     [
         # survey only: every social notebook and the website notebook say "not collected"
         ("survey", ["02_presence", "03_interaction", "04_response_time", "05_monitoring",
-                    "07_websites"], ["social", "web"]),
+                    "07_websites", "09_platforms"], ["social", "web"]),
         # Twitter only: the survey and the websites are missing, Facebook is not counted as absent
         ("twitter", ["06_survey", "07_websites"], ["survey", "web"]),
     ],
