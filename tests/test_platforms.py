@@ -246,6 +246,19 @@ def test_figure_has_a_row_per_platform_and_labelled_axes(table):
     plt.close(fig)
 
 
+@pytest.mark.parametrize("lang", ["en", "nl"])
+def test_figure_passes_the_reader_label_checks(table, lang):
+    import matplotlib.pyplot as plt
+    from test_figure_labels import check_reader_labels
+
+    from helpers.present import platform_figures
+
+    fig = platform_figures.platform_comparison(table, title="2025: T", lang=lang)
+    texts = check_reader_labels(fig)
+    assert texts["yticks"] == ["Twitter", "Mastodon"]
+    plt.close(fig)
+
+
 def test_with_gaps_breaks_a_line_at_a_year_run_without_the_series():
     from helpers.present import platform_trends
 
