@@ -85,6 +85,15 @@ def test_empty_platform_allowed_where_it_is_the_default_and_auto_source_accepted
     assert problems(platform="", source="auto", sources="") == []
 
 
+def test_auto_platform_only_where_it_is_the_default():
+    inter = {"platform": "auto", "lang": "en"}
+    eff = {"03_interaction": inter, "05_monitoring": MON}
+    assert preflight.parameter_problems(eff, 2014, {"03_interaction": inter, "05_monitoring": MON}) == []
+    eff = {"03_interaction": inter, "05_monitoring": {**MON, "platform": "auto"}}
+    (found,) = preflight.parameter_problems(eff, 2014, {"03_interaction": inter, "05_monitoring": MON})
+    assert "platform='auto' (notebook 05_monitoring): not an allowed value" in str(found)
+
+
 @pytest.mark.parametrize("name,value,fragment", [
     ("platform", "myspace", "platform='myspace' (notebook 05_monitoring): not an allowed value"),
     ("adjust", "bonf", "adjust='bonf'"),

@@ -71,7 +71,7 @@ def test_the_collection_runs_end_to_end_on_a_small_demo_year(project, first_run)
     assert manifest["status"] == "ok"
     assert set(manifest["notebooks"]) == {
         "01_collect", "02_presence", "03_interaction", "04_response_time", "05_monitoring",
-        "06_survey", "07_websites", "08_report"}
+        "06_survey", "07_websites", "08_report", "09_platforms"}
     assert all(nb["status"] == "ok" for nb in manifest["notebooks"].values())
     assert manifest["inputs"], "the manifest lists the input files read, with their hashes"
     records = pd.read_csv(year / "tables" / "records.csv")
@@ -106,7 +106,7 @@ def test_ranks_findings_and_p_values_agree_across_outputs(project, first_run, mo
     records = pd.read_csv(year / "tables" / "records.csv")
     found = set(records.loc[records["unit"] == "finding", "notebook"])
     assert found == {"collect", "presence", "interaction", "response_time", "monitoring", "survey",
-                     "websites"}
+                     "websites", "platforms"}
     report = (year / "report.html").read_text()
     for text in records.loc[records["unit"] == "finding", "value"]:
         first = text.split(". ")[0]

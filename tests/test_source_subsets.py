@@ -22,10 +22,11 @@ from _project import copy_project
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE = 30
 NOTEBOOKS = {"01_collect", "02_presence", "03_interaction", "04_response_time", "05_monitoring",
-             "06_survey", "07_websites", "08_report"}
+             "06_survey", "07_websites", "08_report", "09_platforms"}
 #: Output name prefixes of the notebooks that analyse each source.
 PREFIXES = {
-    "social": ("presence_", "interaction_", "megaphone_", "post_mix", "response_", "monitoring_"),
+    "social": ("presence_", "interaction_", "megaphone_", "post_mix", "response_", "monitoring_",
+               "platform_"),
     "survey": ("survey_",),
     "web": ("website_",),
 }
@@ -59,7 +60,7 @@ def _text(html: str) -> str:
     [
         # survey only: every social notebook and the website notebook say "not collected"
         ("survey", ["02_presence", "03_interaction", "04_response_time", "05_monitoring",
-                    "07_websites"], ["social", "web"]),
+                    "07_websites", "09_platforms"], ["social", "web"]),
         # Twitter only: the survey and the websites are missing, Facebook is not counted as absent
         ("twitter", ["06_survey", "07_websites"], ["survey", "web"]),
     ],

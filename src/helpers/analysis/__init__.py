@@ -3,6 +3,7 @@
 Presence and interaction (:mod:`.metrics`), response time with its business calendar
 (:mod:`.responsetime`), the staff survey (:mod:`.survey`), the website audit (:mod:`.websites`) and
 the shared statistics (:mod:`.stats`: Wilson intervals, ratio intervals, p-value adjustment, ...).
+The cross-platform comparison (:mod:`.platforms`) combines metrics and response time per platform.
 A notebook reads the tables and passes them in.
 
 Metrics, response time, survey and stats are packages of modules of one concern; each ``__init__``
@@ -14,4 +15,4 @@ contract), nor :mod:`helpers.collect` or :mod:`helpers.demo` (the forbidden cont
 ``pyproject.toml``): analyses take tables, not sources.
 """
 
-__all__ = ["metrics", "responsetime", "stats", "survey", "websites"]
+__all__ = ["metrics", "platforms", "responsetime", "stats", "survey", "websites"]

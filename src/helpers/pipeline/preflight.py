@@ -30,7 +30,8 @@ from typing import Any
 
 from helpers.core.errors import PARSE_ERRORS, BadInput, DataError, ParameterError, describe_exception
 
-#: Social platforms an analysis can be run for (``platform``); ``""`` means all, where allowed.
+#: Social platforms an analysis can be run for (``platform``); ``""`` means all and ``"auto"`` the first
+#: collected (:func:`helpers.analysis.platforms.choose`), where the notebook's default says so.
 SOCIAL_PLATFORMS = ("twitter", "facebook", "mastodon", "bluesky")
 #: Parameters whose value must be one of a few words, checked by name in every notebook.
 CHOICES: dict[str, tuple[str, ...]] = {
@@ -96,6 +97,10 @@ def parameter_problems(effective: Mapping[str, Mapping[str, Any]], year: int,
     problems: list[Exception] = []
     for name, allowed in CHOICES.items():
         for value, nbs in _by_value(effective, name).items():
+            if name == "platform" and value == "auto":  # only where the default is "auto" (03, 04)
+                nbs = [nb for nb in nbs if defaults.get(nb, {}).get(name, None) != "auto"]
+                if not nbs:
+                    continue
             empty_ok = all(defaults.get(nb, {}).get(name, None) == "" for nb in nbs)
             if value in allowed or (value == "" and empty_ok):
                 continue
