@@ -78,7 +78,8 @@ def headline_table(records: pd.DataFrame, lang: str = "en",
 
 
 #: Notebooks in report order, for the findings section.
-FINDING_ORDER = ("collect", "presence", "interaction", "response_time", "monitoring", "survey", "websites")
+FINDING_ORDER = ("collect", "presence", "interaction", "response_time", "monitoring", "platforms", "survey",
+                 "websites")
 
 
 def findings_markdown(records: pd.DataFrame) -> list[str]:
@@ -205,10 +206,10 @@ def provenance_table(
 STUDY_SOURCES = ("twitter", "facebook", "survey", "web")
 #: The notebooks that analyse each source.
 SOURCE_NOTEBOOKS = {
-    "twitter": "02_presence, 03_interaction, 04_response_time, 05_monitoring",
-    "facebook": "02_presence, 05_monitoring",
-    "mastodon": "05_monitoring",
-    "bluesky": "05_monitoring",
+    "twitter": "02_presence, 03_interaction, 04_response_time, 05_monitoring, 09_platforms",
+    "facebook": "02_presence, 05_monitoring, 09_platforms",
+    "mastodon": "03_interaction, 04_response_time, 05_monitoring, 09_platforms",
+    "bluesky": "03_interaction, 04_response_time, 05_monitoring, 09_platforms",
     "survey": "06_survey",
     "web": "07_websites",
 }
