@@ -96,7 +96,10 @@ def test_issues_modes():
 
 def test_one_progress_line_per_source_with_counts_and_no_data(run, capsys):
     raw, c, _ = run
-    again = collect(2014, raw)
+    capsys.readouterr()
+    collect(2014, raw)  # outside a kernel: no progress lines (the command line's pre-flight)
+    assert "[progress]" not in capsys.readouterr().out
+    again = collect(2014, raw, progress_lines=True)
     lines = [x for x in capsys.readouterr().out.splitlines() if x.startswith("[progress] ")]
     assert [x.split(":")[0] for x in lines] == [f"[progress] {s}" for s in
                                                 ("twitter", "facebook", "survey", "web")]

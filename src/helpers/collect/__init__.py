@@ -104,6 +104,7 @@ def collect(
     window: tuple[Any, Any] | None = None,
     on_bad: str = "error",
     max_page_bytes: int | None = None,
+    progress_lines: bool | None = None,
 ) -> Collected:
     """Read one year's raw inputs into tidy tables.
 
@@ -123,6 +124,10 @@ def collect(
     max_page_bytes : int, optional
         Per-page size cap of the web cache (default :data:`helpers.collect.web.MAX_PAGE_BYTES`,
         5 MB); a larger cached page is reported with the cap and not audited.
+    progress_lines : bool or None
+        Print one progress line per source read (:mod:`helpers.core.progress`); ``None``: only
+        inside a Jupyter kernel (JupyterLab, or a notebook the runner executes and whose progress it
+        forwards), not in the command line's pre-flight check or a plain script.
 
     Returns
     -------
@@ -137,6 +142,7 @@ def collect(
     from helpers.collect import bluesky, facebook, mastodon, twitter
 
     inputs = Path(inputs)
+    say = progress.in_kernel() if progress_lines is None else bool(progress_lines)
     sources = tuple(s.strip() for s in sources if s.strip())
     unknown = sorted(set(sources) - set(SOURCES))
     if unknown:
@@ -181,7 +187,7 @@ def collect(
                 p, m, read = module.load(folder, accounts, (lo, hi), issues)
             posts.append(p)
             messages.append(m)
-            _report(name, started, files=len(read), posts=len(p), messages=len(m))
+            _report(say, name, started, files=len(read), posts=len(p), messages=len(m))
             hashes.update({relpath(f): io.sha256(f) for f in read})
             for f in read:
                 counts[relpath(f)] = {"source": name, **stats.get(str(f), {})}
@@ -199,7 +205,7 @@ def collect(
                       if f.name != "index.json"}
             hashes.update(hashed)
             counts.update({f: {"source": name} for f in hashed})
-            _report(name, started, files=len(hashed), posts=len(p), messages=len(m))
+            _report(say, name, started, files=len(hashed), posts=len(p), messages=len(m))
         tables["posts"] = pd.concat(posts, ignore_index=True) if posts else twitter.empty_posts()
         tables["citizen_messages"] = (pd.concat(messages, ignore_index=True) if messages
                                       else twitter.empty_messages())
@@ -223,7 +229,7 @@ def collect(
         tree = _hash_tree(folder)
         hashes.update(tree)
         counts.update({f: {"source": name} for f in tree})
-        _report(name, started, files=len(tree), **({"answers": len(df)} if name == "survey"
+        _report(say, name, started, files=len(tree), **({"answers": len(df)} if name == "survey"
                                                     else {"sites": len(df)}))
     skips = pd.concat([f for f in skip_frames if len(f)] or [skip_frames[0]], ignore_index=True)
     if social:
@@ -310,8 +316,10 @@ def file_table(collected: Collected, top: int = 3, collapse: int = 20) -> pd.Dat
     return out.sort_values(["source", "file"], kind="stable").reset_index(drop=True)
 
 
-def _report(source: str, started: float, **counts: int) -> None:
+def _report(say: bool, source: str, started: float, **counts: int) -> None:
     """One progress line for a source read (files and items counted, seconds; no data values)."""
+    if not say:
+        return
     units = {"files": "file", "posts": "own post", "messages": "citizen message",
              "answers": "survey answer", "sites": "audited site"}
     what = ", ".join(progress.counted(n, units[k]) for k, n in counts.items())
