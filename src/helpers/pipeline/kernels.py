@@ -136,7 +136,16 @@ class WarmKernel:
             kc.stop_channels()
 
     def shutdown(self) -> None:
-        """Stop the kernel process at once and remove its connection and socket files."""
+        """Stop the kernel process at once and remove its connection and socket files.
+
+        The process is killed by a signal first (no message to the kernel, nothing to wait for), so
+        that a notebook running on it in another thread ends now, also when the run is interrupted;
+        then the manager tidies up.
+        """
+        with contextlib.suppress(Exception):
+            process = getattr(self.km.provisioner, "process", None)
+            if process is not None:
+                process.kill()
         with contextlib.suppress(Exception):  # a kernel that is already gone
             if self.km.has_kernel:
                 self.km.shutdown_kernel(now=True)
