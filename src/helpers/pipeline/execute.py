@@ -26,6 +26,8 @@ from helpers.pipeline.folders import keep_failed, new_tmp_dir, swap_into_place
 from helpers.pipeline.plan import Prepared
 
 INPUT_ERRORS = frozenset({"DataError", "ParameterError", "BadInput"})
+#: Seconds between two wake-ups of the main thread while notebooks run (so Ctrl-C is seen at once).
+SIGNAL_POLL_S = 0.25
 #: A notebook executor: ``(src, dest, parameters, root) -> None``, raising NotebookFailure.
 Executor = Callable[[Path, Path, dict[str, Any], Path], None]
 
@@ -180,7 +182,9 @@ def execute_plan(
         try:
             submit_ready(pool)
             while running:
-                finished, _ = wait(list(running), return_when=FIRST_COMPLETED)
+                # A timed wait: a Ctrl-C that the system delivers to another thread (a library's
+                # background thread) is only acted on when the main thread wakes up.
+                finished, _ = wait(list(running), timeout=SIGNAL_POLL_S, return_when=FIRST_COMPLETED)
                 for fut in finished:
                     year, nb = running.pop(fut)
                     state = states[year]

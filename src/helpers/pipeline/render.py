@@ -16,7 +16,7 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Callable, Sequence
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import ThreadPoolExecutor, wait
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -24,6 +24,7 @@ from typing import Any
 import nbformat
 from nbconvert import HTMLExporter
 
+from helpers.pipeline.execute import SIGNAL_POLL_S
 from helpers.pipeline.executor import KernelPool, WarmKernel, find_failure, parameterize, run_on
 from helpers.present.report import profile_pages
 
@@ -172,8 +173,16 @@ def render_many(
     shares = [list(range(len(parameter_sets)))[k::jobs] for k in range(jobs)]
     with KernelPool(cwd, size=jobs, budget=budget) as pool, ThreadPoolExecutor(max_workers=jobs) as threads:
         futures = [threads.submit(work, pool, share) for share in shares if share]
-        for f in futures:
-            f.result()
+        try:
+            # timed waits: a Ctrl-C delivered to another thread is seen when the main thread wakes
+            while wait(futures, timeout=SIGNAL_POLL_S).not_done:
+                pass
+            for f in futures:
+                f.result()
+        except BaseException:  # Ctrl-C: stop the kernels now, not after their pages
+            pool.close()
+            threads.shutdown(wait=False, cancel_futures=True)
+            raise
     return [r for r in results if r is not None]
 
 
