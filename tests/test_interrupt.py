@@ -46,11 +46,18 @@ def sleeper_project(root: Path) -> Path:
     return root
 
 
+def _as_at_a_terminal() -> None:
+    """Ctrl-C as a user at a terminal has it: a job started in the background by a
+    non-interactive shell (as CI may start the tests) inherits SIGINT *ignored*."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def start_run(root: Path) -> tuple[subprocess.Popen, dict]:
     """``roeptoeter run`` in ``root``; returns the process and the kernel's marker once it sleeps."""
     env = {**os.environ, "ROEPTOETER_ROOT": str(root)}
     proc = subprocess.Popen([sys.executable, "-m", "helpers", "run", "--year", "2014", "--jobs", "1"],
-                            cwd=root, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+                            cwd=root, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            preexec_fn=_as_at_a_terminal)
     deadline = time.monotonic() + 180
     while time.monotonic() < deadline:
         found = list((root / "outputs").glob(".2014.tmp-*/started.json"))
