@@ -270,7 +270,7 @@ def run_cli_case(case: dict[str, Any], tmp_path: Path, monkeypatch: pytest.Monke
 
     from helpers.pipeline import execute, trends
 
-    for module in (execute, trends):  # where the runner's steps start kernels
+    for module in (runner, execute, trends):  # where the runner's steps start kernels
         monkeypatch.setattr(module, "WarmExecutor", lambda **kw: contextlib.nullcontext(NoKernel()))
     if case.get("raw"):  # the good inputs and the case's files, where `run` reads them
         assert good is not None

@@ -45,6 +45,21 @@ PRELOAD: tuple[str, ...] = (
     "helpers.pipeline.sources", "helpers.present.viz", "helpers.present.report", "helpers.present.profiles",
 )
 
+#: Imported as well by the fork server of a pool with the default :data:`PRELOAD`: what only some
+#: notebooks use (statsmodels' models, the holiday calendar, the importers' parsers, the report's
+#: templates). A fork server imports them once for every kernel of the run, so a notebook that needs
+#: them no longer pays for the import; a spawned kernel would pay for each of them every time.
+FORK_PRELOAD: tuple[str, ...] = (
+    "statsmodels.api", "statsmodels.duration.hazard_regression", "statsmodels.duration.survfunc",
+    "statsmodels.miscmodels.ordinal_model", "statsmodels.stats.multitest",
+    "statsmodels.stats.proportion", "statsmodels.stats.contingency_tables", "holidays",
+    "jinja2", "orjson", "lxml.html", "pyreadstat", "tqdm.auto",
+    "helpers.analysis.platforms", "helpers.present.findings", "helpers.present.platform_figures",
+    "helpers.present.platform_findings", "helpers.present.platform_trends",
+    "helpers.collect.twitter", "helpers.collect.facebook", "helpers.collect.web",
+    "helpers.collect.survey", "helpers.collect.mastodon", "helpers.collect.bluesky",
+)
+
 #: Run silently in a warm kernel: imports inside a function, so no user name is left behind. The
 #: imported objects are then frozen out of the cyclic garbage collector (``gc.freeze``): a full
 #: collection (``%reset``, or Python's own) no longer walks the ~million objects of the libraries.
@@ -307,7 +322,10 @@ class KernelPool:
         with self._server_lock:
             if self._server is None:
                 try:
-                    self._server = ForkServer(self._dir, self.preload, self._env(), self.root,
+                    preload = tuple(self.preload)
+                    if preload == PRELOAD:
+                        preload += FORK_PRELOAD
+                    self._server = ForkServer(self._dir, preload, self._env(), self.root,
                                               self.start_timeout_s)
                 except ForkServerError as exc:
                     raise KernelStartError(f"kernel did not start: {exc}") from exc

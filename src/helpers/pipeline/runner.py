@@ -30,10 +30,12 @@ Must not import: the command line.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from pathlib import Path
 from typing import Any
 
 from helpers.pipeline import params as prm
@@ -194,7 +196,7 @@ def run(
         if force or not is_up_to_date(project.outputs / str(y), prepared.keys[y])])
     cores = os.cpu_count() or 1
     jobs = max(1, min(jobs or cores, cores))
-    with outputs_lock(project.outputs):
+    with outputs_lock(project.outputs), _executor(execute, prepared, jobs, quiet) as execute:
         results = _run_locked(prepared, jobs=jobs, force=force, quiet=quiet, execute=execute,
                               hooks=hooks)
         if not [r for r in results if r.status in ("failed", "bad-input")]:
@@ -211,6 +213,23 @@ def run(
     if results:
         say(quiet, f"done in {took:.1f} s; results in {project.outputs}")
     return 0
+
+
+@contextlib.contextmanager
+def _executor(execute: Executor | None, prepared: Prepared, jobs: int,
+              quiet: bool) -> Iterator[Executor]:
+    """``execute``, or one warm-kernel executor for the whole run (the years and then trends), so
+    that one fork server serves every kernel of the run; closed (every kernel stopped) at the end."""
+    if execute is not None:
+        yield execute
+        return
+
+    def progress(parameters: dict[str, Any], dest: Path, text: str) -> None:
+        say(quiet, f"{parameters.get('year', '')} {Path(dest).stem}: {text}")
+
+    budget = len(prepared.years) * len(prepared.order) + 1  # + the trends notebook
+    with WarmExecutor(jobs=jobs, budget=budget, progress=progress) as warm:
+        yield warm
 
 
 def _run_locked(
