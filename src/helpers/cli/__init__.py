@@ -172,6 +172,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             "folders are removed at the start of the next run",
             file=sys.stderr,
         )
-        return 130
+        # The kernels are stopped already; leave now rather than wait at exit for a kernel that
+        # was still being started in a background thread when Ctrl-C came.
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(130)
 
 

@@ -143,7 +143,7 @@ class ForkedProcess:
         self.stdin = self.stdout = self.stderr = None
 
     def poll(self) -> int | None:
-        """None while the kernel runs; 0 once it has ended."""
+        """None while the kernel runs; 0 once it has ended (also as a zombie nobody reaps yet)."""
         if self.returncode is None:
             try:
                 os.kill(self.pid, 0)
@@ -151,6 +151,9 @@ class ForkedProcess:
                 self.returncode = 0
             except PermissionError:  # the pid was reused by another user's process
                 self.returncode = 0
+            else:
+                if _is_zombie(self.pid):
+                    self.returncode = 0
         return self.returncode
 
     def wait(self, timeout: float | None = None) -> int:
@@ -171,6 +174,15 @@ class ForkedProcess:
 
     def kill(self) -> None:
         self.send_signal(signal.SIGKILL)
+
+
+def _is_zombie(pid: int) -> bool:
+    """True when ``pid`` has ended but was not reaped (its parent, the fork server, is gone)."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return False
+    return stat[stat.rfind(")") + 2:stat.rfind(")") + 3] == "Z"
 
 
 def forked_manager_class() -> type:

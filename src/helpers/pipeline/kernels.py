@@ -45,6 +45,10 @@ PRELOAD: tuple[str, ...] = (
     "helpers.pipeline.sources", "helpers.present.viz", "helpers.present.report", "helpers.present.profiles",
 )
 
+#: Longest single wait, in seconds, for a starting kernel to answer (between two looks at whether
+#: its pool was closed meanwhile).
+READY_STEP_S = 1.0
+
 #: Imported as well by the fork server of a pool with the default :data:`PRELOAD`: what only some
 #: notebooks use (statsmodels' models, the holiday calendar, the importers' parsers, the report's
 #: templates). A fork server imports them once for every kernel of the run, so a notebook that needs
@@ -128,10 +132,13 @@ class WarmKernel:
     number: int
     uses: int = 0
 
-    def execute_silently(self, code: str, timeout: float, *, wait_ready: bool = True) -> None:
+    def execute_silently(self, code: str, timeout: float, *, wait_ready: bool = True,
+                         stop: Any = None) -> None:
         """Run ``code`` without output, history or execution count; raise on an error reply.
 
-        ``wait_ready`` first waits until the kernel answers (after a start).
+        ``wait_ready`` first waits until the kernel answers (after a start), in steps of at most
+        :data:`READY_STEP_S` seconds; ``stop`` (a callable) ends that wait early when it says so
+        (the pool was closed meanwhile).
         """
         from jupyter_client.blocking import BlockingKernelClient
 
@@ -139,7 +146,17 @@ class WarmKernel:
         kc.start_channels(iopub=wait_ready, stdin=False, hb=False, control=False)
         try:
             if wait_ready:
-                kc.wait_for_ready(timeout=timeout)
+                deadline = time.monotonic() + timeout
+                while True:
+                    if stop is not None and stop():
+                        raise KernelStartError("kernel pool closed")
+                    try:
+                        kc.wait_for_ready(timeout=min(READY_STEP_S, max(deadline - time.monotonic(),
+                                                                        0.1)))
+                        break
+                    except RuntimeError:
+                        if time.monotonic() >= deadline:
+                            raise
             msg_id = kc.execute(code, silent=True, store_history=False)
             reply = kc.get_shell_msg(timeout=timeout)
             while reply["parent_header"].get("msg_id") != msg_id:
@@ -357,7 +374,8 @@ class KernelPool:
         with self._lock:
             self._kernels[number] = kernel
         try:
-            kernel.execute_silently(PRELOAD_CODE.format(names=tuple(self.preload)), self.start_timeout_s)
+            kernel.execute_silently(PRELOAD_CODE.format(names=tuple(self.preload)), self.start_timeout_s,
+                                    stop=lambda: self._closed)
         except Exception as exc:
             kernel.shutdown()
             raise KernelStartError(
