@@ -53,3 +53,9 @@ def test_membership_convention():
     stamps = pd.Series([start, end - pd.Timedelta(1, "ns"), end])
     inside = (stamps >= start) & (stamps < end)
     assert inside.tolist() == [True, True, False]
+
+
+def test_recorded_window_wins_over_the_editions():
+    assert Window.recorded({"start": "2014-05-01", "end": "2014-05-31"}, 2014).dates() == (
+        dt.date(2014, 5, 1), dt.date(2014, 5, 31))
+    assert Window.recorded(None, 2014) == Window.recorded({}, 2014) == Window.of_year(2014)

@@ -60,6 +60,12 @@ class Window:
         return cls(first, last)
 
     @classmethod
+    def recorded(cls, window: Any, year: int) -> Window:
+        """The window a year's collection recorded (``provenance.json``'s ``window``), or, when it
+        recorded none, the edition's (:meth:`of_year`)."""
+        return cls.parse(window) if window else cls.of_year(year)
+
+    @classmethod
     def parse(cls, value: Any) -> Window:
         """A window from what files and callers hold.
 

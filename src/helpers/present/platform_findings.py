@@ -12,7 +12,7 @@ Imports nothing from :mod:`helpers.pipeline` or :mod:`helpers.cli`; from helpers
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 import pandas as pd
 
@@ -159,27 +159,31 @@ def comparison(year: int, table: pd.DataFrame, *, collected: Sequence[str] = (),
         "could be computed on two of them.")
 
 
+def _leader_vs_second(ranked: pd.DataFrame, value: str, low: str, high: str, fmt: Callable[[float], str],
+                      leads: str, measure: str) -> str:
+    """``"<leads> <first> (<first> v, <second> v)"`` when their intervals do not overlap, else
+    ``"no clear difference in <measure> (...)"``; empty with fewer than two platforms ranked."""
+    if len(ranked) < 2:
+        return ""
+    (pa, a), (pb, b) = ranked.iloc[:2].iterrows()
+    values = f"{pf.platform_name(pa)} {fmt(a[value])}, {pf.platform_name(pb)} {fmt(b[value])}"
+    if _clear(a, b, low, high):
+        return f"{leads} {pf.platform_name(pa)} ({values})"
+    return f"no clear difference in {measure} ({values})"
+
+
 def figure_title(year: int, table: pd.DataFrame) -> str:
     """A title that states the finding of the cross-platform figure (the two best platforms)."""
     pooled = pf.pooled(table)
     if len(pooled) < 2:
         name = pf.platform_name(pooled.index[0]) if len(pooled) else "no platform"
         return f"{year}: only {name}, nothing to compare"
-    bits = []
-    inter = _by_interaction(pooled)
-    if len(inter) >= 2:
-        (pa, a), (pb, b) = inter.iloc[:2].iterrows()
-        values = (f"{pf.platform_name(pa)} {pct(a['interaction_share'])}, "
-                  f"{pf.platform_name(pb)} {pct(b['interaction_share'])}")
-        bits.append(f"more interaction on {pf.platform_name(pa)} ({values})"
-                    if _clear(a, b, "interaction_low", "interaction_high")
-                    else f"no clear difference in interaction ({values})")
-    speed = _by_speed(pooled)
-    if len(speed) >= 2:
-        (pa, a), (pb, b) = speed.iloc[:2].iterrows()
-        values = (f"{pf.platform_name(pa)} {_hours(a['km_median_hours'])}, "
-                  f"{pf.platform_name(pb)} {_hours(b['km_median_hours'])}")
-        bits.append(f"faster replies on {pf.platform_name(pa)} ({values})"
-                    if _clear(a, b, "km_median_low", "km_median_high")
-                    else f"no clear difference in reply time ({values})")
+    bits = [
+        bit for bit in (
+            _leader_vs_second(_by_interaction(pooled), "interaction_share", "interaction_low",
+                              "interaction_high", pct, "more interaction on", "interaction"),
+            _leader_vs_second(_by_speed(pooled), "km_median_hours", "km_median_low",
+                              "km_median_high", _hours, "faster replies on", "reply time"),
+        ) if bit
+    ]
     return f"{year}: " + ("; ".join(bits) if bits else "too little data on two platforms to compare")

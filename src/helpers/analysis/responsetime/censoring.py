@@ -42,7 +42,7 @@ def run_window(run: Any) -> tuple[pd.Timestamp, pd.Timestamp]:
     from :meth:`helpers.core.window.Window.of_year` (the edition's window in ``published.yaml``).
     """
     window = run.provenance.get("window")
-    return (Window.parse(window) if window else Window.of_year(run.year)).bounds()
+    return Window.recorded(window, run.year).bounds()
 
 
 def questions(

@@ -31,7 +31,7 @@ def _window(folder: Path, year: int) -> tuple[pd.Timestamp, pd.Timestamp]:
     prov_path = folder / "data" / PROVENANCE
     prov = json.loads(prov_path.read_text(encoding="utf-8")) if prov_path.is_file() else {}
     window = prov.get("window")
-    return (Window.parse(window) if window else Window.of_year(year)).bounds()
+    return Window.recorded(window, year).bounds()
 
 
 def _optional(name: str, folder: Path) -> pd.DataFrame | None:
