@@ -119,3 +119,16 @@ def test_no_citizen_or_respondent_identity_in_outputs(dropin):
             blob = path.read_bytes()
             for token in planted:
                 assert token not in blob, (path, token)
+
+
+def test_the_terminal_shows_one_progress_line_per_source_read(dropin):
+    """Through the command a researcher types: the collection's progress, counted from the tables."""
+    root, done = dropin
+    lines = [x for x in done.stdout.splitlines() if x.startswith("2016 01_collect: ")]
+    assert [x.split(": ")[1] for x in lines] == ["twitter", "survey"]
+    data = root / "outputs" / "2016" / "data"
+    posts, msgs = (pd.read_parquet(data / f"{t}.parquet") for t in ("posts", "citizen_messages"))
+    assert f"{len(posts):,} own posts, {len(msgs):,} citizen messages (" in lines[0]
+    answers = len(pd.read_parquet(data / "survey_responses.parquet"))
+    assert f"{answers:,} survey answer{'' if answers == 1 else 's'} (" in lines[1]
+    assert "[progress]" not in done.stdout and "IPKernelApp" not in done.stdout + done.stderr
