@@ -1,0 +1,27 @@
+"""English left in a Dutch page: the tests of the Dutch option look for English function words.
+
+A Dutch page may still hold proper names that contain English (``GemeenteBuzz``, file names such
+as ``records.csv``), but none of these words, which have no Dutch homograph.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+
+#: English words that never occur in Dutch text (short function words and frequent report words).
+ENGLISH = frozenset(
+    "the of and with which were from are this that these those not by for to "
+    "questions answered share municipalities municipality figure figures year years "
+    "median mean within hours response replies reply survey found "
+    "between than more less most least only every each all none could computed".split()
+)
+WORD = re.compile(r"[A-Za-z]+")
+
+
+def english_words(text: str, allowed: tuple[str, ...] = ()) -> Counter:
+    """The English words of :data:`ENGLISH` in ``text`` with their counts, after removing the
+    ``allowed`` phrases (names and file names a Dutch page may carry)."""
+    for phrase in allowed:
+        text = text.replace(phrase, " ")
+    return Counter(w.lower() for w in WORD.findall(text) if w.lower() in ENGLISH)
