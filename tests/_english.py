@@ -9,13 +9,15 @@ from __future__ import annotations
 import re
 from collections import Counter
 
-#: English words that never occur in Dutch text (short function words and frequent report words).
-ENGLISH = frozenset(
-    "the of and with which were from are this that these those not by for to "
-    "questions answered share municipalities municipality figure figures year years "
-    "median mean within hours response replies reply survey found "
-    "between than more less most least only every each all none could computed".split()
-)
+#: English words that never occur in Dutch text (short function words and frequent report words);
+#: not "of", "is", "was" or "website", which are Dutch words too.
+ENGLISH = frozenset({
+    "the", "and", "with", "which", "were", "from", "are", "this", "that", "these", "those", "not",
+    "by", "for", "to", "questions", "answered", "share", "municipalities", "municipality", "figure",
+    "figures", "year", "years", "median", "mean", "within", "hours", "response", "replies", "reply",
+    "survey", "found", "between", "than", "more", "less", "most", "least", "only", "every", "each",
+    "all", "none", "could", "computed",
+})
 WORD = re.compile(r"[A-Za-z]+")
 
 
