@@ -110,6 +110,6 @@ def figure_html(fig, alt: str, dpi: int = 100) -> str:  # noqa: ANN001
     from helpers.present.templating import render
 
     buf = _io.BytesIO()
-    fig.savefig(buf, format="png", dpi=dpi, bbox_inches="tight", metadata={"Software": None})
+    fig.savefig(buf, format="png", dpi=dpi, metadata={"Software": None})  # fixed layout: no tight box
     data = base64.b64encode(buf.getvalue()).decode("ascii")
     return render("figure_img.html.j2", alt=alt, data=data)

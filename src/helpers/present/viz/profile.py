@@ -18,7 +18,6 @@ from matplotlib.ticker import MaxNLocator
 from helpers.present.viz.axes import (
     _floats,
     _is_percent,
-    _legend_below,
     _need,
     _percent_axis,
     _value_text,
@@ -83,7 +82,7 @@ def profile_strips(
         raise KeyError(f"profile_strips: {highlight!r} is not in the data")
     k = max(1, len(figures))
     names = list(groups)
-    fig, axes = plt.subplots(k, 1, figsize=(8, 0.32 * len(names) * k + 0.6 * k + 0.9), squeeze=False)
+    fig, axes = _strip_axes(k, len(names))
     none_text = {"en": "not measured for this municipality", "nl": "niet gemeten voor deze gemeente"}
     for ax, (col, axis_label) in zip(axes[:, 0], figures.items(), strict=False):
         values = pd.Series(_floats(df[col]), index=df.index)
@@ -109,10 +108,12 @@ def profile_strips(
             _percent_axis(ax.xaxis)
         elif values.dropna().size and (values.dropna() % 1 == 0).all():  # counts, scores: whole ticks
             ax.xaxis.set_major_locator(MaxNLocator(integer=True))
-        if np.isfinite(mine):
+        if np.isfinite(mine):  # the label on the side with room, so it stays inside the panel
+            low, high = ax.get_xlim()
+            right = high <= low or (mine - low) / (high - low) > 0.7
             ax.annotate(f"{highlight_label}: {_value_text(mine, pct)}", (mine, len(names) - 1),
-                        textcoords="offset points", xytext=(6, 6), fontsize=8, color=ACCENT,
-                        fontweight="bold")
+                        textcoords="offset points", xytext=(-6 if right else 6, 6), fontsize=8,
+                        color=ACCENT, fontweight="bold", ha="right" if right else "left")
         else:
             ax.text(0.99, 0.5, none_text[lang], transform=ax.transAxes, ha="right", va="center",
                     fontsize=8, color=WHISKER, style="italic")
@@ -126,7 +127,32 @@ def profile_strips(
         Line2D([], [], marker="|", color=WHISKER, linestyle="none", markersize=10,
                markeredgewidth=2, label={"en": "median of the group", "nl": "mediaan van de groep"}[lang]),
     ]
-    fig.suptitle(title, x=0.01, ha="left", fontsize=12, fontweight="bold")
-    _legend_below(fig, axes[-1, 0], handles=handles, labels=[h.get_label() for h in handles])
-    fig.subplots_adjust(top=1 - 0.45 / fig.get_figheight())
+    height = fig.get_figheight()
+    fig.suptitle(title, x=0.01, y=1 - 0.08 / height, ha="left", va="top", fontsize=12,
+                 fontweight="bold")
+    fig.legend(handles, [h.get_label() for h in handles], loc="lower center",
+               bbox_to_anchor=(0.5, _MARK_IN / height), ncol=len(handles), frameon=False, fontsize=8)
     return fig
+
+
+#: Fixed geometry of the profile picture, in inches: drawn once without a layout engine or a tight
+#: bounding box (each of which draws the figure again; for 403 pages that was half the time).
+_WIDTH_IN, _LEFT_IN, _RIGHT_IN = 8.0, 1.75, 0.2
+_TITLE_IN = 0.5    # above the first panel: the title
+_ROW_IN = 0.32     # per peer-group row of a panel
+_BELOW_IN = 0.62   # below each panel: its tick labels and axis label
+_LEGEND_IN = 0.55  # at the bottom: the legend, above the demo mark's strip
+_MARK_IN = 0.2     # the strip kept free for the demo mark (:func:`helpers.present.viz.mark_demo`)
+
+
+def _strip_axes(k: int, rows: int) -> tuple[Figure, np.ndarray]:
+    """A figure with ``k`` panels of ``rows`` rows each, stacked, at fixed positions (inches)."""
+    panel = _ROW_IN * rows
+    height = _TITLE_IN + k * (panel + _BELOW_IN) + _LEGEND_IN
+    fig = plt.figure(figsize=(_WIDTH_IN, height))
+    axes = np.empty((k, 1), dtype=object)
+    for i in range(k):
+        bottom = height - _TITLE_IN - (i + 1) * panel - i * _BELOW_IN
+        axes[i, 0] = fig.add_axes((_LEFT_IN / _WIDTH_IN, bottom / height,
+                                   1 - (_LEFT_IN + _RIGHT_IN) / _WIDTH_IN, panel / height))
+    return fig, axes
