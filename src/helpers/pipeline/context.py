@@ -257,8 +257,34 @@ class Run:
         return io.write_csv_parquet(df, self.out / "tables" / name, index=index)
 
     def save_figure(self, fig: Any, name: str) -> list[Path]:
-        """Write ``figures/<name>.png`` and ``.svg``, with the demo mark when the data is synthetic."""
-        return viz.save_figure(fig, self.out / "figures" / name, demo=self.demo, lang=self.lang)
+        """Write ``figures/<name>.png`` and ``.svg``, with the demo mark when the data is synthetic.
+
+        In a notebook (matplotlib's inline backend) the cell then shows the PNG just written and the
+        figure is closed: what the reader sees is the file, and the figure is drawn once, not again
+        by the inline backend at the end of the cell (:func:`show_saved`).
+        """
+        paths = viz.save_figure(fig, self.out / "figures" / name, demo=self.demo, lang=self.lang)
+        show_saved(fig, paths[0])
+        return paths
+
+
+def show_saved(fig: Any, png: Path) -> bool:
+    """Under matplotlib's inline backend (a Jupyter kernel): display ``png`` (a saved 200 dpi
+    figure, shown at half its pixel size, as the inline backend shows a figure) and close ``fig``.
+
+    Returns True when it did; elsewhere (scripts, other backends) it does nothing and returns False,
+    so an interactive backend keeps its window.
+    """
+    import matplotlib
+
+    if "inline" not in matplotlib.get_backend():
+        return False
+    import matplotlib.pyplot as plt
+    from IPython.display import Image, display
+
+    display(Image(filename=str(png), retina=True))
+    plt.close(fig)
+    return True
 
 
 #: Notebooks that only read a year folder: a hand run of them changes nothing the manifest describes.
