@@ -227,8 +227,9 @@ class WarmExecutor:
             kernel = None
             try:
                 kernel = pool.take()
-                nb = run_on(kernel, copy.deepcopy(template), output_path=dest,
-                            stdout=self._forward(parameters, dest))
+                # saved once at the end, not after every cell as papermill does (a whole
+                # notebook's JSON per cell, ~1 s a year); progress shows through ``progress``
+                nb = run_on(kernel, copy.deepcopy(template), stdout=self._forward(parameters, dest))
             except Exception as exc:  # kernel start, ZMQ or a dead kernel: retry once
                 if attempt == 2:
                     raise NotebookFailure(None, type(exc).__name__, str(exc)) from None
