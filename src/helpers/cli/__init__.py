@@ -107,8 +107,21 @@ def _list() -> int:
     return EXIT_OK
 
 
+def _skip_iri_grammar() -> None:
+    """Keep ``rfc3987_syntax`` out of this process.
+
+    nbformat imports jsonschema, whose format checkers import ``rfc3987_syntax`` when it is installed
+    (JupyterLab's jupyter_events brings it); that module compiles a Lark grammar at import, 1-2 s
+    of every command's start. The command validates notebooks, which have no IRI-format field, so
+    jsonschema goes without that one checker (an entry of ``None`` makes the import fail, which
+    jsonschema expects). A module already imported is left as it is.
+    """
+    sys.modules.setdefault("rfc3987_syntax", None)  # type: ignore[arg-type]
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point; returns the exit code (the console script passes it to ``sys.exit``)."""
+    _skip_iri_grammar()
     parser = build_parser()
     try:
         args = parser.parse_args(list(argv) if argv is not None else None)
