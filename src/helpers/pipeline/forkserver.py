@@ -26,6 +26,7 @@ module level (the server imports the preload list itself); must not import :mod:
 from __future__ import annotations
 
 import contextlib
+import gc
 import json
 import os
 import signal
@@ -252,6 +253,9 @@ def _become_kernel(argv: list[str], log: str) -> None:
         app = IPKernelApp.instance()
         app.initialize(argv)
         _enable_inline_figures()
+        # the kernel's own objects join the server's frozen ones: a page's garbage collection
+        # (``%reset`` runs one) then walks only what the notebooks made
+        gc.freeze()
         app.start()
         code = 0
     except BaseException:  # noqa: BLE001  (report anything, then leave without the server's cleanup)
