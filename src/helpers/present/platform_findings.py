@@ -104,8 +104,9 @@ def _no_comparison(year: int, platforms: Sequence[str], collected: Sequence[str]
         if lang == "en":
             what = _names(collected, lang) if collected else "no social platform"
             return f"No own posts or questions were found on {what} in {year}: nothing to compare."
-        where = f"op {_names(collected, lang)} geen" if collected else "op geen enkel sociaal platform"
-        return f"In {year} zijn {where} eigen berichten of vragen gevonden: niets om te vergelijken."
+        what = (f"op {_names(collected, lang)} geen eigen berichten en geen vragen" if collected else
+                "op geen enkel sociaal platform eigen berichten en vragen")
+        return f"In {year} zijn {what} gevonden: niets om te vergelijken."
     p = platforms[0]
     name = pf.platform_name(p)
     if len(collected) <= 1:
@@ -113,7 +114,8 @@ def _no_comparison(year: int, platforms: Sequence[str], collected: Sequence[str]
                     f"Alleen {name} is verzameld voor {year}")
     else:
         only = pick(lang, f"Of {_names(collected, lang)}, only {name} has posts or questions in {year}",
-                    f"Van {_names(collected, lang)} heeft alleen {name} berichten of vragen in {year}")
+                    f"Van {_names(collected, lang)} heeft alleen {name} berichten dan wel "
+                    f"vragen in {year}")
     return only
 
 
@@ -203,7 +205,7 @@ def comparison(year: int, table: pd.DataFrame, *, collected: Sequence[str] = (),
             f"Of the {int(lead.sum())} municipalities with at least {min_base} posts in the base on "
             f"two or more platforms, the highest interaction share was {counts}.",
             f"Van de {_n(lead.sum(), lang)} gemeenten met ten minste {min_base} berichten in de basis "
-            f"op twee of meer platforms lag het hoogste interactieaandeel bij {counts}."))
+            f"op ten minste twee platforms lag het hoogste interactieaandeel bij {counts}."))
     fast = pf.leaders(table, "km_median_hours", highest=False)
     if len(fast):
         counts = _leader_counts(fast, lang)
@@ -212,7 +214,7 @@ def comparison(year: int, table: pd.DataFrame, *, collected: Sequence[str] = (),
             f"Of the {int(fast.sum())} municipalities with at least {min_questions} questions and a "
             f"median reply time on two or more platforms, the fastest median was {counts}.",
             f"Van de {_n(fast.sum(), lang)} gemeenten met ten minste {min_questions} vragen en een "
-            f"mediane reactietijd op twee of meer platforms lag de snelste mediaan bij {counts}."))
+            f"mediane reactietijd op ten minste twee platforms lag de snelste mediaan bij {counts}."))
     return " ".join(parts) if parts else pick(
         lang,
         f"{_names(platforms, lang)} were collected for {year}, but no measure could be computed on "

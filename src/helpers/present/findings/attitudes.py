@@ -161,8 +161,8 @@ def websites(year: int, *, n_sites: int, in_order_share: Any, in_order_low: Any,
                  f"{'E-services lag' if few else 'E-services are common'}: {mean} of 5 on average, "
                  f"and {at_least} of the {_n(n_sites)} websites offer {min_services} or more.",
                  f"{'E-diensten blijven achter' if few else 'E-diensten zijn gangbaar'}: gemiddeld "
-                 f"{mean} van de 5, en {at_least} van de {_n(n_sites, lang)} websites biedt er "
-                 f"{min_services} of meer."))
+                 f"{mean} van de 5, en {at_least} van de {_n(n_sites, lang)} websites biedt er ten "
+                 f"minste {min_services}."))
     if rare:
         parts.append(pick(lang, "Rarest: ", "Zeldzaamst: ") + ", ".join(r.lower() for r in rare) + ".")
     means = ""

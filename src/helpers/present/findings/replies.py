@@ -51,7 +51,7 @@ def _weekend(clock: Mapping[str, Any], alpha: float, lang: str) -> str:
         return not_computed(
             pick(lang, "The weekend effect", "Het weekendeffect"),
             pick(lang, "weekday or weekend questions have no median reply time",
-                 "vragen op werkdagen of in het weekend hebben geen mediane reactietijd"), lang)
+                 "de werkdag- en weekendvragen hebben niet allebei een mediane reactietijd"), lang)
     medians = pick(lang, "Kaplan-Meier median {} against {}", "Kaplan-Meier-mediaan {} tegenover {}"
                    ).format(_hours(we, lang), _hours(wd, lang))
     if significant(p, alpha):

@@ -117,7 +117,7 @@ def _interaction_lead(summary: Mapping[str, Any], lang: str = "en") -> str:
             lang,
             f"No municipality has a base of {summary['min_base']} posts or more, so there is no "
             f"median municipality or ranking",
-            f"Geen gemeente heeft een basis van {summary['min_base']} of meer berichten, dus er is "
+            f"Geen gemeente heeft een basis van ten minste {summary['min_base']} berichten, dus er is "
             f"geen mediane gemeente en geen ranglijst",
         )
     megaphone = 1 - float(summary["median_share"])
