@@ -38,7 +38,7 @@ def _period(period: str, lang: str) -> str:
         return "in the " + period if period.startswith("first") else period
     match = _PERIOD.fullmatch(period)
     if not match:
-        return {"whole follow-up": "over de hele follow-up"}.get(period, period)
+        return {"whole follow-up": "over de hele wachttijd"}.get(period, period)
     hours = match.group(2).replace(".", ",")
     return f"in de eerste {hours} uur" if match.group(1) == "first" else f"na {hours} uur"
 
@@ -154,7 +154,7 @@ def _cox(cox_weekend: Mapping[str, Any], ph_weekend: Mapping[str, Any] | None,
         f"A Cox model with errors clustered by municipality gives weekend questions a hazard ratio "
         f"of {hr} ({interval}, {p}), averaged over the whole follow-up",
         f"Een Cox-model met standaardfouten geclusterd per gemeente geeft weekendvragen een hazard "
-        f"ratio van {hr} ({interval}, {p}), gemiddeld over de hele follow-up",
+        f"ratio van {hr} ({interval}, {p}), gemiddeld over de hele wachttijd",
     )
     if ph_weekend and not ph_weekend.get("holds", True):
         p = p_value(ph_weekend["p"], lang)
