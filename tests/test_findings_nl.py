@@ -368,3 +368,20 @@ def test_platform_comparison_of_one_platform_in_dutch(table):
         "vergelijken.")
     assert platform_findings.comparison(2014, empty, collected=["twitter"], lang="nl") == dutch(
         "In 2014 zijn op Twitter geen eigen berichten en geen vragen gevonden: niets om te vergelijken.")
+
+
+def test_periods_numbers_and_languages():
+    from helpers.present.findings.replies import _period
+
+    assert _period("first 24 h", "nl") == "in de eerste 24 uur"
+    assert _period("after 2.5 h", "nl") == "na 2,5 uur"
+    assert _period("whole follow-up", "nl") == "over de hele wachttijd"
+    assert _period("first 24 h", "en") == "in the first 24 h" and _period("after 24 h", "en") == "after 24 h"
+    # English as the findings always wrote it (no thousands separator in a statistic), Dutch per language
+    assert findings.decimal(1170.56, 1) == "1170.6" and findings.decimal(1170.56, 1, "nl") == "1.170,6"
+    assert findings.signed(-3.4) == "-3" and findings.signed(1.46, 1, "nl") == "+1,5"
+    assert findings.ci(0.2, 0.25, lang="nl") == "95%-BI 20-25%" and findings.ci(None, 0.2, lang="nl") == ""
+    assert findings.platform_name("all platforms", "nl") == "alle platforms"
+    assert findings.platform_name("all platforms") == "all platforms"
+    with pytest.raises(ValueError, match="lang must be"):
+        findings.replication(2014, within=1, total=1, lang="de")
