@@ -2,7 +2,11 @@
 platform names, the sentence for a figure that could not be computed, and :func:`show`, which
 records a notebook's finding.
 
-Imports nothing from helpers.pipeline; from helpers.present nothing outside this package.
+Every piece takes ``lang`` (``"en"`` or ``"nl"``) and writes its numbers through
+:mod:`helpers.present.language` (``24.1%`` / ``24,1%``, ``4,118`` / ``4.118``).
+
+Imports nothing from helpers.pipeline; from helpers.present nothing outside this package but
+:mod:`helpers.present.language`.
 """
 
 from __future__ import annotations
@@ -10,6 +14,9 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping, Sequence
 from typing import Any
+
+from helpers.present import language
+from helpers.present.language import pick
 
 ALPHA = 0.05
 #: Groups of the survey that stand for management (directors and middle management).
@@ -28,18 +35,39 @@ def missing(value: Any) -> bool:
         return True
 
 
-def pct(value: float, digits: int = 0) -> str:
-    """A proportion (0-1) as a percentage: ``pct(0.2413, 1)`` = ``"24.1%"``."""
-    return f"{100 * float(value):.{digits}f}%"
+def fixed(value: Any, digits: int = 1, lang: str = "en") -> str:
+    """A number with ``digits`` decimals: ``"1234.5"`` in English (no thousands separator, as the
+    English findings always wrote it), ``"1.234,5"`` in Dutch (:func:`helpers.present.language.number`)."""
+    if language.check(lang) == "en":
+        return f"{float(value):.{digits}f}"
+    return language.number(value, digits, lang)
 
 
-def ci(low: float, high: float, digits: int = 0, *, percent: bool = True, level: str = "95%") -> str:
-    """An interval in words: ``"95% CI 20-25%"``; ``""`` when a bound is missing."""
+def pct(value: float, digits: int = 0, lang: str = "en") -> str:
+    """A proportion (0-1) as a percentage: ``pct(0.2413, 1)`` = ``"24.1%"``, ``"24,1%"`` in Dutch."""
+    return f"{fixed(100 * float(value), digits, lang)}%"
+
+
+def ci(low: float, high: float, digits: int = 0, *, percent: bool = True, level: str = "95%",
+       lang: str = "en") -> str:
+    """An interval in words: ``"95% CI 20-25%"`` (en), ``"95%-BI 20-25%"`` (nl,
+    betrouwbaarheidsinterval); ``""`` when a bound is missing."""
     if missing(low) or missing(high):
         return ""
-    if percent:
-        return f"{level} CI {100 * float(low):.{digits}f}-{100 * float(high):.{digits}f}%"
-    return f"{level} CI {float(low):.{digits}f}-{float(high):.{digits}f}"
+    scale, unit = (100.0, "%") if percent else (1.0, "")
+    lo, hi = fixed(scale * float(low), digits, lang), fixed(scale * float(high), digits, lang)
+    return pick(lang, f"{level} CI {lo}-{hi}{unit}", f"{level}-BI {lo}-{hi}{unit}")
+
+
+def decimal(value: Any, digits: int = 2, lang: str = "en") -> str:
+    """A statistic with ``digits`` decimals (odds ratio, rho, W, chi2): ``"1.25"`` / ``"1,25"``."""
+    return fixed(value, digits, lang)
+
+
+def signed(value: Any, digits: int = 0, lang: str = "en") -> str:
+    """A difference with its sign: ``"+12"``, ``"-3"``; ``"+1,5"`` in Dutch."""
+    text = f"{float(value):+.{digits}f}"
+    return text[0] + fixed(abs(float(text)), digits, lang)
 
 
 #: Platform names as a reader writes them.
@@ -47,15 +75,33 @@ PLATFORM_NAMES = {"twitter": "Twitter", "facebook": "Facebook", "mastodon": "Mas
                   "bluesky": "Bluesky"}
 
 
-def platform_name(platform: str) -> str:
+#: Platform names that differ in Dutch (the pooled row of the monitoring table).
+_PLATFORM_NAMES_NL = {"all platforms": "alle platforms"}
+
+
+def platform_name(platform: str, lang: str = "en") -> str:
     """``"twitter"`` -> ``"Twitter"``; an unknown key is returned as it is."""
-    return PLATFORM_NAMES.get(str(platform), str(platform))
+    key = str(platform)
+    if language.check(lang) == "nl" and key in _PLATFORM_NAMES_NL:
+        return _PLATFORM_NAMES_NL[key]
+    return PLATFORM_NAMES.get(key, key)
 
 
-def not_computed(what: str, reason: str = "") -> str:
-    """The sentence for a figure that could not be computed."""
-    why = reason or "the statistics it needs are missing for this year"
-    return f"{what} could not be computed: {why}."
+def not_computed(what: str, reason: str = "", lang: str = "en") -> str:
+    """The sentence for a figure that could not be computed; ``what`` and ``reason`` are in
+    ``lang``."""
+    why = reason or pick(lang, "the statistics it needs are missing for this year",
+                         "de statistieken die ervoor nodig zijn ontbreken voor dit jaar")
+    return pick(lang, f"{what} could not be computed: {why}.", f"{what} kon niet worden berekend: {why}.")
+
+
+def not_collected_reason(not_collected: Sequence[str], year: int, lang: str = "en") -> str:
+    """Why a platform's figures are missing: ``"Facebook not collected for 2013"`` /
+    ``"Facebook niet verzameld voor 2013"``; ``""`` when every platform was collected."""
+    if not not_collected:
+        return ""
+    names = language.join([platform_name(p, lang) for p in not_collected], lang)
+    return pick(lang, f"{names} not collected for {year}", f"{names} niet verzameld voor {year}")
 
 
 def note_or_na(value: Any, note: str, reason: str) -> str:
@@ -69,12 +115,14 @@ def significant(p: Any, alpha: float = ALPHA) -> bool:
     return not missing(p) and float(p) < alpha
 
 
-def _hours(value: float) -> str:
-    return f"{float(value):.1f} h"
+def _hours(value: float, lang: str = "en") -> str:
+    """Hours with one decimal: ``"22.5 h"`` / ``"22,5 uur"``."""
+    return f"{fixed(value, 1, lang)} {pick(lang, 'h', 'uur')}"
 
 
-def _n(value: Any) -> str:
-    return f"{int(value):,}"
+def _n(value: Any, lang: str = "en") -> str:
+    """A count: ``"4,118"`` / ``"4.118"``."""
+    return language.count(int(value), lang)
 
 
 def _first_missing(stats: Mapping[str, Any], keys: Sequence[str]) -> str | None:
@@ -86,9 +134,11 @@ def _first_missing(stats: Mapping[str, Any], keys: Sequence[str]) -> str | None:
 
 def show(run: Any, text: str) -> Any:
     """Record a notebook's finding (``finding_<notebook>``, unit ``finding``) so the report can carry
-    it, and return it as rendered Markdown for the notebook's output."""
+    it, and return it as rendered Markdown for the notebook's output, led by "**Finding.**" or
+    "**Bevinding.**" in the run's language (``run.lang``, English when the run has none)."""
     from IPython.display import Markdown
 
     run.record(f"finding_{run.notebook}", text, "finding",
                note="computed from this run's statistics (helpers.present.findings)")
-    return Markdown(f"**Finding.** {text}")
+    lead = pick(getattr(run, "lang", "en"), "Finding", "Bevinding")
+    return Markdown(f"**{lead}.** {text}")
