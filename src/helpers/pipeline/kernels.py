@@ -43,6 +43,7 @@ PRELOAD: tuple[str, ...] = (
     "helpers.analysis.stats", "helpers.analysis.metrics", "helpers.analysis.responsetime",
     "helpers.analysis.survey", "helpers.analysis.websites", "helpers.collect", "helpers.demo",
     "helpers.pipeline.sources", "helpers.present.viz", "helpers.present.report", "helpers.present.profiles",
+    "helpers.pipeline.warmup",
 )
 
 #: Longest single wait, in seconds, for a starting kernel to answer (between two looks at whether
