@@ -211,7 +211,7 @@ def title_response_bands(year: int, within_2h: float, after_week: float, lang: s
         f"{year}: {pct(within_2h, lang)} of all questions answered within 2 hours (Kaplan-Meier), "
         f"{pct(after_week, lang)} after a week or never",
         f"{year}: {pct(within_2h, lang)} van alle vragen binnen 2 uur beantwoord (Kaplan-Meier), "
-        f"{pct(after_week, lang)} na een week of nooit",
+        f"{pct(after_week, lang)} niet binnen een week",
     )
 
 

@@ -42,11 +42,11 @@ def title_website_eservice_distribution(year: int, share_at_least: float, min_se
     -------
     str
         ``"2014: 5% of websites offer 3 or more of 5 e-services (mean 1.0)"`` (en),
-        ``"2014: 5% van de websites biedt 3 of meer van de 5 e-diensten (gemiddeld 1,0)"`` (nl).
+        ``"2014: 5% van de websites biedt minstens 3 van de 5 e-diensten (gemiddeld 1,0)"`` (nl).
     """
     p, m = pct(share_at_least, lang), number(mean, 1, lang)
     return pick(lang, f"{year}: {p} of websites offer {min_services} or more of {of} e-services (mean {m})",
-                f"{year}: {p} van de websites biedt {min_services} of meer van de {of} e-diensten "
+                f"{year}: {p} van de websites biedt minstens {min_services} van de {of} e-diensten "
                 f"(gemiddeld {m})")
 
 
