@@ -116,7 +116,7 @@ LABELS: dict[str, dict[str, str]] = {
     "8-24h": {"en": "8-24h", "nl": "8-24 uur"},
     "1-2d": {"en": "1-2d", "nl": "1-2 dagen"},
     "2-7d": {"en": "2-7d", "nl": "2-7 dagen"},
-    ">7d/unanswered": {"en": ">7d/unanswered", "nl": "> 7 dagen/onbeantwoord"},
+    ">7d/unanswered": {"en": ">7d/unanswered", "nl": "> 7 dagen/ onbeantwoord"},
     # survey and website axes (06_survey, 07_websites)
     "share_reason": {"en": "Share of respondents naming the reason (%)",
                      "nl": "Aandeel respondenten dat de reden noemt (%)"},
