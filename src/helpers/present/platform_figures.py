@@ -23,6 +23,7 @@ from matplotlib.ticker import PercentFormatter
 
 from helpers.analysis import platforms as pf
 from helpers.present import viz
+from helpers.present.viz.axes import _dutch_ticks
 
 #: Most municipalities drawn per panel (the first by code); more would hide the pooled markers.
 MAX_MUNICIPALITIES = 400
@@ -75,7 +76,7 @@ def platform_comparison(table: pd.DataFrame, *, title: str, lang: str = "en") ->
         From :func:`helpers.analysis.platforms.compare` (its ``scope``, ``platform``, ``gm_code``,
         interaction and Kaplan-Meier columns and the ``*_ranked`` flags).
     title : str
-        States the finding (:func:`helpers.present.platform_findings.figure_title`).
+        States the finding (:func:`helpers.present.titles.title_platform_comparison`).
     lang : str
         ``"en"`` or ``"nl"``: axis labels, platform names and legend.
 
@@ -102,6 +103,7 @@ def platform_comparison(table: pd.DataFrame, *, title: str, lang: str = "en") ->
     left.xaxis.set_major_formatter(PercentFormatter(1.0, decimals=0))
     left.set_xlabel(viz.label("interaction_share", lang))
     right.set_xlim(left=0)
+    _dutch_ticks(right, lang)  # hours: a decimal comma in Dutch
     right.set_xlabel(text["hours"])
     left.set_ylabel(viz.label("platform", lang))
     handles = [

@@ -5,9 +5,12 @@ notebooks call ``run.save_figure(fig, name)``, which writes PNG and SVG byte-ide
 run and stamps a visible "demo data (synthetic)" mark on every figure made from demo data.
 
 Titles are passed in by the caller and should state the finding ("Utrecht replies most: 85% of
-its posts"), not the topic. Axis labels carry units. ``lang`` (``"en"`` or ``"nl"``) picks the
+its posts"), not the topic; the notebooks take them from :mod:`helpers.present.titles`, in the
+figure's language. Axis labels carry units. ``lang`` (``"en"`` or ``"nl"``) picks the
 language of the labels a function makes itself; :func:`label` translates known keys (platforms,
-measures, size classes, survey groups, units) and returns anything else unchanged.
+measures, size classes, survey groups, units) and returns anything else unchanged. In Dutch, an
+English axis phrase of :data:`LABELS` and an English whisker note ("95% Wilson interval" ->
+"95%-BI (Wilson)") are translated, and plain number ticks get a decimal comma.
 
 The package holds one concern per module, and this ``__init__`` re-exports the public API, so
 callers keep writing ``viz.ranked_bars(...)``:

@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
-from matplotlib.ticker import PercentFormatter
+from matplotlib.ticker import PercentFormatter, ScalarFormatter
 
 from helpers.present.viz.labels import label
 from helpers.present.viz.theme import WHISKER
@@ -85,6 +85,39 @@ def _split_interval(axis_label: str) -> tuple[str, str | None]:
     return f"{m.group('head')} ({unit})", note
 
 
+_LEVEL = re.compile(r"\d+(?:[.,]\d+)?%")
+
+
+def _interval_note(note: str | None, lang: str = "en") -> str | None:
+    """The legend text of the whiskers in ``lang``: an English note (``"95% Wilson interval"``,
+    ``"Wilson 95% interval"``) becomes ``"95%-BI (Wilson)"`` in Dutch (betrouwbaarheidsinterval);
+    English, empty and already Dutch notes come back unchanged."""
+    if not note or lang == "en" or re.search(r"\bBI\b|betrouwbaarheid", note):
+        return note
+    if not _ABOUT_INTERVAL.search(note):
+        return label(note, lang)
+    level = _LEVEL.search(note)
+    text = f"{level.group(0).replace('.', ',')}-BI" if level else "Betrouwbaarheidsinterval"
+    return text + (" (Wilson)" if re.search("wilson", note, re.IGNORECASE) else "")
+
+
+class _CommaFormatter(ScalarFormatter):
+    """Matplotlib's default tick numbers with a decimal comma (``2,5``), for Dutch figures."""
+
+    def __call__(self, x: float, pos: int | None = None) -> str:
+        return super().__call__(x, pos).replace(".", ",")
+
+
+def _dutch_ticks(ax: plt.Axes, lang: str) -> None:
+    """In Dutch (``lang="nl"``), give plain number axes of ``ax`` a decimal comma; percent and
+    other custom tick formats (whole numbers) are left as they are."""
+    if lang != "nl":
+        return
+    for axis in (ax.xaxis, ax.yaxis):
+        if type(axis.get_major_formatter()) is ScalarFormatter:
+            axis.set_major_formatter(_CommaFormatter())
+
+
 def _interval_handle(note: str) -> Line2D:
     """A legend handle for the whiskers: a short dark line with end caps, labelled ``note``."""
     return Line2D([], [], color=WHISKER, linewidth=1.2, marker="|", markersize=8,
@@ -133,8 +166,10 @@ def _finish(
     fig: Figure, ax: plt.Axes, title: str, xlabel: str, ylabel: str, lang: str = "en"
 ) -> Figure:
     """Title (left, bold) and axis labels; in Dutch, a label that is a known English phrase of
-    :data:`LABELS` ("Kind of post") is translated (English labels are kept as given)."""
+    :data:`LABELS` ("Kind of post") is translated (English labels are kept as given) and plain
+    number ticks get a decimal comma."""
     ax.set_title(title, loc="left", fontsize=12, fontweight="bold")
+    _dutch_ticks(ax, lang)
     ax.set_xlabel(label(xlabel, lang) if xlabel and lang != "en" else xlabel)
     ax.set_ylabel(label(ylabel, lang) if ylabel and lang != "en" else ylabel)
     fig.tight_layout()
@@ -154,8 +189,10 @@ def _levels(series: pd.Series) -> list:
     return list(pd.unique(series.dropna()))
 
 
-def _value_text(value: float, percent: bool) -> str:
-    """A value for a point label: ``85%`` for proportions, else up to one decimal (``22.5``)."""
+def _value_text(value: float, percent: bool, lang: str = "en") -> str:
+    """A value for a point label: ``85%`` for proportions, else up to one decimal (``22.5``;
+    ``22,5`` in Dutch)."""
     if percent:
         return f"{value:.0%}"
-    return f"{value:.0f}" if float(value).is_integer() else f"{value:.1f}"
+    text = f"{value:.0f}" if float(value).is_integer() else f"{value:.1f}"
+    return text.replace(".", ",") if lang == "nl" else text

@@ -18,6 +18,7 @@ from helpers.present.viz.axes import (
     _finish,
     _floats,
     _interval_handle,
+    _interval_note,
     _is_percent,
     _legend_below,
     _legend_with_interval,
@@ -100,7 +101,7 @@ def ranked_bars(
     lo = _floats(data[low]) if whiskers else np.array([])
     hi = _floats(data[high]) if whiskers else np.array([])
     xlabel, note = _split_interval(xlabel) if whiskers else (xlabel, None)
-    note = interval or note
+    note = _interval_note(interval or note, lang)
     percent = _is_percent(percent, xlabel, values, lo, hi)
     lines = sum(name.count("\n") + 1 for name in names)
     fig, ax = plt.subplots(figsize=(8, max(2.5, 0.32 * max(len(data), 0.7 * lines) + 1.4)))
@@ -184,7 +185,7 @@ def grouped_bars(
     _need(df, [x, y, hue, low, high], "grouped_bars")
     whiskers = low is not None and high is not None
     ylabel, note = _split_interval(ylabel) if whiskers else (ylabel, None)
-    note = interval or note
+    note = _interval_note(interval or note, lang)
     bounds = [_floats(df[c]) for c in (low, high) if c is not None]
     percent = _is_percent(percent, ylabel, _floats(df[y]), *bounds)
     xs = _levels(df[x])

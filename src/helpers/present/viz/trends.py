@@ -12,9 +12,11 @@ from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
 
 from helpers.present.viz.axes import (
+    _dutch_ticks,
     _errors,
     _finish,
     _floats,
+    _interval_note,
     _is_percent,
     _legend_with_interval,
     _levels,
@@ -67,7 +69,7 @@ def line_trend(
     _need(df, [x, y, hue, low, high], "line_trend")
     whiskers = low is not None and high is not None
     ylabel, note = _split_interval(ylabel) if whiskers else (ylabel, None)
-    note = interval or note
+    note = _interval_note(interval or note, lang)
     bounds = [_floats(df[c]) for c in (low, high) if c is not None]
     percent = _is_percent(percent, ylabel, _floats(df[y]), *bounds)
     hues = _levels(df[hue]) if hue is not None else [None]
@@ -187,7 +189,7 @@ def small_multiples(
                             linewidth=0)
         finite = np.flatnonzero(np.isfinite(yv))
         for i in sorted({int(finite[0]), int(finite[-1])} if finite.size else set()):
-            ax.annotate(_value_text(yv[i], percent), (xv[i], yv[i]), textcoords="offset points",
+            ax.annotate(_value_text(yv[i], percent, lang), (xv[i], yv[i]), textcoords="offset points",
                         xytext=(0, 6), ha="center", fontsize=8, color="#333333")
         ax.set_title(_wrap(label(level, lang), 34), loc="left", fontsize=9)
         _year_axis(ax, _floats(df[x]))
@@ -196,6 +198,7 @@ def small_multiples(
             _percent_axis(ax.yaxis)
         elif yv.size and np.nanmin(yv, initial=0.0) >= 0:
             ax.set_ylim(bottom=0, top=max(1.0, float(np.nanmax(yv, initial=0.0))) * 1.2)
+        _dutch_ticks(ax, lang)
     for ax in flat[len(levels):]:
         ax.remove()
     fig.suptitle(title, x=0.01, ha="left", fontsize=12, fontweight="bold")
