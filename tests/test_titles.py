@@ -274,7 +274,8 @@ def test_platform_title_in_both_languages_agrees_with_the_finding_module() -> No
         "reactietijd (Facebook 20,2 uur, Twitter 21,9 uur)"
     )
     one = clear[clear["platform"] == "twitter"]
-    assert titles.title_platform_comparison(2014, one, "nl") == "2014: alleen Twitter, niets te vergelijken"
+    assert titles.title_platform_comparison(2014, one, "nl") == (
+        "2014: alleen Twitter, niets om te vergelijken")
     assert titles.title_platform_comparison(2014, one) == platform_findings.figure_title(2014, one)
 
 
