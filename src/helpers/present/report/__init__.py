@@ -24,7 +24,8 @@ through :mod:`helpers.core.records`).
 """
 
 from helpers.present.report.folders import is_demo, read_json, run_date
-from helpers.present.report.index import write_index
+from helpers.present.report.index import index_lang, write_index
+from helpers.present.report.notes import translate_note, unknown_clauses
 from helpers.present.report.pages import (
     DEMO_TEXT,
     demo_banner,
@@ -63,7 +64,6 @@ from helpers.present.report.sections import (
     sources_table,
     text,
 )
-from helpers.present.report.notes import translate_note, unknown_clauses
 from helpers.present.report.trends import (
     TREND_NUMBERS,
     choose_years,
@@ -95,21 +95,26 @@ from helpers.present.report.wording import (
     unit_words,
     words,
 )
-from helpers.present.report.year import NOTEBOOK_ONLY, REPORT_NOTEBOOK, finalize_year, notebook_html, report_lang
+from helpers.present.report.year import (
+    NOTEBOOK_ONLY,
+    REPORT_NOTEBOOK,
+    finalize_year,
+    notebook_html,
+    report_lang,
+)
 
 __all__ = [
     "COUNT_UNITS", "DEMO_TEXT", "FINDING_ORDER", "HEADLINES", "KINDS", "LIST_UNITS", "NOTEBOOK_ONLY",
-    "PROFILE_FONT",
-    "PUBLISHED", "RAW_KEY", "REPLICATION_COLUMNS", "REPORT_NOTEBOOK", "SOURCE_NOTEBOOKS",
-    "STUDY_SOURCES", "TABLE_HEADERS", "TREND_NUMBERS", "choose_years", "compare", "demo_banner",
-    "describe", "fastest_over_years", "figure_caption", "figure_files", "finalize_year", "findings_markdown",
-    "format_value", "harmonized_presence", "headline_table", "humanize", "is_demo", "key_numbers_table",
+    "PROFILE_FONT", "PUBLISHED", "RAW_KEY", "REPLICATION_COLUMNS", "REPORT_NOTEBOOK", "SOURCE_NOTEBOOKS",
+    "STUDY_SOURCES", "TABLE_HEADERS", "TREND_NUMBERS", "choose_years", "compare", "demo_banner", "describe",
+    "fastest_over_years", "figure_caption", "figure_files", "finalize_year", "findings_markdown",
+    "format_value", "harmonized_presence", "headline_table", "humanize", "index_lang", "is_demo", "key_numbers_table",
     "load_published", "merger_notes", "municipality_names", "not_collected", "not_collected_sentence",
-    "notebook_html", "notebook_words", "numeric_trends", "png_data_uri", "presence_by_municipality", "profile_page",
-    "profiles_index_page", "provenance_table", "read_json", "readable_frame", "readable_records",
-    "readable_replication", "records_over_years", "records_summary", "render_page", "replication_table",
-    "report_lang", "run_date",
-    "run_years", "show_table", "sources_line", "sources_table", "table_html", "text", "translate_headers",
-    "translate_note", "trend_title", "trends_provenance", "unit_words", "unknown_clauses", "words", "write_index", "write_page", "write_provenance", "write_replication",
-    "year_records",
+    "notebook_html", "notebook_words", "numeric_trends", "png_data_uri", "presence_by_municipality",
+    "profile_page", "profiles_index_page", "provenance_table", "read_json", "readable_frame",
+    "readable_records", "readable_replication", "records_over_years", "records_summary", "render_page",
+    "replication_table", "report_lang", "run_date", "run_years", "show_table", "sources_line",
+    "sources_table", "table_html", "text", "translate_headers", "translate_note", "trend_title",
+    "trends_provenance", "unit_words", "unknown_clauses", "words", "write_index", "write_page",
+    "write_provenance", "write_replication", "year_records",
 ]

@@ -113,7 +113,8 @@ CLAUSES: dict[str, str] = {
         "onvoldoende (#-#) is meer dan de helft van de geldige antwoorden bij elk onderdeel",
     "log-rank weekday vs weekend, chi# = # (# df), P (from chi#.sf)":
         "log-ranktoets werkdag tegen weekend, chi$ = # ($ vg), P (uit chi$.sf)",
-    "lowest KM median, ties by share within # h": "laagste KM-mediaan, bij gelijke stand het aandeel binnen # uur",
+    "lowest KM median, ties by share within # h":
+        "laagste KM-mediaan, bij gelijke stand het aandeel binnen # uur",
     "mean >= (# + #%) x weekday-only mean": "gemiddelde >= (# + #%) x gemiddelde van alleen werkdagen",
     "mean over # websites": "gemiddelde over # websites",
     "mean over answered questions asked Monday-Friday":
@@ -125,15 +126,18 @@ CLAUSES: dict[str, str] = {
         "van alle # vragen (onbeantwoord telt als niet binnen # uur)",
     "on_bad_input=error": "bij foute invoer: stoppen (error)",
     "over # questions, censored at the window end": "over # vragen, gecensureerd aan het eind van de periode",
-    "own posts of municipal accounts in the window": "eigen berichten van gemeentelijke accounts in de periode",
+    "own posts of municipal accounts in the window":
+        "eigen berichten van gemeentelijke accounts in de periode",
     "pooled over own posts of the # largest municipalities (@)":
         "gepoold over eigen berichten van de # grootste gemeenten (@)",
     "post-stratified by size class": "poststratificatie naar grootteklasse",
     "register of # January #": "register van $ januari $",
     "register of the year (demo sample if any)": "register van het jaar (demosteekproef indien gebruikt)",
     "replies to others / all # own posts (reposts and self-replies included)":
-        "reacties op anderen / alle # eigen berichten (doorgestuurde berichten en reacties op zichzelf meegeteld)",
-    "respondents (one per municipality) of # municipalities": "respondenten (één per gemeente) van # gemeenten",
+        "reacties op anderen / alle # eigen berichten (doorgestuurde berichten en "
+        "reacties op zichzelf meegeteld)",
+    "respondents (one per municipality) of # municipalities":
+        "respondenten (één per gemeente) van # gemeenten",
     "roeptoetergehalte = # - pooled interaction share (same base)":
         "roeptoetergehalte = # - gepoold interactieaandeel (zelfde basis)",
     "share below #%": "aandeel onder #%",
@@ -146,7 +150,8 @@ CLAUSES: dict[str, str] = {
     "municipalities": "som van reacties op anderen / som van de bases (reacties op anderen + eigen "
                       "berichten), basis # berichten van alle gemeenten",
     "the two reasons named most": "de twee meest genoemde redenen",
-    "websites audited of # municipalities in the register": "websites onderzocht van # gemeenten in het register",
+    "websites audited of # municipalities in the register":
+        "websites onderzocht van # gemeenten in het register",
     "with own posts or questions in the window": "met eigen berichten dan wel vragen in de periode",
     "with own posts or questions on @": "met eigen berichten dan wel vragen op @",
     # why a number is NA (after "NA: ")
@@ -162,10 +167,12 @@ CLAUSES: dict[str, str] = {
     "no own posts": "geen eigen berichten",
     "no questions in the window": "geen vragen in de periode",
     "no questions on @": "geen vragen op @",
-    "fewer than half of the questions on @ were answered": "minder dan de helft van de vragen op @ is beantwoord",
+    "fewer than half of the questions on @ were answered":
+        "minder dan de helft van de vragen op @ is beantwoord",
     "fewer than # websites with a population, or no variation (base #)":
         "minder dan # websites met een inwonertal, dan wel geen variatie (basis #)",
-    "Cronbach's alpha needs at least two items (k=#)": "Cronbachs alfa vraagt ten minste twee onderdelen (k=#)",
+    "Cronbach's alpha needs at least two items (k=#)":
+        "Cronbachs alfa vraagt ten minste twee onderdelen (k=#)",
     "Cronbach's alpha needs at least two complete respondents (n=#)":
         "Cronbachs alfa vraagt ten minste twee volledige respondenten (n=#)",
     "the Friedman test needs at least three items (has #)":
