@@ -26,8 +26,10 @@ from typing import Any
 
 from helpers.present.report.wording import humanize, words
 
-#: A value inside a note: a date, a number (also ``1e-16``), or a missing number.
-_TOKEN = re.compile(r"\d{4}-\d{2}-\d{2}|\d+(?:\.\d+)?(?:e[-+]?\d+)?|(?<![A-Za-z])nan(?![A-Za-z])")
+#: A value inside a note: a date, a number (also ``1e-16``, and ``-0.30`` after a space), or a missing
+#: or infinite number (``nan``, ``inf``).
+_TOKEN = re.compile(r"\d{4}-\d{2}-\d{2}|(?:(?<=[\s(])-)?\d+(?:\.\d+)?(?:e[-+]?\d+)?"
+                    r"|(?<![A-Za-z])(?:nan|inf)(?![A-Za-z])")
 #: A platform named in a note, as a key (``twitter``) or a name (``Twitter``).
 _PLATFORM = re.compile(r"\b(?:[Tt]witter|[Ff]acebook|[Mm]astodon|[Bb]luesky)\b")
 #: A p-value as :func:`helpers.analysis.stats.format_p` writes it.
@@ -107,6 +109,14 @@ CLAUSES: dict[str, str] = {
     "highest interaction share among # municipalities with base >= #":
         "hoogste interactieaandeel onder # gemeenten met een basis >= #",
     "in order x any e-service, chi-square, P": "op orde x ten minste één e-dienst, chi-kwadraat, P",
+    "in order x any e-service, Fisher exact, P":
+        "op orde x ten minste één e-dienst, exacte toets van Fisher, P",
+    "Fisher exact, P, n=#": "exacte toets van Fisher, P, n=#",
+    "fisher, P, n=#": "exacte toets van Fisher, P, n=#",
+    "none, P, n=#": "geen toets, P, n=#",
+    "responding vs size class: fisher, P": "respons tegen grootteklasse: exacte toets van Fisher, P",
+    "responding vs size class: none, P": "respons tegen grootteklasse: geen toets, P",
+    "responding vs size class: Fisher exact, P": "respons tegen grootteklasse: exacte toets van Fisher, P",
     "in order x any e-service, none (a margin is constant), P":
         "op orde x ten minste één e-dienst, geen toets (een marge is constant), P",
     "insufficient (#-#) is more than half of valid answers for every item":
@@ -207,11 +217,13 @@ def _mask(clause: str) -> tuple[str, dict[str, list[str]]]:
 
 def _dutch_number(text: str) -> str:
     """A number as written in a note, in Dutch: ``45425`` -> ``45.425``, ``0.283`` -> ``0,283``,
-    ``4.5e-6`` -> ``4,5e-6``; ``nan`` -> ``n.b.``."""
+    ``4.5e-6`` -> ``4,5e-6``; ``nan`` -> ``n.b.``, ``inf`` -> ``∞``."""
     from helpers.present import language
 
     if text == "nan":
         return "n.b."
+    if text == "inf":
+        return "∞"
     if re.fullmatch(r"\d+", text):
         return language.count(int(text), "nl")
     return text.replace(".", ",")
