@@ -174,7 +174,7 @@ def _allowed(year: Path) -> tuple[str, ...]:
     records = pd.read_csv(year / "tables" / "records.csv", keep_default_na=False)
     found = tuple(records.loc[records["unit"] == "finding", "value"])
     rep = pd.read_csv(year / "tables" / "replication.csv")
-    outside = [report.describe(f) for f in rep.loc[~rep["within_tolerance"], "figure"]]
+    outside = [report.describe(f, "nl") for f in rep.loc[~rep["within_tolerance"], "figure"]]
     replication = findings.replication(2014, within=int(rep["within_tolerance"].sum()), total=len(rep),
                                        outside=outside, demo=True)
     files = tuple(f"figures/{p.name}" for p in (year / "figures").glob("*.png"))
@@ -267,6 +267,10 @@ def test_sources_line_and_provenance_in_dutch():
         ["bronnen", "Twitter, de website-crawl"], ["waarnemingsperiode", "2014-04-01 – 2014-06-30"],
         ["invoerbestanden (SHA-256 vastgelegd)", "1"], ["overgeslagen regels", "1.200"],
         ["git-commit", "0123456789ab (wijzigingen niet gecommit)"], ["status van de run", "ok"]]
+    table = report.sources_table(["twitter", "survey"], 2016, "nl")
+    assert table.values.tolist()[0] == [
+        "Twitter", "verzameld", "aanwezigheid, interactie, reactietijd, monitoring, platforms"]
+    assert table.values.tolist()[-1] == ["De website-crawl", "niet verzameld voor 2016", "websites"]
     assert report.not_collected_sentence(["survey"], 2016, "nl") == (
         "**Niet verzameld voor 2016:** Twitter, Facebook, de website-crawl. De notebooks die alleen deze "
         "bronnen gebruiken, melden dat en schrijven geen tabellen en geen figuren.")

@@ -271,7 +271,7 @@ def sources_table(sources: Iterable[str], year: int, lang: str = "en") -> pd.Dat
     -------
     DataFrame
         ``source`` (in words), ``status`` ("collected" or "not collected for <year>") and
-        ``notebooks`` (those that analyse it).
+        ``notebooks`` (those that analyse it: file names in English, words in Dutch).
     """
     from helpers.core.records import SOURCES, source_label
 
@@ -283,8 +283,11 @@ def sources_table(sources: Iterable[str], year: int, lang: str = "en") -> pd.Dat
         status = text("collected_status", lang) if s in have else text("not_collected_status", lang,
                                                                         year=year)
         label = source_label(s, lang)
-        rows.append({"source": label[:1].upper() + label[1:], "status": status,
-                     "notebooks": SOURCE_NOTEBOOKS[s]})
+        notebooks = SOURCE_NOTEBOOKS[s]
+        if lang == "nl":  # the notebooks in words: "02_presence" -> "aanwezigheid"
+            notebooks = ", ".join(notebook_words(n.strip().split("_", 1)[1], lang).lower()
+                                  for n in notebooks.split(","))
+        rows.append({"source": label[:1].upper() + label[1:], "status": status, "notebooks": notebooks})
     return pd.DataFrame(rows, columns=["source", "status", "notebooks"])
 
 
