@@ -163,3 +163,10 @@ MODULES = sorted(str(p.relative_to(ROOT)) for p in (ROOT / "src/helpers").rglob(
 @pytest.mark.parametrize("module", MODULES)
 def test_no_html_built_from_strings(module):
     assert html_built_from_strings((ROOT / module).read_text(encoding="utf-8")) == [], module
+
+
+def test_the_sources_line_escapes_and_speaks_the_run_language():
+    assert report.sources_line([SCRIPT]) == f"<div><b>Data:</b> {SCRIPT_ESCAPED}</div>"
+    assert report.sources_line(["web"], "nl") == "<div><b>Gegevens:</b> de website-crawl</div>"
+    # the template without a label (an older caller) still says "Data:"
+    assert templating.render("sources_line.html.j2", sources=["survey"]) == "<div><b>Data:</b> survey</div>"

@@ -149,9 +149,9 @@ class Run:
             from helpers.present.report import demo_banner
 
             return HTML(demo_banner(self.lang, self.provenance.get("seed")))
-        from helpers.present.templating import render
+        from helpers.present.report import sources_line
 
-        return HTML(render("sources_line.html.j2", sources=list(self.provenance.get("sources", []))))
+        return HTML(sources_line(self.provenance.get("sources", []), self.lang))
 
     # --- what was collected ----------------------------------------------------------------
     @property
@@ -355,8 +355,11 @@ def mark_hand_run(folder: Path, notebook: str, *, now: str | None = None) -> boo
 
         text = page.read_text(encoding="utf-8")
         text = _OLD_STALE_BANNER.sub("", text)
+        from helpers.present.report import report_lang
+
         banner = render("stale_banner.html.j2", id=STALE_BANNER_ID,
-                        text=stale_text([r["notebook"] for r in manifest["hand_runs"]]))
+                        text=stale_text([r["notebook"] for r in manifest["hand_runs"]],
+                                        report_lang(manifest)))
         text = re.sub(r"(<body[^>]*>\n?)", lambda m: m.group(1) + banner, text, count=1)
         with io.atomic_path(page) as tmp:
             tmp.write_text(text, encoding="utf-8")

@@ -11,7 +11,8 @@
 * :mod:`.index` — :func:`write_index`, ``outputs/index.html``: every year that has a manifest, with
   its status and run date, plus the trends page and profile indexes where present.
 * :mod:`.profile_pages` — the profile pages around nbconvert's body, and their index.
-* :mod:`.sections` and :mod:`.wording` — the report notebook's tables for people, keys in words.
+* :mod:`.sections` and :mod:`.wording` — the report notebook's tables for people, keys in words;
+  :mod:`.notes` — the records' (English) notes in the reader's language.
 * :mod:`.trends` — the trends notebook's pieces across years.
 * :mod:`.folders` — what a year folder says about itself; pages written atomically.
 
@@ -23,13 +24,15 @@ through :mod:`helpers.core.records`).
 """
 
 from helpers.present.report.folders import is_demo, read_json, run_date
-from helpers.present.report.index import write_index
+from helpers.present.report.index import index_lang, write_index
+from helpers.present.report.notes import translate_note, unknown_clauses
 from helpers.present.report.pages import (
     DEMO_TEXT,
     demo_banner,
     png_data_uri,
     render_page,
     show_table,
+    sources_line,
     table_html,
     write_page,
 )
@@ -47,6 +50,7 @@ from helpers.present.report.sections import (
     FINDING_ORDER,
     SOURCE_NOTEBOOKS,
     STUDY_SOURCES,
+    figure_caption,
     figure_files,
     findings_markdown,
     headline_table,
@@ -56,7 +60,9 @@ from helpers.present.report.sections import (
     provenance_table,
     readable_records,
     readable_replication,
+    records_summary,
     sources_table,
+    text,
 )
 from helpers.present.report.trends import (
     TREND_NUMBERS,
@@ -83,23 +89,32 @@ from helpers.present.report.wording import (
     describe,
     format_value,
     humanize,
+    notebook_words,
     readable_frame,
     translate_headers,
+    unit_words,
     words,
 )
-from helpers.present.report.year import REPORT_NOTEBOOK, finalize_year, notebook_html
+from helpers.present.report.year import (
+    NOTEBOOK_ONLY,
+    REPORT_NOTEBOOK,
+    finalize_year,
+    notebook_html,
+    report_lang,
+)
 
 __all__ = [
-    "COUNT_UNITS", "DEMO_TEXT", "FINDING_ORDER", "HEADLINES", "KINDS", "LIST_UNITS", "PROFILE_FONT",
-    "PUBLISHED", "RAW_KEY", "REPLICATION_COLUMNS", "REPORT_NOTEBOOK", "SOURCE_NOTEBOOKS",
-    "STUDY_SOURCES", "TABLE_HEADERS", "TREND_NUMBERS", "choose_years", "compare", "demo_banner",
-    "describe", "fastest_over_years", "figure_files", "finalize_year", "findings_markdown",
-    "format_value", "harmonized_presence", "headline_table", "humanize", "is_demo", "key_numbers_table",
-    "load_published", "merger_notes", "municipality_names", "not_collected", "not_collected_sentence",
-    "notebook_html", "numeric_trends", "png_data_uri", "presence_by_municipality", "profile_page",
-    "profiles_index_page", "provenance_table", "read_json", "readable_frame", "readable_records",
-    "readable_replication", "records_over_years", "render_page", "replication_table", "run_date",
-    "run_years", "show_table", "sources_table", "table_html", "translate_headers", "trend_title",
-    "trends_provenance", "words", "write_index", "write_page", "write_provenance", "write_replication",
-    "year_records",
+    "COUNT_UNITS", "DEMO_TEXT", "FINDING_ORDER", "HEADLINES", "KINDS", "LIST_UNITS", "NOTEBOOK_ONLY",
+    "PROFILE_FONT", "PUBLISHED", "RAW_KEY", "REPLICATION_COLUMNS", "REPORT_NOTEBOOK", "SOURCE_NOTEBOOKS",
+    "STUDY_SOURCES", "TABLE_HEADERS", "TREND_NUMBERS", "choose_years", "compare", "demo_banner", "describe",
+    "fastest_over_years", "figure_caption", "figure_files", "finalize_year", "findings_markdown",
+    "format_value", "harmonized_presence", "headline_table", "humanize", "index_lang", "is_demo",
+    "key_numbers_table", "load_published", "merger_notes", "municipality_names", "not_collected",
+    "not_collected_sentence", "notebook_html", "notebook_words", "numeric_trends", "png_data_uri",
+    "presence_by_municipality", "profile_page", "profiles_index_page", "provenance_table", "read_json",
+    "readable_frame", "readable_records", "readable_replication", "records_over_years", "records_summary",
+    "render_page", "replication_table", "report_lang", "run_date", "run_years", "show_table",
+    "sources_line", "sources_table", "table_html", "text", "translate_headers", "translate_note",
+    "trend_title", "trends_provenance", "unit_words", "unknown_clauses", "words", "write_index",
+    "write_page", "write_provenance", "write_replication", "year_records",
 ]

@@ -36,15 +36,25 @@ def _macros() -> Any:
 
 def demo_banner(lang: str = "en", seed: Any = None) -> str:
     """The HTML banner every page made from demo data starts with (plain ``str``, escaped text)."""
-    if lang == "nl":
-        text = "DEMODATA (synthetisch): gegenereerd, gekalibreerd op de gepubliceerde cijfers; "
-        text += "geen echte metingen van enige gemeente."
-    else:
-        text = f"{DEMO_TEXT}: generated, calibrated to the published figures; "
-        text += "not real measurements of any municipality."
+    from helpers.present import texts
+
+    text = texts.text("report", "demo_banner", lang)
     if seed is not None:
-        text += f" Seed {seed}."
+        text += texts.text("report", "demo_seed", lang, seed=seed)
     return str(_macros().banner(text, BANNER_STYLE))
+
+
+def sources_line(sources: Iterable[str], lang: str = "en") -> str:
+    """The line a notebook on real data opens with instead of the demo banner: ``Data: twitter,
+    survey`` (English: the source keys, as before), ``Gegevens: Twitter, de personeelsenquête``."""
+    from helpers.core.records import source_label
+    from helpers.present import texts
+
+    names = [str(s) for s in sources]
+    if lang == "nl":
+        names = [source_label(s, lang) for s in names]
+    return templating.render("sources_line.html.j2", label=texts.text("report", "sources_line", lang),
+                             sources=names)
 
 
 def png_data_uri(path: Path) -> str:

@@ -1,8 +1,12 @@
 """The report notebook's sections as tables for people: headline numbers, findings, all records,
 the replication, the figures, provenance and which sources a year collected.
 
+Every text a reader sees is in the run's language (``lang``): fixed text from the catalog
+``texts/report.yaml`` (:func:`text`), numbers through :mod:`helpers.present.language`, record notes
+through :mod:`.notes`.
+
 Must not import: :mod:`helpers.pipeline` or :mod:`helpers.cli`; from the package only
-:mod:`.replication` and :mod:`.wording`.
+:mod:`.replication`, :mod:`.wording` and :mod:`.notes`.
 """
 
 from __future__ import annotations
@@ -14,8 +18,22 @@ from typing import Any
 import pandas as pd
 
 from helpers.core import io
+from helpers.present import texts
+from helpers.present.report.notes import translate_note
 from helpers.present.report.replication import _flag
-from helpers.present.report.wording import HEADLINES, _difference, describe, format_value, humanize
+from helpers.present.report.wording import (
+    HEADLINES,
+    _difference,
+    describe,
+    format_value,
+    notebook_words,
+    unit_words,
+)
+
+
+def text(key: str, lang: str = "en", **fields: Any) -> str:
+    """The report's fixed text ``key`` (Markdown) in ``lang``, from ``texts/report.yaml``."""
+    return texts.text("report", key, lang, **fields)
 
 
 def municipality_names(folder: Path) -> dict[str, str]:
@@ -70,7 +88,7 @@ def headline_table(records: pd.DataFrame, lang: str = "en",
                 "finding": en if lang == "en" else nl,
                 "value": f"{value} ({who})" if who else value,
                 "unit": r.unit,
-                "basis": humanize(basis, lang),
+                "basis": translate_note(basis, lang),
                 "record": name,
             }
         )
@@ -82,15 +100,27 @@ FINDING_ORDER = ("collect", "presence", "interaction", "response_time", "monitor
                  "websites")
 
 
-def findings_markdown(records: pd.DataFrame) -> list[str]:
+def findings_markdown(records: pd.DataFrame, lang: str = "en") -> list[str]:
     """The findings the notebooks computed (records ``finding_<notebook>``, unit ``finding``), in
-    :data:`FINDING_ORDER`, as Markdown paragraphs ``**<notebook>.** <sentence>``."""
+    :data:`FINDING_ORDER`, as Markdown paragraphs ``**<notebook>.** <sentence>`` (the notebook in
+    ``lang``'s words; the sentence as the notebook wrote it, in the run's language)."""
     if not len(records):
         return []
     rows = records[records["unit"] == "finding"]
     found = {str(r.notebook): str(r.value) for r in rows.itertuples(index=False)}
     order = [nb for nb in FINDING_ORDER if nb in found] + sorted(set(found) - set(FINDING_ORDER))
-    return [f"**{nb.replace('_', ' ').capitalize()}.** {found[nb]}" for nb in order]
+    return [f"**{notebook_words(nb, lang)}.** {found[nb]}" for nb in order]
+
+
+def records_summary(records: pd.DataFrame, year: int, lang: str = "en") -> str:
+    """The report's first line: how many numbers were recorded, by which notebooks (Markdown)."""
+    from helpers.present import language
+
+    notebooks = sorted(records["notebook"].unique()) if len(records) else []
+    names = ", ".join(notebook_words(n, lang).lower() if lang == "nl" else n.replace("_", " ")
+                      for n in notebooks)
+    return text("summary", lang, year=year, records=language.count(len(records), lang),
+                notebooks=language.count(len(notebooks), lang), names=names)
 
 
 def readable_records(records: pd.DataFrame, lang: str = "en",
@@ -111,12 +141,12 @@ def readable_records(records: pd.DataFrame, lang: str = "en",
     rows = records[records["unit"] != "finding"]
     return pd.DataFrame(
         {
-            "notebook": [str(n).replace("_", " ").capitalize() for n in rows["notebook"]],
+            "notebook": [notebook_words(n, lang) for n in rows["notebook"]],
             "number": [describe(n, lang) for n in rows["name"]],
             "value": [format_value(v, u, lang, names)
                       for v, u in zip(rows["value"], rows["unit"], strict=True)],
-            "unit": [humanize(u, lang) for u in rows["unit"]],
-            "note": [humanize(n, lang) for n in rows["note"].fillna("")],
+            "unit": [unit_words(u, lang) for u in rows["unit"]],
+            "note": [translate_note(n, lang) for n in rows["note"].fillna("")],
         },
         columns=columns,
     )
@@ -136,8 +166,7 @@ def readable_replication(table: pd.DataFrame, lang: str = "en",
     columns = ["source", "figure", "published", "computed", "difference", "tolerance", "result"]
     if table.empty:
         return pd.DataFrame(columns=columns)
-    ok, bad = (("within tolerance", "outside tolerance") if lang == "en"
-               else ("binnen tolerantie", "buiten tolerantie"))
+    ok, bad = text("within_tolerance", lang), text("outside_tolerance", lang)
     rows = []
     for r in table.itertuples(index=False):
         unit = str(r.unit)
@@ -149,33 +178,41 @@ def readable_replication(table: pd.DataFrame, lang: str = "en",
             "figure": describe(r.figure, lang),
             "published": format_value(published, unit, lang, names),
             "computed": format_value(r.computed, unit, lang, names),
-            "difference": _difference(r.difference, unit),
-            "tolerance": _difference(r.tolerance, unit).lstrip("+"),
+            "difference": _difference(r.difference, unit, lang),
+            "tolerance": _difference(r.tolerance, unit, lang).lstrip("+"),
             "result": ok if bool(r.within_tolerance) else bad,
         })
     return pd.DataFrame(rows, columns=columns)
 
 
-def figure_files(folder: Path) -> list[tuple[Path, str]]:
-    """The PNG figures a year's notebooks saved (``figures/*.png``), sorted, with a caption each.
+def figure_caption(stem: str, lang: str = "en") -> str:
+    """A figure's caption from its file name: ``fig_<stem>`` of ``texts/report.yaml`` in ``lang``;
+    else the file name in words (``presence_by_platform`` -> "Presence by platform")."""
+    if f"fig_{stem}" in texts.catalog("report"):
+        return text(f"fig_{stem}", lang)
+    words = stem.replace("_", " ").replace("-", " ").strip()
+    return text("fig_figure", lang, name=words[:1].upper() + words[1:])
 
-    The caption is the file name in words (``presence_by_platform`` -> "Presence by platform").
-    """
-    out = []
-    for path in sorted((Path(folder) / "figures").glob("*.png")):
-        words = path.stem.replace("_", " ").replace("-", " ").strip()
-        out.append((path, words[:1].upper() + words[1:]))
-    return out
+
+def figure_files(folder: Path, lang: str = "en") -> list[tuple[Path, str]]:
+    """The PNG figures a year's notebooks saved (``figures/*.png``), sorted, with a caption each in
+    ``lang`` (:func:`figure_caption`)."""
+    return [(path, figure_caption(path.stem, lang))
+            for path in sorted((Path(folder) / "figures").glob("*.png"))]
 
 
 def provenance_table(
-    provenance: Mapping[str, Any], manifest: Mapping[str, Any] | None = None
+    provenance: Mapping[str, Any], manifest: Mapping[str, Any] | None = None, lang: str = "en"
 ) -> pd.DataFrame:
-    """Where the year's data came from, as ``item``/``value`` rows.
+    """Where the year's data came from, as ``item``/``value`` rows in ``lang``.
 
     Data (demo or real), seed, sources, observation window, number of input files with SHA-256,
-    skipped records and (from the manifest, when present) git commit and run status.
+    skipped records and (from the manifest, when present) git commit and run status. In Dutch the
+    sources are named (``Twitter, de personeelsenquête``) and numbers are Dutch.
     """
+    from helpers.core.records import source_label
+    from helpers.present import language
+
     manifest = manifest or {}
     demo = bool(provenance.get("demo", manifest.get("demo", False)))
     window = provenance.get("window")
@@ -184,21 +221,27 @@ def provenance_table(
     elif isinstance(window, Mapping):
         window = f"{window.get('start')} – {window.get('end')}"
     inputs = provenance.get("inputs") or manifest.get("inputs") or {}
+    sources = [str(s) for s in provenance.get("sources", [])]
+    if lang == "nl":
+        sources = [source_label(s, lang) for s in sources]
+    skips = provenance.get("skips", "–")
+    if lang == "nl" and isinstance(skips, int | float) and not isinstance(skips, bool):
+        skips = language.count(skips, lang)
     rows = [
-        ("data", "DEMO DATA (synthetic)" if demo else "real sources"),
-        ("seed", provenance.get("seed") if demo else "–"),
-        ("sources", ", ".join(map(str, provenance.get("sources", []))) or "–"),
-        ("observation window", window or "–"),
-        ("input files (SHA-256 recorded)", len(inputs)),
-        ("skipped records", provenance.get("skips", "–")),
+        (text("prov_data", lang), text("prov_demo" if demo else "prov_real", lang)),
+        (text("prov_seed", lang), provenance.get("seed") if demo else "–"),
+        (text("prov_sources", lang), ", ".join(sources) or "–"),
+        (text("prov_window", lang), window or "–"),
+        (text("prov_inputs", lang), len(inputs) if lang == "en" else language.count(len(inputs), lang)),
+        (text("prov_skips", lang), skips),
     ]
     git = manifest.get("git") or {}
     if git:
         commit = str(git.get("commit") or "")[:12]
-        dirty = " (uncommitted changes)" if git.get("dirty") else ""
-        rows.append(("git commit", commit + dirty))
+        dirty = text("prov_dirty", lang) if git.get("dirty") else ""
+        rows.append((text("prov_commit", lang), commit + dirty))
     if manifest.get("status"):
-        rows.append(("run status", manifest["status"]))
+        rows.append((text("prov_status", lang), manifest["status"]))
     return pd.DataFrame([(k, "" if v is None else str(v)) for k, v in rows], columns=["item", "value"])
 
 
@@ -228,7 +271,7 @@ def sources_table(sources: Iterable[str], year: int, lang: str = "en") -> pd.Dat
     -------
     DataFrame
         ``source`` (in words), ``status`` ("collected" or "not collected for <year>") and
-        ``notebooks`` (those that analyse it).
+        ``notebooks`` (those that analyse it: file names in English, words in Dutch).
     """
     from helpers.core.records import SOURCES, source_label
 
@@ -237,13 +280,14 @@ def sources_table(sources: Iterable[str], year: int, lang: str = "en") -> pd.Dat
     for s in SOURCES:
         if s not in have and s not in STUDY_SOURCES:
             continue
-        if lang == "nl":
-            status = "verzameld" if s in have else f"niet verzameld voor {year}"
-        else:
-            status = "collected" if s in have else f"not collected for {year}"
+        status = text("collected_status", lang) if s in have else text("not_collected_status", lang,
+                                                                        year=year)
         label = source_label(s, lang)
-        rows.append({"source": label[:1].upper() + label[1:], "status": status,
-                     "notebooks": SOURCE_NOTEBOOKS[s]})
+        notebooks = SOURCE_NOTEBOOKS[s]
+        if lang == "nl":  # the notebooks in words: "02_presence" -> "aanwezigheid"
+            notebooks = ", ".join(notebook_words(n.strip().split("_", 1)[1], lang).lower()
+                                  for n in notebooks.split(","))
+        rows.append({"source": label[:1].upper() + label[1:], "status": status, "notebooks": notebooks})
     return pd.DataFrame(rows, columns=["source", "status", "notebooks"])
 
 
@@ -254,8 +298,4 @@ def not_collected_sentence(sources: Iterable[str], year: int, lang: str = "en") 
     missing = [source_label(s, lang) for s in not_collected(sources)]
     if not missing:
         return ""
-    if lang == "nl":
-        return (f"**Niet verzameld voor {year}:** {', '.join(missing)}. De notebooks die alleen deze "
-                "bronnen gebruiken, melden dat en schrijven geen tabellen of figuren.")
-    return (f"**Not collected for {year}:** {', '.join(missing)}. The notebooks that use only these "
-            "sources say so and write no tables or figures.")
+    return text("not_collected", lang, year=year, sources=", ".join(missing))

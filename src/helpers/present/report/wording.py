@@ -14,6 +14,7 @@ from typing import Any
 
 import pandas as pd
 
+from helpers.present import language
 from helpers.present.report.replication import _flag, _number
 
 #: Headline findings in report order: record name -> description (en, nl).
@@ -95,40 +96,93 @@ def humanize(text: Any, lang: str = "en") -> str:
     return RAW_KEY.sub(lambda m: words(m.group(0), lang), "" if text is None else str(text))
 
 
+#: A record name that stands for one platform (``platform_twitter_answer_rate``).
+_PLATFORM_RECORD = re.compile(r"platform_(?P<platform>[a-z]+)_(?P<rest>[a-z0-9_]+)")
+
+
 def describe(name: str, lang: str = "en") -> str:
-    """The finding a record name stands for (:data:`HEADLINES`), else the name in words."""
+    """The finding a record name stands for (:data:`HEADLINES`), else its words from the catalog
+    ``texts/records.yaml`` (``platform_{platform}_...`` for every platform), else the name in words
+    (``"n_..."`` as "Number of ..." / "Aantal ...")."""
+    from helpers.present import texts
+
     en_nl = HEADLINES.get(str(name))
-    if en_nl is None:
-        text = str(name)
-        if text.startswith("n_"):
-            text = ("number of " if lang == "en" else "aantal ") + text[2:]
-        text = text.replace("_", " ").strip()
-        return text[:1].upper() + text[1:]
-    return en_nl[0 if lang == "en" else 1]
+    if en_nl is not None:
+        return en_nl[0 if lang == "en" else 1]
+    names = texts.catalog("records")
+    if str(name) in names:
+        return texts.text("records", str(name), lang)
+    match = _PLATFORM_RECORD.fullmatch(str(name))
+    key = f"platform_{{platform}}_{match['rest']}" if match else ""
+    if key in names:
+        platform = match["platform"] if lang == "en" else words(match["platform"], lang)
+        return texts.text("records", key, lang, platform=platform)
+    text = str(name)
+    if text.startswith("n_"):
+        text = ("number of " if lang == "en" else "aantal ") + text[2:]
+    text = text.replace("_", " ").strip()
+    return text[:1].upper() + text[1:]
+
+
+#: Notebook keys in Dutch words (English: the key with spaces, capitalized).
+NOTEBOOK_NL = {
+    "collect": "Verzameling", "presence": "Aanwezigheid", "interaction": "Interactie",
+    "response_time": "Reactietijd", "monitoring": "Monitoring", "platforms": "Platforms",
+    "survey": "Enquête", "websites": "Websites", "report": "Rapport",
+}
+
+
+def notebook_words(notebook: str, lang: str = "en") -> str:
+    """A notebook's short name for people: ``"response_time"`` -> "Response time" / "Reactietijd"."""
+    key = str(notebook)
+    if lang == "nl" and key in NOTEBOOK_NL:
+        return NOTEBOOK_NL[key]
+    return key.replace("_", " ").capitalize()
+
+
+#: Units of records in Dutch (English shows the unit itself, keys in words).
+UNITS_NL = {
+    "proportion": "aandeel", "share": "aandeel", "hours": "uur", "business hours": "kantooruren",
+    "business_hours": "kantooruren", "p-value": "p-waarde", "flag": "ja/nee", "gm_code": "gemeente",
+    "groups": "groepen", "reasons": "redenen", "items": "onderdelen", "messages": "berichten",
+    "municipalities": "gemeenten", "posts": "berichten", "questions": "vragen", "files": "bestanden",
+    "figures": "cijfers", "respondents": "respondenten", "websites": "websites",
+    "platforms": "platforms", "kappa": "kappa", "effect size": "effectgrootte",
+    "coefficient": "coëfficiënt", "correlation": "correlatie", "chi-square": "chi-kwadraat",
+    "Cramér's V": "Cramérs V", "e-services": "e-diensten", "e-services (0-5)": "e-diensten (0-5)",
+    "count": "aantal",
+}
+
+
+def unit_words(unit: Any, lang: str = "en") -> str:
+    """A record's unit for people: English as recorded (keys in words), Dutch from :data:`UNITS_NL`."""
+    if lang == "nl" and str(unit) in UNITS_NL:
+        return UNITS_NL[str(unit)]
+    return humanize(unit, lang)
 
 
 def format_value(value: Any, unit: str, lang: str = "en",
                  names: Mapping[str, str] | None = None) -> str:
-    """A recorded value for people, by its unit.
+    """A recorded value for people, by its unit, with the numbers of ``lang``
+    (:mod:`helpers.present.language`: ``24.1%``/``24,1%``, ``4,118``/``4.118``).
 
-    Proportions as percentages with one decimal, hours with one decimal and ``h``, p-values through
-    :func:`helpers.analysis.stats.format_p` (never "0"), flags yes/no, counts as whole numbers with
-    thousands separators, municipality codes (unit ``gm_code``) as the municipality's name from
-    ``names``, lists of keys (``"college;raad"``, units :data:`LIST_UNITS`) as their labels
-    separated by commas; other numbers with three significant digits.
+    Proportions as percentages with one decimal, hours with one decimal and ``h`` (Dutch ``uur``),
+    p-values through :func:`helpers.present.language.p_value` (never "0"), flags yes/no (ja/nee),
+    counts as whole numbers with thousands separators, municipality codes (unit ``gm_code``) as
+    the municipality's name from ``names``, lists of keys (``"college;raad"``, units
+    :data:`LIST_UNITS`) as their labels separated by commas; other numbers with three
+    significant digits.
     """
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return "–"
     unit = str(unit or "")
     number = _number(value)
     if unit in ("proportion", "share") and number is not None:
-        return f"{number * 100:.1f}%"
+        return language.percent(number, 1, lang)
     if unit in ("hours", "business hours", "business_hours") and number is not None:
-        return f"{number:.1f} h"
+        return language.hours(number, 1, lang)
     if unit == "p-value":
-        from helpers.analysis.stats import format_p
-
-        return format_p(number).removeprefix("p = ").removeprefix("p ")
+        return language.p_value(number, lang).removeprefix("p = ").removeprefix("p ")
     if unit == "flag":
         flag = _flag(value)
         if flag is None:
@@ -140,23 +194,32 @@ def format_value(value: Any, unit: str, lang: str = "en",
         return ", ".join(words(v.strip(), lang) for v in value.split(";") if v.strip())
     if number is not None and not isinstance(value, str):
         if unit in COUNT_UNITS or float(number).is_integer():
-            return f"{number:,.0f}"
-        return f"{number:.3g}"
+            return language.count(number, lang)
+        return _decimal_mark(f"{number:.3g}", lang)
     return humanize(value, lang)
 
 
-def _difference(value: Any, unit: str) -> str:
-    """A difference or tolerance in its unit: percentage points for shares, hours, plain numbers."""
+def _decimal_mark(text: str, lang: str) -> str:
+    """A number written by Python (``"0.856"``) with the decimal mark of ``lang`` (``"0,856"``)."""
+    return text.replace(".", ",") if lang == "nl" else text
+
+
+def _difference(value: Any, unit: str, lang: str = "en") -> str:
+    """A difference or tolerance in its unit: percentage points for shares (``+1.2 pp``, Dutch
+    ``+1,2 pp``), hours (``+6.5 h``, ``+6,5 uur``), plain numbers; ``""`` when missing."""
     number = _number(value)
     if number is None:
         return ""
     if number == 0:
         return "0"
+    sign = "+" if number > 0 else "-"
     if unit in ("proportion", "share"):
-        return f"{number * 100:+.1f} pp"
+        return f"{sign}{language.number(abs(number) * 100, 1, lang)} pp"
     if unit in ("hours", "business hours", "business_hours"):
-        return f"{number:+.1f} h"
-    return f"{number:+,.0f}" if float(number).is_integer() else f"{number:+.3g}"
+        return f"{sign}{language.hours(abs(number), 1, lang)}"
+    if float(number).is_integer():
+        return f"{sign}{language.count(abs(number), lang)}"
+    return _decimal_mark(f"{number:+.3g}", lang)
 
 
 #: Column headers of the trends tables in words (en, nl).
@@ -216,7 +279,8 @@ def readable_frame(df: pd.DataFrame, lang: str = "en") -> pd.DataFrame:
     """A table for people: headers in words (:data:`TABLE_HEADERS`, else :func:`words`), values
     formatted by column.
 
-    Proportions (``share``, ``ci_low``, ``ci_high``, ``*_share*``, ``*_rate``) as percentages with
+    Numbers are written as ``lang`` writes them (:mod:`helpers.present.language`). Proportions
+    (``share``, ``ci_low``, ``ci_high``, ``*_share*``, ``*_rate``) as percentages with
     one decimal; whole numbers (integer columns and floats that are whole) without decimals and
     with thousands separators; other numbers with two decimals; text keys (``twitter``) as their
     labels. Missing values stay empty. The year column is shown as is.
@@ -230,12 +294,11 @@ def readable_frame(df: pd.DataFrame, lang: str = "en") -> pd.DataFrame:
             shown = [("" if pd.isna(v) else words(v, lang)) if isinstance(v, str) or pd.isna(v)
                      else str(v) for v in values]
         elif _is_share_column(name):
-            shown = ["" if pd.isna(v) else f"{float(v) * 100:.1f}%" for v in values]
+            shown = ["" if pd.isna(v) else language.percent(v, 1, lang) for v in values]
         else:
             nums = pd.to_numeric(values, errors="coerce")
             whole = bool(nums.dropna().map(lambda v: float(v).is_integer()).all())
-            shown = ["" if pd.isna(v) else (f"{float(v):,.0f}" if whole else f"{float(v):,.2f}")
-                     for v in nums]
+            shown = ["" if pd.isna(v) else language.number(v, 0 if whole else 2, lang) for v in nums]
         header = TABLE_HEADERS.get(name)
         out[header[0 if lang == "en" else 1] if header else words(name, lang)] = shown
     return out.reset_index(drop=True)

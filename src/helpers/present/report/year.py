@@ -8,14 +8,19 @@ Must not import: :mod:`helpers.pipeline` or :mod:`helpers.cli` (the runner calls
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+from helpers.present import texts
 from helpers.present.report.folders import _write_text, is_demo, read_json
 from helpers.present.report.pages import demo_banner
 from helpers.present.report.replication import replication_table, write_replication
 
 REPORT_NOTEBOOK = "08_report"
+#: The tag of notebook cells meant for the researcher in JupyterLab only (the notebook's English
+#: question, inputs and outputs): the exported report leaves them out.
+NOTEBOOK_ONLY = "notebook-only"
 
 
 _BANNER = re.compile(r'<div class="demo" id="demo-banner"[^>]*>[^<]*</div>\s*')
@@ -26,11 +31,14 @@ def notebook_html(notebook: Path, *, title: str, demo: bool, lang: str = "en", s
     """An executed notebook as a stand-alone HTML report with the code hidden.
 
     Uses nbconvert's ``HTMLExporter(exclude_input=True)``; image outputs are embedded by nbconvert as
-    base64, markdown images too (``embed_images``). Scripts loaded from CDNs (require.js, MathJax)
-    are removed so the page needs no network. With ``demo`` the demo banner opens the page.
+    base64, markdown images too (``embed_images``). Cells tagged :data:`NOTEBOOK_ONLY` (the
+    notebook's own notes for the researcher) are left out (nbconvert's ``TagRemovePreprocessor``).
+    Scripts loaded from CDNs (require.js, MathJax) are removed so the page needs no network. With
+    ``demo`` the demo banner opens the page. The page's ``<html lang>`` is ``lang``.
     """
     import nbformat
     from nbconvert import HTMLExporter
+    from nbconvert.preprocessors import TagRemovePreprocessor
 
     nb = nbformat.read(Path(notebook), as_version=4)
     exporter = HTMLExporter(
@@ -38,7 +46,10 @@ def notebook_html(notebook: Path, *, title: str, demo: bool, lang: str = "en", s
         exclude_input_prompt=True,
         exclude_output_prompt=True,
         embed_images=True,
+        language_code=lang,
     )
+    exporter.register_preprocessor(
+        TagRemovePreprocessor(remove_cell_tags={NOTEBOOK_ONLY}, enabled=True), enabled=True)
     body, _ = exporter.from_notebook_node(nb, resources={"metadata": {"name": title}})
     body = _EXTERNAL_SCRIPT.sub("", body)
     # The notebook's own banner output (run.banner()) would repeat the one that opens the page.
@@ -69,15 +80,16 @@ def finalize_year(folder: Path, year: int) -> None:
     notebook = folder / "notebooks" / f"{REPORT_NOTEBOOK}.ipynb"
     if not notebook.is_file():
         return
-    lang = _notebook_lang(folder)
+    lang = report_lang(read_json(folder / "manifest.json"))
     seed = read_json(folder / "data" / "provenance.json").get("seed")
-    title = f"Roeptoeter {int(year)} report"
+    title = texts.text("report", "title", lang, year=int(year))
     page = notebook_html(notebook, title=title, demo=is_demo(folder), lang=lang, seed=seed)
     _write_text(folder / "report.html", page)
 
 
-def _notebook_lang(folder: Path) -> str:
-    """The ``lang`` parameter the report notebook ran with (manifest), default ``en``."""
-    params = read_json(folder / "manifest.json").get("parameters", {})
-    lang = (params.get(REPORT_NOTEBOOK) or {}).get("lang", "en")
+def report_lang(manifest: Mapping[str, Any]) -> str:
+    """The language of a year's pages: the ``lang`` parameter its report notebook ran with (from
+    the year's ``manifest.json``, as read by :func:`read_json`), default ``"en"``."""
+    params = manifest.get("parameters") or {}
+    lang = (params.get(REPORT_NOTEBOOK) or {}).get("lang", "en") if isinstance(params, Mapping) else "en"
     return lang if lang in ("en", "nl") else "en"
