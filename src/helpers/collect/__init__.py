@@ -88,8 +88,13 @@ def relpath(path: Path) -> str:
 
 
 def _hash_tree(folder: Path) -> dict[str, str]:
-    """SHA-256 of every visible file under ``folder`` (hidden ones skipped as by the up-to-date key)."""
-    return {relpath(p): io.sha256(p) for p in visible_files(folder)}
+    """SHA-256 of every visible file under ``folder`` (hidden ones skipped as by the up-to-date key),
+    keyed by its path from the project root as :func:`relpath` gives it for ``folder`` (the root
+    is looked up and the folder resolved once, not once per file)."""
+    folder = Path(folder)
+    prefix = relpath(folder)
+    return {f"{prefix}/{Path(p).relative_to(folder).as_posix()}": io.sha256(p)
+            for p in visible_files(folder)}
 
 
 def _parse_window(window: Any, year: int) -> tuple[dt.date, dt.date]:
