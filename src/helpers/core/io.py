@@ -116,8 +116,19 @@ def write_table(df: pd.DataFrame, name: str, folder: Path) -> Path:
     return path
 
 
-def read_table(name: str, folder: Path) -> pd.DataFrame:
+def read_table(name: str, folder: Path, *, validate_schema: bool = True) -> pd.DataFrame:
     """Read tidy table ``name`` from a year folder and validate it.
+
+    Parameters
+    ----------
+    name : str
+        The table (``"posts"``, ``"website_audit"``...).
+    folder : Path
+        A year folder (``outputs/<year>``) or a run's temporary folder.
+    validate_schema : bool
+        Check the table against its schema (default). A reader of a finished year may pass False:
+        the run checked every table when it wrote it, and a municipality profile reads the same
+        two tables 403 times (the check is about a fifth of a page's time).
 
     Raises
     ------
@@ -130,7 +141,8 @@ def read_table(name: str, folder: Path) -> pd.DataFrame:
         raise DataError(
             str(path), f"table {name!r} is missing; run the data-collection notebook (01_collect) first"
         )
-    return validate(pd.read_parquet(path), name, file=path)
+    frame = pd.read_parquet(path)
+    return validate(frame, name, file=path) if validate_schema else frame
 
 
 def write_csv_parquet(df: pd.DataFrame, base: Path, *, index: bool = False) -> list[Path]:
