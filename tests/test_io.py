@@ -61,6 +61,17 @@ def test_failed_write_leaves_the_earlier_table(tmp_path):
     assert [p.name for p in (tmp_path / "data").iterdir()] == ["posts.parquet"]
 
 
+def test_reading_without_the_schema_check_skips_only_the_check(tmp_path):
+    (tmp_path / "data").mkdir()
+    _posts(gm_code="0344").to_parquet(tmp_path / "data" / "posts.parquet")  # breaks the schema
+    with pytest.raises(DataError, match="gm_code"):
+        io.read_table("posts", tmp_path)
+    frame = io.read_table("posts", tmp_path, validate_schema=False)
+    assert frame["gm_code"].tolist() == _posts(gm_code="0344")["gm_code"].tolist()
+    with pytest.raises(DataError, match="01_collect"):
+        io.read_table("accounts", tmp_path, validate_schema=False)
+
+
 def test_missing_table_says_which_notebook_to_run(tmp_path):
     with pytest.raises(DataError, match="01_collect"):
         io.read_table("accounts", tmp_path)
