@@ -6,6 +6,7 @@ Imports nothing from helpers.pipeline.
 
 from __future__ import annotations
 
+import math
 import re
 
 import pandas as pd
@@ -80,7 +81,11 @@ def _whole(value: object, lang: str) -> str:
 
 def _ci(low: object, high: object, lang: str, *, as_percent: bool) -> str:
     """A 95% interval: ``"95% CI 15%-25%"``, ``"95% CI 10.1-14.0 h"`` (en); ``"95%-BI 15-25%"``,
-    ``"95%-BI 10,1-14,0 uur"`` (nl)."""
+    ``"95%-BI 10,1-14,0 uur"`` (nl). An infinite upper bound of hours (the Kaplan-Meier curve
+    never falls far enough before the window ends) is said in words: ``"95% CI from 5.0 h, no upper
+    bound"``."""
+    if not as_percent and math.isinf(float(high)):
+        return _t("ci_open", lang, low=_hours(low, lang))
     if lang == "en":
         if as_percent:
             return f"95% CI {_share(low, lang)}-{_share(high, lang)}"
