@@ -528,7 +528,8 @@ def test_dutch_reader_tables_by_hand(in_project):
                             "value": [0.4, np.nan]})
     assert profiles.survey_table(summary, "nl").to_dict("records") == [
         {"Onderwerp": "Verantwoordelijkheid geheel bij communicatie",
-         "Vergelijkingsgroep": "grootteklasse klein (< 50.000)", "Antwoord vergelijkingsgroep": "40% (van 1.234)"},
+         "Vergelijkingsgroep": "grootteklasse klein (< 50.000)",
+         "Antwoord vergelijkingsgroep": "40% (van 1.234)"},
         {"Onderwerp": "Noemt Klantcontactcentrum (KCC) enthousiast (4-5 van 5)",
          "Vergelijkingsgroep": "grootteklasse klein (< 50.000)",
          "Antwoord vergelijkingsgroep": "niet gemeten: geen geldige antwoorden"}]
