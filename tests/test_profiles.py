@@ -550,3 +550,14 @@ def test_dutch_profile_index(in_project, tmp_path):
     # size classes by their names, sorted small (1) to large
     assert '<td data-v="0.2000">20%</td><td data-v="1020.0">1.020,0</td>' in index
     assert '<td data-v="2">Middel (50.000-99.999)</td>' in index
+
+
+def test_profiles_in_another_language_are_not_up_to_date(in_project):
+    from helpers.pipeline.render import profiles_key
+
+    folder = in_project / "outputs" / "2015"
+    keys = {lang: profiles_key(in_project, folder, in_project / "outputs" / "2014", ["GM1930"], lang)
+            for lang in ("en", "nl")}
+    # `roeptoeter profiles --lang nl` after an English rendering must render again, not skip
+    assert keys["en"] != keys["nl"]
+    assert keys["en"] == profiles_key(in_project, folder, in_project / "outputs" / "2014", ["GM1930"])
