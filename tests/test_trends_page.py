@@ -162,6 +162,9 @@ def test_the_dutch_trends_page_has_no_english(tmp_path, monkeypatch):
     assert "2014-2015: Aandeel actief op Twitter: grootste verandering, van 88% naar 75%" in text
     # Bernisse (2014's fastest) is part of Nissewaard (2015's fastest) on the 2015 register
     assert "De snelste gemeente was elk jaar dezelfde: Nissewaard." in text
+    # no year ran 09_platforms: the page says so under the heading instead of leaving it empty
+    assert ("Interactie en reactietijd per platform Nog geen jaar heeft een vergelijking tussen "
+            "platforms (notebook 09_platforms).") in text
 
 
 @pytest.mark.parametrize("page", ["profile", "trends"])
