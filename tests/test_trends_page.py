@@ -81,6 +81,12 @@ def test_merger_notes_and_platform_titles_in_dutch():
                             "zijn dat er 7 (GM1000 + GM2000 → GM0000;")
     assert "GM1004 + GM2004 → GM0004 en nog 2); hun waarden zijn opgeteld" in dutch
     assert split_nl.endswith("een deel van een gesplitste gemeente (GM0006); gemarkeerd, niet verdeeld.")
+    # codes the registers know are named by the register of their year (unknown ones stay codes)
+    real = pd.DataFrame({"year": [2014], "gm_code": ["GM1930"], "predecessors": ["GM0568;GM0612"],
+                         "n_predecessors": [2], "split": [False]})
+    assert report.merger_notes(real, 2015) == [
+        "2014: 2 municipalities of 2014 merged into 1 of the 2015 register (Bernisse + Spijkenisse → "
+        "Nissewaard); their values are summed (present = any predecessor present)."]
     frame = pd.DataFrame({"year": [2023, 2023], "platform": ["twitter", "mastodon"],
                           "measure": ["km_median_hours"] * 2, "value": [19.25, 31.0],
                           "ci_low": [15.0, 20.0], "ci_high": [22.0, 40.0], "group": ["hours"] * 2})
@@ -157,7 +163,7 @@ def test_the_dutch_trends_page_has_no_english(tmp_path, monkeypatch):
                     "Interactie, reactie en websites (geharmoniseerd)", "Snelst reagerende gemeenten"):
         assert f"<h2>{heading}</h2>" in page, heading
     assert ("2014: 2 gemeenten van 2014 zijn samengevoegd, in het register van 2015 zijn dat er 1 "
-            "(GM0568 + GM0612 → GM1930); hun waarden zijn opgeteld") in text
+            "(Bernisse + Spijkenisse → Nissewaard); hun waarden zijn opgeteld") in text
     assert "2014-2015: Gemiddelde reactietijd op vragen: van 24 uur naar 22,5 uur" in text
     assert "2014-2015: Aandeel actief op Twitter: grootste verandering, van 88% naar 75%" in text
     # Bernisse (2014's fastest) is part of Nissewaard (2015's fastest) on the 2015 register

@@ -260,14 +260,33 @@ def harmonized_presence(
     return s, c
 
 
-def merger_notes(changes: pd.DataFrame, to_year: int, lang: str = "en") -> list[str]:
-    """One sentence in ``lang`` per year in which municipalities merged (or split) before ``to_year``."""
+def _register_names(year: int, folder: Path | None = None) -> dict[str, str]:
+    """Code -> name of the municipalities of ``year``'s register; empty for a year it does not cover."""
+    from helpers.core import register
+
+    try:
+        return register.municipalities(int(year), folder).set_index("gm_code")["name"].to_dict()
+    except (KeyError, ValueError):
+        return {}
+
+
+def merger_notes(changes: pd.DataFrame, to_year: int, lang: str = "en",
+                 folder: Path | None = None) -> list[str]:
+    """One sentence in ``lang`` per year in which municipalities merged (or split) before ``to_year``.
+
+    Municipalities are named by the register of their year (``Bernisse + Spijkenisse →
+    Nissewaard``), by their code where the register does not know them; ``folder`` is the
+    register's folder (default: the project's reference data).
+    """
     notes = []
+    now = _register_names(to_year, folder)
     for year, part in changes.groupby("year", sort=True):
         merged = part[part["n_predecessors"] > 1]
         if len(merged):
+            then = _register_names(int(year), folder)
             examples = "; ".join(
-                f"{r.predecessors.replace(';', ' + ')} → {r.gm_code}"
+                " + ".join(then.get(c, c) for c in r.predecessors.split(";"))
+                + f" → {now.get(r.gm_code, r.gm_code)}"
                 for r in merged.head(5).itertuples(index=False)
             )
             more = (texts.text("trends", "merged_more", lang, n=language.count(len(merged) - 5, lang))
@@ -278,7 +297,7 @@ def merger_notes(changes: pd.DataFrame, to_year: int, lang: str = "en") -> list[
         split = part[part["split"]]
         if len(split):
             notes.append(texts.text("trends", "split", lang, year=year, n=language.count(len(split), lang),
-                                    target=to_year, codes=", ".join(split["gm_code"])))
+                                    target=to_year, codes=", ".join(now.get(c, c) for c in split["gm_code"])))
     return notes
 
 
