@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import re
 import shutil
+from collections import Counter
 from pathlib import Path
 
 import numpy as np
@@ -428,3 +429,135 @@ def test_profile_index_uses_the_profiles_font_and_percentages(in_project, tmp_pa
     assert f"font-family:{PROFILE_FONT}" in index and f"font-family:{PROFILE_FONT}" in page("", "t")
     # GM1930 (Nissewaard): 10/50 interaction, 10/20 answered; sorted by the value, shown in percent
     assert '<td data-v="0.2000">20%</td>' in index and '<td data-v="0.5000">50%</td>' in index
+    assert '<td data-v="1">Small (&lt; 50,000)</td>' in index  # a size class by its name, not "S"
+
+
+# --- Dutch (issue #17: Dutch as an equal, complete option) ----------------------------------------
+#: Dutch "of" ("or") is also an English function word: the Dutch phrases of a profile that use it
+#: (so an English "of" anywhere else still counts).
+DUTCH_OF = ("berichten of vragen", "hoog of laag", "antwoorden of eigen berichten")
+
+
+def _visible(page: str) -> str:
+    """The text a reader sees on a page: text nodes and image alt texts, no styles or scripts."""
+    from html.parser import HTMLParser
+
+    class Text(HTMLParser):
+        def __init__(self) -> None:
+            super().__init__()
+            self.hidden, self.parts = 0, []
+
+        def handle_starttag(self, tag, attrs) -> None:
+            self.hidden += tag in ("script", "style")
+            if tag == "img":
+                self.parts.append(dict(attrs).get("alt") or "")
+
+        def handle_endtag(self, tag) -> None:
+            self.hidden -= tag in ("script", "style")
+
+        def handle_data(self, data) -> None:
+            if not self.hidden:
+                self.parts.append(data)
+
+    parser = Text()
+    parser.feed(page)
+    return " ".join(" ".join(parser.parts).split())
+
+
+def test_dutch_profile_pages_have_no_english_and_dutch_numbers(in_project):
+    from _english import english_words
+
+    nb = in_project / "notebooks" / "profile.ipynb"
+    sets = [{"year": 2015, "gm_code": code, "lang": "nl"} for code in ("GM1930", "GM0614")]
+    pages = {r.parameters["gm_code"]: r for r in render_many(nb, sets, jobs=1, cwd=in_project)}
+    assert [r.error for r in pages.values()] == [None, None]
+    for code, res in pages.items():
+        text = _visible(res.html)
+        assert english_words(text, allowed=DUTCH_OF) == Counter(), (code, english_words(text, DUTCH_OF))
+        assert res.html.startswith("<!DOCTYPE html>\n<html lang=\"nl\">")
+        assert f"<title>Gemeenteprofiel {code}, 2015</title>" in res.html
+        assert ("Bronnen voor 2015: Twitter, de enquête onder medewerkers. Niet verzameld: Facebook, "
+                "de website-crawl.") in text
+        assert "Niet verzameld voor 2015: de website-crawl." in text  # no audit in this project
+        assert "Dit profiel lezen." in text and "elk getal op deze pagina is synthetisch" in text
+        assert "Municipality profile" not in text  # the notebook's own first cell is not on the page
+    nis, west = _visible(pages["GM1930"].html), _visible(pages["GM0614"].html)
+    # 10 replies / 50 posts; Wilson 95% 11.2%-33.0%; the lowest of 7 ranked
+    assert "Interactieaandeel 20% van 50 berichten (95%-BI 11-33%); rang 7 van 7." in nis
+    # 10 of 20 answered: KM median (10 + 2030) / 2 = 1020 h, upper bound infinite (see above)
+    assert ("mediane tijd tot het eerste antwoord 1.020,0 uur (95%-BI vanaf 5,0 uur, geen bovengrens)"
+            in nis)
+    assert "1.020 uur" in nis and "84.925 inwoners" in nis  # thousands dot in tables and sentences
+    assert ("GM1930 bestond in 2014 nog niet in deze vorm: vergeleken met de som van haar voorgangers "
+            "GM0568, GM0612.") in nis
+    assert "Interactieaandeel niet gemeten: geen antwoorden of eigen berichten op Twitter" in west
+    assert "Reactietijd niet gemeten: geen vragen van burgers aan de gemeente in de periode." in west
+    assert "Twitter: heeft een account nee" in west
+    # the 6 other small municipalities: GM0523 and GM0531 "fully communications" (GM0501 "spread")
+    assert "Verantwoordelijkheid geheel bij communicatie grootteklasse klein (< 50.000) 33% (van 6)" in west
+
+
+def test_dutch_reader_tables_by_hand(in_project):
+    kf = profiles.key_figures(in_project / "outputs" / "2015", 2015)
+    comp = profiles.comparison_table(kf, "GM1930", "nl").set_index("Kerncijfer")
+    assert comp.columns.tolist() == ["Deze gemeente", "Mediaan, grootteklasse middel (50.000-99.999)",
+                                     "Mediaan, provincie Zuid-Holland", "Mediaan, alle gemeenten"]
+    km = comp.loc["Mediane tijd tot het eerste antwoord (Kaplan-Meier)"]
+    # GM1930 1020 h; the others' median 10.5 h (six of seven 10.5 h)
+    assert km.tolist() == ["1.020 uur", "1.020 uur (n = 1)", "10,5 uur (n = 7)", "10,5 uur (n = 7)"]
+    assert comp.loc["Interactieaandeel (antwoorden aan anderen / eigen berichten)",
+                    "Mediaan, alle gemeenten"] == "26% (n = 7)"
+    assert profiles.number_columns(comp.reset_index()) == comp.columns.tolist()
+    pres = profiles.presence_table(kf, "GM0614", "nl").set_index("Platform")
+    assert pres.loc["Twitter: heeft een account"].tolist() == ["nee", "86%", "88%", "88%"]
+    assert pres.columns.tolist() == ["Deze gemeente", "Grootteklasse klein (< 50.000) (n = 7)",
+                                     "Provincie Zuid-Holland (n = 8)", "Alle gemeenten (n = 8)"]
+    change = pd.DataFrame({"figure": ["Twitter posts", "Answer rate"], "previous": [1111.0, 0.5],
+                           "this_year": [55.0, 0.75], "change": [-1056.0, 0.25]})
+    assert profiles.change_table(change, 2015, "nl").to_dict("records") == [
+        {"Cijfer": "Twitterberichten", "2014": "1.111", "2015": "55", "Verandering": "-1.056"},
+        {"Cijfer": "Aandeel beantwoord", "2014": "50%", "2015": "75%", "Verandering": "+25 procentpunt"}]
+    assert profiles.change_table(change, 2015).iloc[0].tolist() == [
+        "Twitter posts", "1,111", "55", "-1,056"]
+    # an infinite upper bound is said in words, in English too (it printed "5.0-inf h")
+    english = profiles.summary_markdown(kf, "GM1930")
+    assert "**1020.0 h** (95% CI from 5.0 h, no upper bound)" in english and "inf" not in english
+    summary = pd.DataFrame({"measure": ["responsibility fully with communications",
+                                        "enthusiastic (4-5): kcc"],
+                            "peer_group": ["size class S", "size class S"], "n": [1234, 5],
+                            "value": [0.4, np.nan]})
+    assert profiles.survey_table(summary, "nl").to_dict("records") == [
+        {"Onderwerp": "Verantwoordelijkheid geheel bij communicatie",
+         "Vergelijkingsgroep": "grootteklasse klein (< 50.000)",
+         "Antwoord vergelijkingsgroep": "40% (van 1.234)"},
+        {"Onderwerp": "Noemt Klantcontactcentrum (KCC) enthousiast (4-5 van 5)",
+         "Vergelijkingsgroep": "grootteklasse klein (< 50.000)",
+         "Antwoord vergelijkingsgroep": "niet gemeten: geen geldige antwoorden"}]
+
+
+def test_dutch_profile_index(in_project, tmp_path):
+    from _english import english_words
+
+    from helpers.pipeline.render import write_profiles_index
+
+    kf = profiles.key_figures(in_project / "outputs" / "2015", 2015)
+    index = write_profiles_index(tmp_path, kf, 2015, demo=True, lang="nl").read_text(encoding="utf-8")
+    assert english_words(_visible(index)) == Counter()
+    assert '<html lang="nl">' in index and "<h1>Gemeenteprofielen 2015</h1>" in index
+    assert "8 gemeenten. Klik op een kolomkop om te sorteren." in index
+    assert "<th onclick=\"sortBy(4)\">Mediane reactietijd (uur)</th>" in index
+    # GM1930: 20% interaction, KM median 1020 h shown with a decimal comma, sorted by the number;
+    # size classes by their names, sorted small (1) to large
+    assert '<td data-v="0.2000">20%</td><td data-v="1020.0">1.020,0</td>' in index
+    assert '<td data-v="2">Middel (50.000-99.999)</td>' in index
+
+
+def test_profiles_in_another_language_are_not_up_to_date(in_project):
+    from helpers.pipeline.render import profiles_key
+
+    folder = in_project / "outputs" / "2015"
+    keys = {lang: profiles_key(in_project, folder, in_project / "outputs" / "2014", ["GM1930"], lang)
+            for lang in ("en", "nl")}
+    # `roeptoeter profiles --lang nl` after an English rendering must render again, not skip
+    assert keys["en"] != keys["nl"]
+    assert keys["en"] == profiles_key(in_project, folder, in_project / "outputs" / "2014", ["GM1930"])

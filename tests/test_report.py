@@ -373,8 +373,8 @@ def test_harmonized_presence_merges_and_flags_splits(tmp_path):
     ]
     notes = report.merger_notes(changes, 2012)
     assert notes == [
-        "2011: 2 municipalities of 2011 merged into 1 of the 2012 register (GM0366 + GM0412 → "
-        "GM1911); their values are summed (present = any predecessor present)."
+        "2011: 2 municipalities of 2011 merged into 1 of the 2012 register (Anna Paulowna + Niedorp → "
+        "Hollands Kroon); their values are summed (present = any predecessor present)."
     ]
     _year_tables(out, 2013, ["GM0055"], [("GM0055", "twitter")])
     _, split = report.harmonized_presence(out, [2013], 2014)

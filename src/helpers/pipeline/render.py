@@ -78,9 +78,9 @@ def exporter() -> HTMLExporter:
                         exclude_output_prompt=True)
 
 
-def page(body: str, title: str) -> str:
+def page(body: str, title: str, lang: str = "en") -> str:
     """A stand-alone HTML page around an exported notebook body (template in :mod:`helpers.present`)."""
-    return profile_pages.profile_page(body, title)
+    return profile_pages.profile_page(body, title, lang)
 
 
 def render_one(kernel: WarmKernel, template: nbformat.NotebookNode, params: dict[str, Any],
@@ -97,8 +97,9 @@ def render_one(kernel: WarmKernel, template: nbformat.NotebookNode, params: dict
         error = f"{failure.ename}: {failure.evalue}"
         return Rendered(params, None, nb, error, time.perf_counter() - t0)
     body, _ = html_exporter.from_notebook_node(nb)
-    title = " ".join(f"{k}={v}" for k, v in params.items() if k in ("gm_code", "year"))
-    return Rendered(params, page(body, f"Profile {title}"), nb, None, time.perf_counter() - t0)
+    lang = str(params.get("lang", "en"))
+    title = profile_pages.page_title(params.get("gm_code", ""), params.get("year", ""), lang)
+    return Rendered(params, page(body, title, lang), nb, None, time.perf_counter() - t0)
 
 
 def render_many(
@@ -234,9 +235,10 @@ class PageProgress:
             self._bar.close()
 
 
-def profiles_key(root: Path, year_folder: Path, previous_folder: Path, codes: list[str]) -> str:
+def profiles_key(root: Path, year_folder: Path, previous_folder: Path, codes: list[str],
+                 lang: str = "en") -> str:
     """Up-to-date key of a year's profiles: notebook source, helpers source, the year's (and the
-    previous year's) manifest, and the municipalities rendered."""
+    previous year's) manifest, the municipalities rendered and the language."""
     import json
 
     from helpers.pipeline import manifest as mf
@@ -249,15 +251,16 @@ def profiles_key(root: Path, year_folder: Path, previous_folder: Path, codes: li
         "previous": (mf.sha256_file(previous_folder / "manifest.json")
                      if (previous_folder / "manifest.json").is_file() else None),
         "codes": sorted(codes),
+        "lang": lang,
     }
     return mf.sha256_bytes(json.dumps(parts, sort_keys=True).encode())
 
 
-def write_profiles_index(folder: Path, kf: Any, year: int, demo: bool) -> Path:
+def write_profiles_index(folder: Path, kf: Any, year: int, demo: bool, lang: str = "en") -> Path:
     """``profiles/index.html``: every municipality in a sortable table (click a header to sort)."""
     from helpers.core.io import atomic_path
 
-    page = profile_pages.profiles_index_page(kf, year, demo)
+    page = profile_pages.profiles_index_page(kf, year, demo, lang)
     path = folder / "index.html"
     with atomic_path(path) as tmp:
         tmp.write_text(page, encoding="utf-8")
@@ -339,7 +342,7 @@ def render_profiles_unlocked(
     codes = list(gm_codes) or sorted(known)
     previous_folder = outputs / str(year - 1)
     target = folder / PROFILES_DIR
-    key = profiles_key(root, folder, previous_folder, codes)
+    key = profiles_key(root, folder, previous_folder, codes, lang)
     stamp = target / "manifest.json"
     if not force and stamp.is_file() and json.loads(stamp.read_text()).get("key") == key \
             and all((target / f"{c}.html").is_file() for c in codes):
@@ -388,7 +391,7 @@ def render_profiles_unlocked(
         all_kf = kf if not gm_codes else kf[kf["gm_code"].isin(
             [p.stem for p in tmp.glob("GM*.html")])]
         demo = bool(json.loads((folder / "data" / "provenance.json").read_text()).get("demo", False))
-        write_profiles_index(tmp, all_kf, year, demo)
+        write_profiles_index(tmp, all_kf, year, demo, lang)
         (tmp / "manifest.json").write_text(json.dumps(
             {"key": key, "year": int(year), "profiles": len(codes),
              "seconds": round(time.perf_counter() - t0, 1)}, indent=1), encoding="utf-8")

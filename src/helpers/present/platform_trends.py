@@ -8,8 +8,9 @@ number measured on Twitter in one year and on Mastodon in another is never drawn
 measure a series gets a missing value, so the line breaks there instead of bridging it.
 
 Imports nothing from :mod:`helpers.pipeline` or :mod:`helpers.cli` (a year folder is read through
-:mod:`helpers.core`); from helpers only :mod:`helpers.core.records`, :mod:`helpers.core.io` and
-:mod:`helpers.analysis.platforms`.
+:mod:`helpers.core`); from helpers only :mod:`helpers.core.records`, :mod:`helpers.core.io`,
+:mod:`helpers.analysis.platforms`, and :mod:`helpers.present.language` and
+:mod:`helpers.present.texts` for the titles in English or Dutch.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ import pandas as pd
 
 from helpers.analysis import platforms as pf
 from helpers.core.records import collected_sources
+from helpers.present import language, texts
 
 #: The notebooks (record prefix -> notebook file) that analyse one platform, chosen by ``platform``.
 ONE_PLATFORM_NOTEBOOKS = {"interaction": "03_interaction", "response_time": "04_response_time"}
@@ -179,11 +181,8 @@ def measure_title(frame: pd.DataFrame, measure: str, lang: str = "en") -> str:
     last = part[part["year"] == year].sort_values(["value", "platform"], ascending=[lower_better, True],
                                                    kind="mergesort")
     r = last.iloc[0]
-    shown = f"{r['value']:.0%}" if r["group"] == "proportion" else f"{r['value']:.1f} h"
-    if len(last) == 1:
-        return f"{what}: {year}, {pf.platform_name(r['platform'])} {shown}"
-    if lang == "nl":
-        word = "het kortst" if lower_better else "het hoogst"
-        return f"{what}: in {year} {word} op {pf.platform_name(r['platform'])} ({shown})"
-    word = "shortest" if lower_better else "highest"
-    return f"{what}: in {year} {word} on {pf.platform_name(r['platform'])} ({shown})"
+    shown = (language.percent(r["value"], 0, lang) if r["group"] == "proportion"
+             else language.hours(r["value"], 1, lang))
+    key = "measure_one" if len(last) == 1 else ("measure_shortest" if lower_better else "measure_highest")
+    return texts.text("trends", key, lang, what=what, year=year, platform=pf.platform_name(r["platform"]),
+                      value=shown)

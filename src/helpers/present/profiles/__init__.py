@@ -20,7 +20,9 @@ callers keep writing ``profiles.key_figures(...)``:
 - :mod:`.peers`: the peer groups, :func:`comparison`, :func:`presence_row`,
   :func:`previous_year_change`, :func:`survey_peer_summary`;
 - :mod:`.tables`: the page's text and tables for readers (Markdown, percentages with their base),
-  and :func:`show_table`, which shows them with text left and numbers right;
+  in English or Dutch (fixed text from ``texts/profile.yaml``, numbers through
+  :mod:`helpers.present.language`), and :func:`show_table`, which shows them with text left and
+  numbers right;
 - :mod:`.picture`: the profile's one figure, its title and the embedded image.
 
 Must not import: :mod:`helpers.pipeline` or :mod:`helpers.cli`.
@@ -61,9 +63,12 @@ from helpers.present.profiles.tables import (
     change_table,
     checklist_markdown,
     comparison_table,
+    intro_markdown,
     not_collected_markdown,
     number_columns,
+    page_text,
     presence_table,
+    reading_markdown,
     show_table,
     sources_markdown,
     summary_markdown,
@@ -75,9 +80,9 @@ __all__ = [
     "COMPARED", "COUNT_COLUMNS", "KEY_FIGURES", "METHODS_LINK", "MIN_QUESTIONS", "MIN_SURVEY_PEERS",
     "PICTURE",
     "better_than_median", "change_table", "checklist_markdown", "comparison", "comparison_table",
-    "figure_html", "harmonized_key_figures", "harmonized_summary", "key_figures", "load_key_figures",
-    "not_collected_markdown", "number_columns", "own_survey_answers", "peer_masks", "peers",
-    "picture_figures", "picture_title", "presence_row", "presence_table", "previous_year_change",
-    "profile_figure", "show_table", "sources_markdown", "summary_markdown", "survey_peer_summary",
-    "survey_table", "title_markdown",
+    "figure_html", "harmonized_key_figures", "harmonized_summary", "intro_markdown", "key_figures",
+    "load_key_figures", "not_collected_markdown", "number_columns", "own_survey_answers", "page_text",
+    "peer_masks", "peers", "picture_figures", "picture_title", "presence_row", "presence_table",
+    "previous_year_change", "profile_figure", "reading_markdown", "show_table", "sources_markdown",
+    "summary_markdown", "survey_peer_summary", "survey_table", "title_markdown",
 ]

@@ -2,7 +2,8 @@
 the groups' medians and shares, the change since the previous year through the register, and the
 peers' survey aggregates without its own answers.
 
-Imports nothing from helpers.pipeline; from helpers.present nothing outside this package.
+Imports nothing from helpers.pipeline; from helpers.present nothing outside this package but
+:mod:`helpers.present.texts` (the notes of :func:`previous_year_change` in the page's language).
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ import numpy as np
 import pandas as pd
 
 from helpers.core import register
+from helpers.present import texts
 from helpers.present.profiles.keyfigures import COUNT_COLUMNS
 
 #: Fewest respondents in a peer group before survey aggregates are shown.
@@ -148,7 +150,7 @@ def own_survey_answers(responses: pd.DataFrame, gm_code: str) -> pd.DataFrame:
 
 
 def previous_year_change(
-    kf: pd.DataFrame, previous: pd.DataFrame | None, gm_code: str, year: int
+    kf: pd.DataFrame, previous: pd.DataFrame | None, gm_code: str, year: int, lang: str = "en"
 ) -> tuple[pd.DataFrame, str]:
     """Change of the count-based figures since the previous year, through the register.
 
@@ -158,19 +160,24 @@ def previous_year_change(
     Returns
     -------
     (DataFrame, str)
-        ``figure``, ``previous``, ``this_year``, ``change``; and a note naming the predecessors when
-        the municipality was formed by a merger (or when the previous year was not run).
+        ``figure`` (English: :func:`helpers.present.profiles.change_table` gives it in words),
+        ``previous``, ``this_year``, ``change``; and a note in ``lang`` naming the predecessors
+        when the municipality was formed by a merger (or when the previous year was not run).
     """
     cols = ["figure", "previous", "this_year", "change"]
+
+    def note_of(key: str, **fields: object) -> str:
+        return texts.text("profile", key, lang, previous=year - 1, **fields)
+
     if previous is None or previous.empty:
-        return pd.DataFrame(columns=cols), f"No results for {year - 1}: no comparison."
+        return pd.DataFrame(columns=cols), note_of("no_previous")
     prev = previous[["gm_code", *COUNT_COLUMNS]].copy()
     try:
         harm = register.harmonize(prev, year, how="sum").set_index("gm_code")
     except KeyError as exc:
-        return pd.DataFrame(columns=cols), f"Cannot map {year - 1} onto {year}: {exc}"
+        return pd.DataFrame(columns=cols), note_of("cannot_map", year=year, error=exc)
     if gm_code not in harm.index:
-        return pd.DataFrame(columns=cols), f"{gm_code} has no predecessor in the {year - 1} results."
+        return pd.DataFrame(columns=cols), note_of("no_predecessor", gm_code=gm_code)
     p = harm.loc[gm_code]
     me = kf.loc[kf["gm_code"] == gm_code].iloc[0]
 
@@ -189,10 +196,9 @@ def previous_year_change(
     )
     preds = str(p["predecessors"]).split(";")
     if len(preds) > 1 or preds[0] != gm_code:
-        note = (f"{gm_code} did not exist as such in {year - 1}: compared with the sum of its "
-                f"predecessors {', '.join(preds)}.")
+        note = note_of("merged_note", gm_code=gm_code, predecessors=", ".join(preds))
         if bool(p["split"]):
-            note += " One predecessor was split over several municipalities; the sum overstates it."
+            note += texts.text("profile", "split_note", lang)
     else:
-        note = f"Compared with {gm_code} in {year - 1}."
+        note = note_of("same_note", gm_code=gm_code)
     return table, note

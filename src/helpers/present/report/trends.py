@@ -1,8 +1,12 @@
 """Trends across years: which years to show, their records and key numbers, presence harmonized
 onto one register, mergers, the fastest responders and the trends run's provenance.
 
+Titles and notes are in English or Dutch (``lang``): fixed text from ``texts/trends.yaml``, numbers
+through :mod:`helpers.present.language`.
+
 Must not import: :mod:`helpers.pipeline` or :mod:`helpers.cli`; from the package only
-:mod:`.replication`, :mod:`.folders` and :mod:`.wording`.
+:mod:`.replication`, :mod:`.folders` and :mod:`.wording` (and :mod:`helpers.present.language` and
+:mod:`helpers.present.texts`).
 """
 
 from __future__ import annotations
@@ -15,6 +19,7 @@ from typing import Any
 
 import pandas as pd
 
+from helpers.present import language, texts
 from helpers.present.report.folders import _write_text, _year_folders, is_demo, read_json
 from helpers.present.report.replication import _number, _text
 from helpers.present.report.wording import describe, format_value
@@ -160,24 +165,26 @@ def trend_title(part: pd.DataFrame, group: str, lang: str = "en") -> str:
     """
     years = sorted(part["year"].unique())
     if len(years) < 2:
-        return f"{years[0]}: one year only, no trend yet" if years else "No data"
+        return (texts.text("trends", "one_year", lang, year=years[0]) if years
+                else texts.text("trends", "no_data", lang))
     first, last = years[0], years[-1]
     wide = part.pivot_table(index="name", columns="year", values="value")
     both = wide[[first, last]].dropna()
     if both.empty:
-        return f"{first}-{last}: no measure recorded in both years"
+        return texts.text("trends", "none_in_both", lang, first=first, last=last)
     change = (both[last] - both[first]).abs().sort_values(ascending=False)
     name = change.index[0]
     a, b = both.loc[name, first], both.loc[name, last]
     what = describe(name, lang)
     if group == "proportion":
-        return f"{first}-{last}: {what} changed most, {a:.0%} to {b:.0%}"
-    unit = " h" if group == "hours" else ""
+        return texts.text("trends", "changed_most", lang, first=first, last=last, what=what,
+                          a=language.percent(a, 0, lang), b=language.percent(b, 0, lang))
+    unit = f" {language.pick(lang, 'h', 'uur')}" if group == "hours" else ""
 
     def num(v: float) -> str:
-        return f"{v:,.0f}" if float(v).is_integer() else f"{v:,.1f}"
+        return language.number(v, 0 if float(v).is_integer() else 1, lang) + unit
 
-    return f"{first}-{last}: {what} went from {num(a)}{unit} to {num(b)}{unit}"
+    return texts.text("trends", "went_from", lang, first=first, last=last, what=what, a=num(a), b=num(b))
 
 
 def presence_by_municipality(folder: Path) -> pd.DataFrame:
@@ -253,28 +260,44 @@ def harmonized_presence(
     return s, c
 
 
-def merger_notes(changes: pd.DataFrame, to_year: int) -> list[str]:
-    """One sentence per year in which municipalities merged (or split) before ``to_year``."""
+def _register_names(year: int, folder: Path | None = None) -> dict[str, str]:
+    """Code -> name of the municipalities of ``year``'s register; empty for a year it does not cover."""
+    from helpers.core import register
+
+    try:
+        return register.municipalities(int(year), folder).set_index("gm_code")["name"].to_dict()
+    except (KeyError, ValueError):
+        return {}
+
+
+def merger_notes(changes: pd.DataFrame, to_year: int, lang: str = "en",
+                 folder: Path | None = None) -> list[str]:
+    """One sentence in ``lang`` per year in which municipalities merged (or split) before ``to_year``.
+
+    Municipalities are named by the register of their year (``Bernisse + Spijkenisse →
+    Nissewaard``), by their code where the register does not know them; ``folder`` is the
+    register's folder (default: the project's reference data).
+    """
     notes = []
+    now = _register_names(to_year, folder)
     for year, part in changes.groupby("year", sort=True):
         merged = part[part["n_predecessors"] > 1]
         if len(merged):
+            then = _register_names(int(year), folder)
             examples = "; ".join(
-                f"{r.predecessors.replace(';', ' + ')} → {r.gm_code}"
+                " + ".join(then.get(c, c) for c in r.predecessors.split(";"))
+                + f" → {now.get(r.gm_code, r.gm_code)}"
                 for r in merged.head(5).itertuples(index=False)
             )
-            more = f" and {len(merged) - 5} more" if len(merged) > 5 else ""
-            notes.append(
-                f"{year}: {int(merged['n_predecessors'].sum())} municipalities of {year} merged "
-                f"into {len(merged)} of the {to_year} register ({examples}{more}); their values "
-                "are summed (present = any predecessor present)."
-            )
+            more = (texts.text("trends", "merged_more", lang, n=language.count(len(merged) - 5, lang))
+                    if len(merged) > 5 else "")
+            notes.append(texts.text(
+                "trends", "merged", lang, year=year, n=language.count(merged["n_predecessors"].sum(), lang),
+                m=language.count(len(merged), lang), target=to_year, examples=examples, more=more))
         split = part[part["split"]]
         if len(split):
-            notes.append(
-                f"{year}: {len(split)} municipalities of the {to_year} register include part of a "
-                f"municipality that was split ({', '.join(split['gm_code'])}); flagged, not divided."
-            )
+            notes.append(texts.text("trends", "split", lang, year=year, n=language.count(len(split), lang),
+                                    target=to_year, codes=", ".join(now.get(c, c) for c in split["gm_code"])))
     return notes
 
 
