@@ -111,7 +111,7 @@ def profile_strips(
         if np.isfinite(mine):  # the label on the side with room, so it stays inside the panel
             low, high = ax.get_xlim()
             right = high <= low or (mine - low) / (high - low) > 0.7
-            ax.annotate(f"{highlight_label}: {_value_text(mine, pct)}", (mine, len(names) - 1),
+            ax.annotate(f"{highlight_label}: {_value_text(mine, pct, lang)}", (mine, len(names) - 1),
                         textcoords="offset points", xytext=(-6 if right else 6, 6), fontsize=8,
                         color=ACCENT, fontweight="bold", ha="right" if right else "left")
         else:
