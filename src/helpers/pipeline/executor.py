@@ -125,7 +125,8 @@ def parameterize(nb: nbformat.NotebookNode, parameters: Mapping[str, Any]) -> nb
 
 def run_on(kernel: WarmKernel, nb: nbformat.NotebookNode, *, output_path: Path | None = None,
            timeout: float | None = None, stdout: Any = None) -> nbformat.NotebookNode:
-    """Execute ``nb`` on ``kernel`` with papermill's nbclient subclass; returns the executed notebook.
+    """Execute ``nb`` on ``kernel`` with papermill's nbclient subclass (connected by
+    :class:`helpers.pipeline.client.WarmClient`); returns the executed notebook.
 
     A failing cell stops execution and is recorded in the notebook (papermill's semantics), it does
     not raise; see :func:`find_failure`. With ``output_path`` the notebook is saved as it runs; with
@@ -136,14 +137,15 @@ def run_on(kernel: WarmKernel, nb: nbformat.NotebookNode, *, output_path: Path |
     Exception
         When the kernel dies or does not answer (not a cell's error).
     """
-    from papermill.clientwrap import PapermillNotebookClient
     from papermill.engines import NotebookExecutionManager
+
+    from helpers.pipeline.client import WarmClient
 
     nb_man = NotebookExecutionManager(nb, output_path=str(output_path) if output_path else None,
                                       progress_bar=False, log_output=False)
     nb_man.notebook_start()
-    client = PapermillNotebookClient(nb_man, km=kernel.km, kernel_name=KERNEL, timeout=timeout,
-                                     startup_timeout=60, log_output=False, stdout_file=stdout)
+    client = WarmClient(nb_man, km=kernel.km, kernel_name=KERNEL, timeout=timeout,
+                        startup_timeout=60, log_output=False, stdout_file=stdout)
     try:
         client.execute()
     finally:
