@@ -104,10 +104,11 @@ def profile_strips(
         ax.set_yticks(range(len(names)), [_wrap(n, WRAP) for n in reversed(names)], fontsize=8)
         ax.set_ylim(-0.6, len(names) - 0.1)  # room for the label
         ax.set_xlabel(axis_label, fontsize=9)
+        whole = bool(values.dropna().size and (values.dropna() % 1 == 0).all())  # counts, scores
+        # at most about six ticks: a strip is read for position, and each tick label is drawn text
+        ax.xaxis.set_major_locator(MaxNLocator(nbins=6, steps=[1, 2, 2.5, 5, 10], integer=whole and not pct))
         if pct:
             _percent_axis(ax.xaxis)
-        elif values.dropna().size and (values.dropna() % 1 == 0).all():  # counts, scores: whole ticks
-            ax.xaxis.set_major_locator(MaxNLocator(integer=True))
         if np.isfinite(mine):  # the label on the side with room, so it stays inside the panel
             low, high = ax.get_xlim()
             right = high <= low or (mine - low) / (high - low) > 0.7
