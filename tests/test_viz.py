@@ -317,18 +317,21 @@ def test_profile_strips_highlight_one_municipality_per_key_figure(tmp_path):
     assert hours_ax.get_xlabel() == "Median reply (hours)"
     # one row per group, top to bottom in the order given
     assert [t.get_text() for t in share_ax.get_yticklabels()] == ["All municipalities", "Size class S"]
-    # the highlight: a diamond on every row at its value, the top one with gid "highlight", labelled
+    # the highlight: a diamond on every row at its value (one line, gid "highlight"), labelled once
     diamonds = [ln for ln in share_ax.lines if ln.get_marker() == "D"]
-    points = [(float(ln.get_xdata()[0]), float(ln.get_ydata()[0])) for ln in diamonds]
-    assert points == [(0.1, 1.0), (0.1, 0.0)]
-    assert [ln.get_gid() for ln in diamonds] == ["highlight", None]
+    assert len(diamonds) == 1 and diamonds[0].get_gid() == "highlight"
+    points = list(zip(diamonds[0].get_xdata().tolist(), diamonds[0].get_ydata().tolist(), strict=True))
+    assert points == [(0.1, 0.0), (0.1, 1.0)]
     assert diamonds[0].get_color() == viz.ACCENT
     assert [t.get_text() for t in share_ax.texts] == ["Utrecht: 10%"]
-    # the dots: the group's members with a value (2 of size class S, 3 of all); medians as ticks
-    dots = [c.get_offsets()[:, 0].tolist() for c in share_ax.collections]
-    assert [sorted(d) for d in dots] == [[0.1, 0.5], [0.1, 0.3, 0.5]]
-    ticks = [float(ln.get_xdata()[0]) for ln in share_ax.lines if ln.get_marker() not in ("D",)]
-    assert ticks == pytest.approx([0.3, 0.3])  # median of {0.1, 0.5} and of {0.1, 0.3, 0.5}
+    # the dots: the group's members with a value (2 of size class S on the top row, 3 of all below)
+    dots = share_ax.collections[0].get_offsets()
+    rows = {1: sorted(x for x, y in dots if y > 0.5), 0: sorted(x for x, y in dots if y < 0.5)}
+    assert rows == {1: [0.1, 0.5], 0: [0.1, 0.3, 0.5]}
+    # the medians as short vertical ticks, one per row: of {0.1, 0.5} and of {0.1, 0.3, 0.5}
+    ticks = share_ax.collections[1].get_segments()
+    assert [float(seg[0][0]) for seg in ticks] == pytest.approx([0.3, 0.3])
+    assert [round(float((seg[0][1] + seg[1][1]) / 2), 6) for seg in ticks] == [1.0, 0.0]
     # proportions on a percent axis; hours not
     assert share_ax.xaxis.get_major_formatter().format_data(0.25) == "25%"
     # no value for GM1 on hours: no diamond, the panel says so

@@ -89,18 +89,22 @@ def profile_strips(
         pct = (percent or {}).get(col)
         pct = _is_percent(pct, axis_label, values.to_numpy())
         mine = float(values.loc[highlight])
+        dots_x, dots_y, medians = [], [], []  # one collection per kind and panel, not per row
         for row, name in enumerate(names):
             vals = values[groups[name].reindex(df.index, fill_value=False).astype(bool)].dropna()
             y = len(names) - 1 - row
-            offsets = ((np.arange(len(vals)) * 0.618034) % 1.0 - 0.5) * 0.5
-            ax.scatter(vals.to_numpy(), y + offsets, s=10, color=NEUTRAL, alpha=0.8, linewidths=0,
-                       zorder=2)
+            dots_x.append(vals.to_numpy())
+            dots_y.append(y + ((np.arange(len(vals)) * 0.618034) % 1.0 - 0.5) * 0.5)
             if len(vals):
-                ax.plot([vals.median()] * 2, [y - 0.35, y + 0.35], color=WHISKER, linewidth=2,
-                        zorder=3)
-            if np.isfinite(mine):
-                ax.plot([mine], [y], marker="D", markersize=8, color=ACCENT, markeredgecolor="white",
-                        linestyle="none", zorder=4, gid="highlight" if row == 0 else None)
+                medians.append((vals.median(), y))
+        ax.scatter(np.concatenate(dots_x), np.concatenate(dots_y), s=10, color=NEUTRAL, alpha=0.8,
+                   linewidths=0, zorder=2)
+        if medians:
+            ax.vlines([m for m, _ in medians], [y - 0.35 for _, y in medians],
+                      [y + 0.35 for _, y in medians], color=WHISKER, linewidth=2, zorder=3)
+        if np.isfinite(mine):  # one marker per row, the top one labelled below
+            ax.plot([mine] * len(names), range(len(names)), marker="D", markersize=8, color=ACCENT,
+                    markeredgecolor="white", linestyle="none", zorder=4, gid="highlight")
         ax.set_yticks(range(len(names)), [_wrap(n, WRAP) for n in reversed(names)], fontsize=8)
         ax.set_ylim(-0.6, len(names) - 0.1)  # room for the label
         ax.set_xlabel(axis_label, fontsize=9)
