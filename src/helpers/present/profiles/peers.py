@@ -61,12 +61,13 @@ def comparison(kf: pd.DataFrame, gm_code: str) -> pd.DataFrame:
         Figures that no municipality has (source not collected) are left out.
     """
     me = kf.loc[kf["gm_code"] == gm_code].iloc[0]
+    groups = peers(kf, gm_code)
     rows = []
     for col, (label, unit, higher) in COMPARED.items():
         if pd.to_numeric(kf[col], errors="coerce").isna().all():  # not collected (or no one has it)
             continue
         value = me[col]
-        for group, frame in peers(kf, gm_code).items():
+        for group, frame in groups.items():
             vals = pd.to_numeric(frame[col], errors="coerce").dropna().astype(float)
             if pd.isna(value) or vals.empty:
                 better = np.nan
