@@ -405,3 +405,17 @@ def test_first_line_says_raw_or_demo_and_new_raw_files_rerun(project, capsys):
     assert out[0] == ("2014: raw data from data/raw/2014/ (sources found: twitter; not collected: "
                       "facebook, survey, web)")
     assert len(fake.calls) > calls  # the raw files changed what the year reads: rerun
+
+
+def test_critical_first_starts_the_longest_chain_and_keeps_a_valid_order():
+    from helpers.pipeline.plan import critical_first
+
+    deps = {"collect": [], "a": ["collect"], "b": ["collect"], "slow": ["collect"],
+            "report": ["a", "b", "slow"]}
+    order = ["collect", "a", "b", "slow", "report"]
+    seconds = {"collect": 5.0, "a": 1.0, "b": 3.0, "slow": 9.0, "report": 0.5}
+    assert critical_first(order, deps, seconds) == ["collect", "slow", "b", "a", "report"]
+    # no history: the pipeline's own order
+    assert critical_first(order, deps, {}) == order
+    # a dependency outranks what depends on it even when it takes no time itself
+    assert critical_first(order, deps, {"slow": 9.0}) == ["collect", "slow", "a", "b", "report"]

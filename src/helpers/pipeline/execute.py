@@ -23,7 +23,7 @@ from helpers.pipeline import manifest as mf
 from helpers.pipeline.executor import NotebookFailure, WarmExecutor
 from helpers.pipeline.finish import Hooks, YearResult, _iso, _now, _Year, finish_year
 from helpers.pipeline.folders import keep_failed, new_tmp_dir, swap_into_place
-from helpers.pipeline.plan import Prepared
+from helpers.pipeline.plan import Prepared, critical_first
 
 INPUT_ERRORS = frozenset({"DataError", "ParameterError", "BadInput"})
 #: Seconds between two wake-ups of the main thread while notebooks run (so Ctrl-C is seen at once).
@@ -90,6 +90,15 @@ def _input_failure(state: _Year) -> YearResult:
     return YearResult(state.year, "bad-input", state.tmp, tuple(lines))
 
 
+def _schedule(prepared: Prepared, year: int) -> list[str]:
+    """The year's notebooks in the order they are started when several are ready: the longest
+    chain of work first, by the durations of the year's previous run (:func:`critical_first`)."""
+    previous = mf.read_manifest(prepared.project.outputs / str(year)) or {}
+    seconds = {nb: float(info.get("duration_s") or 0.0)
+               for nb, info in (previous.get("notebooks") or {}).items() if isinstance(info, dict)}
+    return critical_first(prepared.order, prepared.deps, seconds)
+
+
 def execute_plan(
     prepared: Prepared,
     years: Sequence[int],
@@ -113,7 +122,7 @@ def execute_plan(
     project = prepared.project
     hooks = hooks if hooks is not None else Hooks.from_report()
     env = mf.environment(project.root)
-    states = {y: _Year(year=y, pending=list(prepared.order)) for y in years}
+    states = {y: _Year(year=y, pending=_schedule(prepared, y)) for y in years}
     results: dict[int, YearResult] = {}
     running: dict[Future, tuple[int, str]] = {}
 

@@ -160,6 +160,33 @@ def plan(pipeline: Mapping[str, Sequence[str]], selection: Iterable[str] | None 
     return order
 
 
+def critical_first(order: Sequence[str], deps: Mapping[str, Sequence[str]],
+                   seconds: Mapping[str, float]) -> list[str]:
+    """``order`` re-sorted so that, among notebooks ready at the same time, the one heading the
+    longest chain of expected work comes first (critical-path scheduling).
+
+    Parameters
+    ----------
+    order : sequence of str
+        Notebooks in a valid run order (every notebook after its dependencies).
+    deps : mapping
+        Notebook -> the notebooks it reads from.
+    seconds : mapping
+        Expected duration of each notebook in seconds (a year's previous run); missing ones count 0.
+
+    Returns
+    -------
+    list of str
+        Still a valid run order: a notebook's chain includes all that depend on it, so it always
+        outranks them. With no durations it is ``order`` itself (the sort is stable).
+    """
+    chain: dict[str, float] = {}
+    for nb in reversed(order):  # dependants come later in ``order``: their chains are known
+        after = [chain[m] for m in order if nb in deps.get(m, ()) and m in chain]
+        chain[nb] = float(seconds.get(nb, 0.0)) + max(after, default=0.0)
+    return sorted(order, key=lambda nb: -chain[nb])
+
+
 def check_years(years: Iterable[int | str] | None) -> list[int]:
     """The distinct years of a run, sorted; ``None`` or empty gives ``[DEFAULT_YEAR]``.
 
