@@ -648,6 +648,15 @@ def test_trends_manifest_has_the_provenance_of_a_year(tmp_path):
     assert mark_hand_run(root / "outputs" / "trends", "trends")
     assert runner.run_trends(project, quiet=True, execute=fake, hooks=runner.Hooks()) == 0
     assert len(calls) == 2
+    # the run's -p values that trends declares reach it (a Dutch run, a Dutch trends page), others
+    # not; a new language is a new key, so the page is redone
+    assert runner.run_trends(project, quiet=True, execute=fake, hooks=runner.Hooks(),
+                             parameters={"lang": "nl", "min_base": 200}) == 0
+    assert len(calls) == 3 and calls[-1]["lang"] == "nl" and "min_base" not in calls[-1]
+    assert set(calls[-1]) == {"lang", "run_dir"}
+    assert runner.run_trends(project, quiet=True, execute=fake, hooks=runner.Hooks(),
+                             parameters={"lang": "nl"}) == 0
+    assert len(calls) == 3
 
 
 def test_translate_headers_to_dutch():

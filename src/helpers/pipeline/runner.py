@@ -200,7 +200,9 @@ def run(
         results = _run_locked(prepared, jobs=jobs, force=force, quiet=quiet, execute=execute,
                               hooks=hooks)
         if not [r for r in results if r.status in ("failed", "bad-input")]:
-            trends_status = run_trends(project, force=force, quiet=quiet, execute=execute, hooks=hooks)
+            given = {k: v for nb in prepared.order for k, v in prepared.overrides[nb].items()}
+            trends_status = run_trends(project, force=force, quiet=quiet, execute=execute, hooks=hooks,
+                                       parameters=given)
             if trends_status:
                 return trends_status
     failed = [r for r in results if r.status == "failed"]
