@@ -37,8 +37,11 @@ import time
 from pathlib import Path
 from typing import Any
 
-#: Seconds between two checks, in the server, that the runner is still there.
-PARENT_POLL_S = 1.0
+#: Seconds between two checks, in the server, that the runner is still there: a killed runner's
+#: server (and with it its kernels, :func:`_die_with_parent`) is gone before a new run can start.
+PARENT_POLL_S = 0.2
+#: ``prctl`` option asking Linux to send a signal when the parent ends (``<sys/prctl.h>``).
+PR_SET_PDEATHSIG = 1
 #: The matplotlib backend a kernel uses (what ipykernel sets when MPLBACKEND is empty).
 INLINE_BACKEND = "module://matplotlib_inline.backend_inline"
 
@@ -229,10 +232,11 @@ def _preload(names: list[str]) -> None:
     gc.freeze()
 
 
-def _become_kernel(argv: list[str], log: str) -> None:
+def _become_kernel(argv: list[str], log: str, server: int) -> None:
     """In the forked child: turn into an ipykernel on ``argv`` (never returns)."""
     code = 1
     try:
+        _die_with_parent(server)
         os.setsid()
         signal.signal(signal.SIGCHLD, signal.SIG_DFL)  # subprocesses of notebooks need waitpid
         signal.signal(signal.SIGINT, signal.default_int_handler)
@@ -242,7 +246,6 @@ def _become_kernel(argv: list[str], log: str) -> None:
         os.dup2(null, 0)
         os.dup2(out, 1)
         os.dup2(out, 2)
-        server = os.getppid()
         os.environ["JPY_PARENT_PID"] = str(server)
         # The trait's default was read from the environment when the server imported ipykernel;
         # give the parent explicitly, so the kernel's parent poller watches the fork server.
@@ -267,6 +270,24 @@ def _become_kernel(argv: list[str], log: str) -> None:
             sys.stdout.flush()
             sys.stderr.flush()
         os._exit(code)
+
+
+def _die_with_parent(server: int) -> None:
+    """On Linux, have the kernel killed the moment the fork server ends (``PR_SET_PDEATHSIG``).
+
+    ipykernel's own parent poller notices a gone parent only within a second; meanwhile the
+    notebook of a killed run could still write into the run's temporary folder after a new run
+    removed it. The server forks from its only thread, so the signal is tied to the server's life.
+    Elsewhere the poller remains the way kernels end.
+    """
+    if not sys.platform.startswith("linux"):
+        return
+    with contextlib.suppress(Exception):
+        import ctypes
+
+        ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+    if os.getppid() != server:  # the server (pid ``server``) ended before the request took effect
+        os._exit(1)
 
 
 def _enable_inline_figures() -> None:
@@ -295,7 +316,7 @@ def _reap(*_: object) -> None:
 
 def serve(socket_path: str, preload: list[str]) -> None:
     """Preload, listen on ``socket_path`` and fork a kernel per request until the runner is gone."""
-    runner = os.getppid()
+    runner, server_pid = os.getppid(), os.getpid()
     folder = Path(socket_path).parent
     # Ended kernels are reaped at once (so they do not linger as zombies that look alive), and
     # reaped by waitpid rather than SIG_IGN so their CPU time counts in this process's children.
@@ -325,7 +346,7 @@ def serve(socket_path: str, preload: list[str]) -> None:
             if pid == 0:
                 server.close()
                 conn.close()
-                _become_kernel(request["argv"], request["log"])
+                _become_kernel(request["argv"], request["log"], server_pid)
             conn.sendall(json.dumps({"pid": pid}).encode() + b"\n")
 
 
