@@ -21,6 +21,33 @@ ENGLISH = frozenset({
 WORD = re.compile(r"[A-Za-z]+")
 
 
+def visible_text(page: str) -> str:
+    """The text a reader sees on an HTML page: text nodes and image alt texts, without styles or
+    scripts, entities decoded, runs of white space as one space."""
+    from html.parser import HTMLParser
+
+    class Text(HTMLParser):
+        def __init__(self) -> None:
+            super().__init__()
+            self.hidden, self.parts = 0, []
+
+        def handle_starttag(self, tag, attrs) -> None:
+            self.hidden += tag in ("script", "style")
+            if tag == "img":
+                self.parts.append(dict(attrs).get("alt") or "")
+
+        def handle_endtag(self, tag) -> None:
+            self.hidden -= tag in ("script", "style")
+
+        def handle_data(self, data) -> None:
+            if not self.hidden:
+                self.parts.append(data)
+
+    parser = Text()
+    parser.feed(page)
+    return " ".join(" ".join(parser.parts).split())
+
+
 def english_words(text: str, allowed: tuple[str, ...] = ()) -> Counter:
     """The English words of :data:`ENGLISH` in ``text`` with their counts, after removing the
     ``allowed`` phrases (names and file names a Dutch page may carry)."""

@@ -433,45 +433,16 @@ def test_profile_index_uses_the_profiles_font_and_percentages(in_project, tmp_pa
 
 
 # --- Dutch (issue #17: Dutch as an equal, complete option) ----------------------------------------
-#: Dutch "of" ("or") is also an English function word: the Dutch phrases of a profile that use it
-#: (so an English "of" anywhere else still counts).
-
-
-def _visible(page: str) -> str:
-    """The text a reader sees on a page: text nodes and image alt texts, no styles or scripts."""
-    from html.parser import HTMLParser
-
-    class Text(HTMLParser):
-        def __init__(self) -> None:
-            super().__init__()
-            self.hidden, self.parts = 0, []
-
-        def handle_starttag(self, tag, attrs) -> None:
-            self.hidden += tag in ("script", "style")
-            if tag == "img":
-                self.parts.append(dict(attrs).get("alt") or "")
-
-        def handle_endtag(self, tag) -> None:
-            self.hidden -= tag in ("script", "style")
-
-        def handle_data(self, data) -> None:
-            if not self.hidden:
-                self.parts.append(data)
-
-    parser = Text()
-    parser.feed(page)
-    return " ".join(" ".join(parser.parts).split())
-
 
 def test_dutch_profile_pages_have_no_english_and_dutch_numbers(in_project):
-    from _english import english_words
+    from _english import english_words, visible_text
 
     nb = in_project / "notebooks" / "profile.ipynb"
     sets = [{"year": 2015, "gm_code": code, "lang": "nl"} for code in ("GM1930", "GM0614")]
     pages = {r.parameters["gm_code"]: r for r in render_many(nb, sets, jobs=1, cwd=in_project)}
     assert [r.error for r in pages.values()] == [None, None]
     for code, res in pages.items():
-        text = _visible(res.html)
+        text = visible_text(res.html)
         assert english_words(text) == Counter(), (code, english_words(text))
         assert res.html.startswith("<!DOCTYPE html>\n<html lang=\"nl\">")
         assert f"<title>Gemeenteprofiel {code}, 2015</title>" in res.html
@@ -480,7 +451,7 @@ def test_dutch_profile_pages_have_no_english_and_dutch_numbers(in_project):
         assert "Niet verzameld voor 2015: de website-crawl." in text  # no audit in this project
         assert "Dit profiel lezen." in text and "elk getal op deze pagina is synthetisch" in text
         assert "Municipality profile" not in text  # the notebook's own first cell is not on the page
-    nis, west = _visible(pages["GM1930"].html), _visible(pages["GM0614"].html)
+    nis, west = visible_text(pages["GM1930"].html), visible_text(pages["GM0614"].html)
     # 10 replies / 50 posts; Wilson 95% 11.2%-33.0%; the lowest of 7 ranked
     assert "Interactieaandeel 20% van 50 berichten (95%-BI 11-33%); rang 7 van 7." in nis
     # 10 of 20 answered: KM median (10 + 2030) / 2 = 1020 h, upper bound infinite (see above)
@@ -535,13 +506,13 @@ def test_dutch_reader_tables_by_hand(in_project):
 
 
 def test_dutch_profile_index(in_project, tmp_path):
-    from _english import english_words
+    from _english import english_words, visible_text
 
     from helpers.pipeline.render import write_profiles_index
 
     kf = profiles.key_figures(in_project / "outputs" / "2015", 2015)
     index = write_profiles_index(tmp_path, kf, 2015, demo=True, lang="nl").read_text(encoding="utf-8")
-    assert english_words(_visible(index)) == Counter()
+    assert english_words(visible_text(index)) == Counter()
     assert '<html lang="nl">' in index and "<h1>Gemeenteprofielen 2015</h1>" in index
     assert "8 gemeenten. Klik op een kolomkop om te sorteren." in index
     assert "<th onclick=\"sortBy(4)\">Mediane reactietijd (uur)</th>" in index

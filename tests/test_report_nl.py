@@ -10,7 +10,6 @@ of the page.
 
 from __future__ import annotations
 
-import html
 import json
 import os
 import re
@@ -21,7 +20,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from _english import english_words
+from _english import english_words, visible_text
 from _project import copy_project
 
 from helpers.present import report
@@ -149,12 +148,6 @@ def test_every_dutch_clause_puts_back_what_the_english_masked():
 
 
 # --- a Dutch demo run ------------------------------------------------------------------------------
-def _visible(page: str) -> str:
-    """The text a reader sees: no style, script or tags; entities decoded."""
-    page = re.sub(r"<(style|script)\b.*?</\1>", " ", page, flags=re.S | re.I)
-    return re.sub(r"\s+", " ", html.unescape(re.sub(r"<[^>]+>", " ", page)))
-
-
 @pytest.fixture(scope="module")
 def dutch_run(tmp_path_factory) -> Path:
     root = copy_project(tmp_path_factory.mktemp("dutch"))
@@ -197,7 +190,7 @@ def test_the_dutch_report_has_no_english(dutch_run):
     page = (year / "report.html").read_text(encoding="utf-8")
     assert '<html lang="nl">' in page
     assert "<title>Roeptoeter-rapport 2014</title>" in page
-    text = _visible(page)
+    text = visible_text(page)
     for heading in ("Wat is verzameld", "Bevindingen", "Kerncijfers", "Figuren", "Methoden in het kort",
                     "Replicatie van de gepubliceerde cijfers", "Herkomst van de gegevens",
                     "Alle vastgelegde getallen", "Bevinding"):
@@ -214,7 +207,7 @@ def test_the_dutch_report_has_no_english(dutch_run):
 def test_the_index_of_a_dutch_run_is_dutch(dutch_run):
     page = (dutch_run / "index.html").read_text(encoding="utf-8")
     assert '<html lang="nl">' in page and "<title>Roeptoeter-resultaten</title>" in page
-    text = _visible(page)
+    text = visible_text(page)
     assert "Jaren" in text and ">rapport</a>" in page
     assert english_words(text) == Counter()
 
@@ -235,7 +228,7 @@ def test_the_index_speaks_the_language_of_the_last_run(tmp_path):
     _year(out / "2013", "en", "2026-11-26T20:00:00Z", ["twitter", "survey"])
     _year(out / "2014", "nl", "2026-11-26T21:00:00Z", ["twitter", "facebook", "survey", "web"])
     assert report.index_lang(out) == "nl"
-    text = _visible(report.write_index(out).read_text(encoding="utf-8"))
+    text = visible_text(report.write_index(out).read_text(encoding="utf-8"))
     assert "2013 DEMODATA (synthetisch) ok" in text
     assert "niet verzameld: Facebook, de website-crawl" in text
     assert english_words(text) == Counter()

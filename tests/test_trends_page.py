@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from _english import english_words
+from _english import english_words, visible_text
 
 from helpers.core import io, register
 from helpers.present import platform_trends, report
@@ -121,32 +121,6 @@ def _project(root: Path) -> Path:
     return root
 
 
-def _visible(page: str) -> str:
-    """The text a reader sees on a page: text nodes and image alt texts, no styles or scripts."""
-    from html.parser import HTMLParser
-
-    class Text(HTMLParser):
-        def __init__(self) -> None:
-            super().__init__()
-            self.hidden, self.parts = 0, []
-
-        def handle_starttag(self, tag, attrs) -> None:
-            self.hidden += tag in ("script", "style")
-            if tag == "img":
-                self.parts.append(dict(attrs).get("alt") or "")
-
-        def handle_endtag(self, tag) -> None:
-            self.hidden -= tag in ("script", "style")
-
-        def handle_data(self, data) -> None:
-            if not self.hidden:
-                self.parts.append(data)
-
-    parser = Text()
-    parser.feed(page)
-    return " ".join(" ".join(parser.parts).split())
-
-
 def test_the_dutch_trends_page_has_no_english(tmp_path, monkeypatch):
     import papermill
 
@@ -155,7 +129,7 @@ def test_the_dutch_trends_page_has_no_english(tmp_path, monkeypatch):
     papermill.execute_notebook(str(root / "notebooks" / "trends.ipynb"), str(tmp_path / "executed.ipynb"),
                                parameters={"lang": "nl"}, cwd=str(root / "notebooks"), progress_bar=False)
     page = (root / "outputs" / "trends" / "report.html").read_text(encoding="utf-8")
-    text = _visible(page)
+    text = visible_text(page)
     assert english_words(text) == Counter(), english_words(text)
     assert '<html lang="nl">' in page and "<title>Roeptoeter: trends 2014-2015</title>" in page
     assert "Jaren: 2014, 2015; register van 2015." in text
