@@ -62,6 +62,13 @@ def png_data_uri(path: Path) -> str:
     return "data:image/png;base64," + base64.b64encode(Path(path).read_bytes()).decode("ascii")
 
 
+def figure_img(path: Path, alt: str) -> str:
+    """An ``<img>`` of a saved PNG (embedded) with ``alt`` as its text for readers who do not see
+    it; a figure shown without one gets nbconvert's English "No description has been provided"."""
+    data = base64.b64encode(Path(path).read_bytes()).decode("ascii")
+    return templating.render("figure_img.html.j2", alt=alt, data=data)
+
+
 def _cell_text(value: Any) -> str:
     """A table cell's text: empty for missing values, else ``str(value)`` (escaped by the template)."""
     return "" if value is None or (isinstance(value, float) and math.isnan(value)) else str(value)
