@@ -74,13 +74,17 @@ def test_merger_notes_and_platform_titles_in_dutch():
     assert english.startswith("2014: 14 municipalities of 2014 merged into 7 of the 2015 register "
                               "(GM1000 + GM2000 → GM0000;")
     assert "GM1004 + GM2004 → GM0004 and 2 more); their values are summed" in english
-    assert split == ("2014: 1 municipalities of the 2015 register include part of a municipality that "
+    assert split == ("2014: 1 municipality of the 2015 register includes part of a municipality that "
                      "was split (GM0006); flagged, not divided.")
     dutch, split_nl = report.merger_notes(changes, 2015, "nl")
     assert dutch.startswith("2014: 14 gemeenten van 2014 zijn samengevoegd, in het register van 2015 "
                             "zijn dat er 7 (GM1000 + GM2000 → GM0000;")
     assert "GM1004 + GM2004 → GM0004 en nog 2); hun waarden zijn opgeteld" in dutch
-    assert split_nl.endswith("een deel van een gesplitste gemeente (GM0006); gemarkeerd, niet verdeeld.")
+    assert split_nl == ("2014: 1 gemeente van het register van 2015 omvat een deel van een gesplitste "
+                        "gemeente (GM0006); gemarkeerd, niet verdeeld.")
+    two = changes.assign(split=[False] * 5 + [True, True])
+    assert report.merger_notes(two, 2015, "nl")[1].startswith(
+        "2014: 2 gemeenten van het register van 2015 omvatten een deel")
     # codes the registers know are named by the register of their year (unknown ones stay codes)
     real = pd.DataFrame({"year": [2014], "gm_code": ["GM1930"], "predecessors": ["GM0568;GM0612"],
                          "n_predecessors": [2], "split": [False]})

@@ -296,8 +296,11 @@ def merger_notes(changes: pd.DataFrame, to_year: int, lang: str = "en",
                 m=language.count(len(merged), lang), target=to_year, examples=examples, more=more))
         split = part[part["split"]]
         if len(split):
-            notes.append(texts.text("trends", "split", lang, year=year, n=language.count(len(split), lang),
-                                    target=to_year, codes=", ".join(now.get(c, c) for c in split["gm_code"])))
+            codes = ", ".join(now.get(c, c) for c in split["gm_code"])
+            notes.append(texts.text("trends", "split_one", lang, year=year, target=to_year, codes=codes)
+                         if len(split) == 1 else
+                         texts.text("trends", "split", lang, year=year, target=to_year, codes=codes,
+                                    n=language.count(len(split), lang)))
     return notes
 
 
