@@ -49,28 +49,30 @@ async def wait_ready(kc: Any, timeout: float) -> None:
 
 async def _reply(channel: Any, msg_id: str, deadline: float) -> bool:
     """True once ``channel`` delivers the reply to ``msg_id``; False after :data:`STEP_S`."""
-    step_end = min(deadline, time.monotonic() + STEP_S)
-    while (left := step_end - time.monotonic()) > 0:
-        try:
-            msg = await ensure_async(channel.get_msg(timeout=left))
-        except Empty:
-            return False
-        if msg.get("parent_header", {}).get("msg_id") == msg_id:
-            return True
-    return False
+    return await _first(channel, deadline, lambda msg: _parent(msg) == msg_id)
 
 
 async def _idle(channel: Any, msg_id: str, deadline: float) -> bool:
     """True once IOPub reports ``idle`` for ``msg_id``; False after :data:`STEP_S`."""
+    return await _first(channel, deadline, lambda msg: (
+        _parent(msg) == msg_id and msg.get("msg_type") == "status"
+        and msg.get("content", {}).get("execution_state") == "idle"))
+
+
+def _parent(msg: dict) -> Any:
+    return msg.get("parent_header", {}).get("msg_id")
+
+
+async def _first(channel: Any, deadline: float, wanted: Any) -> bool:
+    """True once ``channel`` delivers a message ``wanted`` accepts (others are dropped, as nbclient
+    drops messages of other requests); False after :data:`STEP_S` or at ``deadline``."""
     step_end = min(deadline, time.monotonic() + STEP_S)
     while (left := step_end - time.monotonic()) > 0:
         try:
             msg = await ensure_async(channel.get_msg(timeout=left))
         except Empty:
             return False
-        if (msg.get("parent_header", {}).get("msg_id") == msg_id
-                and msg.get("msg_type") == "status"
-                and msg.get("content", {}).get("execution_state") == "idle"):
+        if wanted(msg):
             return True
     return False
 
