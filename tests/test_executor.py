@@ -206,7 +206,7 @@ def test_a_failing_cell_gives_papermills_notebook_and_no_kernel_stays(tmp_path):
 def test_page_progress_prints_the_first_page_every_nth_and_the_last(capsys):
     import io
 
-    from helpers.pipeline.render import PageProgress
+    from helpers.pipeline.profiles import PageProgress
 
     stream = io.StringIO()  # not a terminal: lines, no bar
     progress = PageProgress(7, "2014 profiles", every=3, stream=stream)

@@ -347,7 +347,7 @@ def test_a_survey_only_year_has_profiles_that_name_what_was_not_collected(in_pro
     assert kf["interaction_rank"].isna().all() and kf["speed_rank"].isna().all()
     assert profiles.presence_row(kf.reset_index(), "GM1930").empty
     assert profiles.comparison(kf.reset_index(), "GM1930").empty
-    from helpers.pipeline.render import write_profiles_index
+    from helpers.pipeline.profiles import write_profiles_index
 
     scratch = folder / "index-check"
     scratch.mkdir()
@@ -422,7 +422,8 @@ def test_reader_tables_show_percentages_with_their_base(in_project):
 
 
 def test_profile_index_uses_the_profiles_font_and_percentages(in_project, tmp_path):
-    from helpers.pipeline.render import PROFILE_FONT, page, write_profiles_index
+    from helpers.pipeline.profiles import write_profiles_index
+    from helpers.pipeline.render import PROFILE_FONT, page
 
     kf = profiles.key_figures(in_project / "outputs" / "2015", 2015)
     index = write_profiles_index(tmp_path, kf, 2015, demo=False).read_text(encoding="utf-8")
@@ -508,7 +509,7 @@ def test_dutch_reader_tables_by_hand(in_project):
 def test_dutch_profile_index(in_project, tmp_path):
     from _english import english_words, visible_text
 
-    from helpers.pipeline.render import write_profiles_index
+    from helpers.pipeline.profiles import write_profiles_index
 
     kf = profiles.key_figures(in_project / "outputs" / "2015", 2015)
     index = write_profiles_index(tmp_path, kf, 2015, demo=True, lang="nl").read_text(encoding="utf-8")
@@ -523,7 +524,7 @@ def test_dutch_profile_index(in_project, tmp_path):
 
 
 def test_profiles_in_another_language_are_not_up_to_date(in_project):
-    from helpers.pipeline.render import profiles_key
+    from helpers.pipeline.profiles import profiles_key
 
     folder = in_project / "outputs" / "2015"
     keys = {lang: profiles_key(in_project, folder, in_project / "outputs" / "2014", ["GM1930"], lang)

@@ -17,6 +17,7 @@ import pandas as pd
 import pytest
 from markupsafe import Markup
 
+from helpers.pipeline import profiles as profiles_command
 from helpers.pipeline import render
 from helpers.present import report, templating
 
@@ -94,7 +95,7 @@ def test_profiles_index_escapes_a_municipality_name_and_shows_figures(tmp_path):
                        "province": ["Drenthe", None], "size_class": ["small", "large"],
                        "interaction_share": [0.25, None], "km_median": [1.25, 3.0],
                        "answer_rate": [1.0, 0.5], "info_score": [6, 2], "eservice_score": [2.0, None]})
-    path = render.write_profiles_index(tmp_path, kf, 2014, demo=True)
+    path = profiles_command.write_profiles_index(tmp_path, kf, 2014, demo=True)
     page = path.read_text(encoding="utf-8")
     assert "<script>alert" not in page and page.count("<script>") == 1  # the sorting script only
     rows = page.split("<tbody>\n", 1)[1].split("\n</tbody>", 1)[0].split("\n")

@@ -142,7 +142,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "collect":
             return _collect(args)
         if args.command == "profiles":
-            from helpers.pipeline.render import render_profiles
+            from helpers.pipeline.profiles import render_profiles
 
             if args.jobs is not None and args.jobs < 1:
                 raise ParameterError(f"--jobs {args.jobs}: give a number of workers of at least 1")
