@@ -31,7 +31,8 @@ def pick(lang: str, en: str, nl: str) -> str:
     return en if check(lang) == "en" else nl
 
 
-def _missing(value: Any) -> bool:
+def missing(value: Any) -> bool:
+    """True for ``None``, NaN and anything that is not a number (a value no number can be written for)."""
     if value is None:
         return True
     try:
@@ -43,7 +44,7 @@ def _missing(value: Any) -> bool:
 def number(value: Any, digits: int = 1, lang: str = "en") -> str:
     """A number with ``digits`` decimals and thousands separators: ``number(1234.5, 1, "nl")`` =
     ``"1.234,5"``; ``"–"`` when missing."""
-    if _missing(value):
+    if missing(value):
         return "–"
     text = f"{float(value):,.{max(int(digits), 0)}f}"
     if check(lang) == "nl":
@@ -58,19 +59,19 @@ def count(value: Any, lang: str = "en") -> str:
 
 def percent(share: Any, digits: int = 0, lang: str = "en") -> str:
     """A proportion (0-1) as a percentage: ``percent(0.2413, 1, "nl")`` = ``"24,1%"``."""
-    return "–" if _missing(share) else f"{number(100 * float(share), digits, lang)}%"
+    return "–" if missing(share) else f"{number(100 * float(share), digits, lang)}%"
 
 
 def hours(value: Any, digits: int = 1, lang: str = "en") -> str:
     """Hours with their unit: ``"22.5 h"`` (en), ``"22,5 uur"`` (nl)."""
-    return "–" if _missing(value) else f"{number(value, digits, lang)} {pick(lang, 'h', 'uur')}"
+    return "–" if missing(value) else f"{number(value, digits, lang)} {pick(lang, 'h', 'uur')}"
 
 
 def interval(low: Any, high: Any, digits: int = 0, lang: str = "en", *, as_percent: bool = True,
              level: str = "95%") -> str:
     """A confidence interval in words: ``"95% CI 20-25%"`` (en), ``"95%-BI 20-25%"`` (nl,
     betrouwbaarheidsinterval); ``""`` when a bound is missing."""
-    if _missing(low) or _missing(high):
+    if missing(low) or missing(high):
         return ""
     scale = 100.0 if as_percent else 1.0
     lo, hi = number(scale * float(low), digits, lang), number(scale * float(high), digits, lang)

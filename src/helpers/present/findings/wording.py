@@ -44,19 +44,18 @@ def fixed(value: Any, digits: int = 1, lang: str = "en") -> str:
 
 
 def pct(value: float, digits: int = 0, lang: str = "en") -> str:
-    """A proportion (0-1) as a percentage: ``pct(0.2413, 1)`` = ``"24.1%"``, ``"24,1%"`` in Dutch."""
-    return f"{fixed(100 * float(value), digits, lang)}%"
+    """A proportion (0-1) as a percentage: ``pct(0.2413, 1)`` = ``"24.1%"``, ``"24,1%"`` in Dutch
+    (:func:`helpers.present.language.percent`)."""
+    return language.percent(value, digits, lang)
 
 
 def ci(low: float, high: float, digits: int = 0, *, percent: bool = True, level: str = "95%",
        lang: str = "en") -> str:
-    """An interval in words: ``"95% CI 20-25%"`` (en), ``"95%-BI 20-25%"`` (nl,
-    betrouwbaarheidsinterval); ``""`` when a bound is missing."""
+    """An interval in words: ``"95% CI 20-25%"`` (en), ``"95%-BI 20-25%"`` (nl); ``""`` when a
+    bound is missing (:func:`helpers.present.language.interval`)."""
     if missing(low) or missing(high):
         return ""
-    scale, unit = (100.0, "%") if percent else (1.0, "")
-    lo, hi = fixed(scale * float(low), digits, lang), fixed(scale * float(high), digits, lang)
-    return pick(lang, f"{level} CI {lo}-{hi}{unit}", f"{level}-BI {lo}-{hi}{unit}")
+    return language.interval(low, high, digits, lang, as_percent=percent, level=level)
 
 
 def decimal(value: Any, digits: int = 2, lang: str = "en") -> str:

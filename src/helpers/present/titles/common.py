@@ -1,14 +1,14 @@
-"""Small pieces the title modules share: the size classes in a word, a percentage, a missing value.
+"""Small pieces the title modules share: the size classes in a word, a percentage, and
+:func:`helpers.present.language.missing`.
 
 Must not import anything from helpers but :mod:`helpers.present.language`.
 """
 
 from __future__ import annotations
 
-import math
 from typing import Any
 
-from helpers.present.language import check, percent
+from helpers.present.language import check, missing, percent  # noqa: F401  (missing: for the titles)
 
 #: A size class in one word, for a title (the English titles name the class by its letter).
 SIZE_WORDS: dict[str, dict[str, str]] = {
@@ -27,11 +27,3 @@ def size_word(size_class: Any, lang: str = "en") -> str:
 def pct(share: Any, lang: str = "en") -> str:
     """A proportion (0-1) as a whole percentage: ``"24%"``; ``"–"`` when missing."""
     return percent(share, 0, lang)
-
-
-def missing(value: Any) -> bool:
-    """True for ``None``, NaN and anything that is not a number."""
-    try:
-        return value is None or math.isnan(float(value))
-    except (TypeError, ValueError):
-        return True
