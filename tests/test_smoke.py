@@ -9,10 +9,12 @@ The tests of this module run in file order and share one project folder.
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import html
 import json
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -85,6 +87,19 @@ def test_the_collection_runs_end_to_end_on_a_small_demo_year(project, first_run)
     assert list(year.glob("figures/*.png")) and list(year.glob("figures/*.svg"))
     # nothing left behind
     assert not [p for p in (project / "outputs").iterdir() if ".tmp-" in p.name]
+
+
+def test_each_saved_figure_shows_once_in_its_notebook_as_the_file_written(project, first_run):
+    """``run.save_figure`` shows the PNG it wrote and closes the figure: the executed notebook holds
+    each figure once, byte for byte the file (the inline backend does not draw it a second time)."""
+    year = project / "outputs" / "2014"
+    nb = json.loads((year / "notebooks" / "02_presence.ipynb").read_text(encoding="utf-8"))
+    source = "".join("".join(c["source"]) for c in nb["cells"] if c["cell_type"] == "code")
+    saved = re.findall(r'run\.save_figure\(fig, "(\w+)"\)', source)
+    assert saved == ["presence_by_platform", "presence_by_size_class"]
+    shown = [base64.b64decode(out["data"]["image/png"]) for c in nb["cells"]
+             for out in c.get("outputs", []) if "image/png" in out.get("data", {})]
+    assert shown == [(year / "figures" / f"{name}.png").read_bytes() for name in saved]
 
 
 def test_ranks_findings_and_p_values_agree_across_outputs(project, first_run, monkeypatch):
