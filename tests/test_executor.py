@@ -7,6 +7,7 @@ The tests marked ``slow`` start real kernels (a few seconds each); they preload 
 from __future__ import annotations
 
 import json
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -120,6 +121,47 @@ def test_pool_warms_ahead_within_its_budget_and_close_stops_every_kernel(tmp_pat
         pool.take()
 
 
+def test_take_hands_out_the_kernel_that_is_ready_first(tmp_path, monkeypatch):
+    # the fork server forks its first kernel before its last imports: the start asked first need
+    # not be the one that gets ready first, and the notebook due now must not wait for the other
+    first_may_finish = threading.Event()
+
+    def start(self: KernelPool, number: int) -> FakeKernel:
+        if number == 1:
+            assert first_may_finish.wait(10)
+        return FakeKernel(number)
+
+    monkeypatch.setattr(KernelPool, "_start", start)
+    pool = KernelPool(tmp_path, size=2, budget=2)
+    try:
+        assert pool.take().number == 2  # kernel 1 is still starting
+        first_may_finish.set()
+        assert pool.take().number == 1
+    finally:
+        first_may_finish.set()
+        pool.close()
+
+
+def test_prime_starts_the_warm_kernels_before_anyone_asks(tmp_path, monkeypatch):
+    started: list[int] = []
+    monkeypatch.setattr(KernelPool, "_start", lambda self, number: started.append(number) or
+                        FakeKernel(number))
+    pool = KernelPool(tmp_path, size=2, budget=5)
+    pool.prime()
+    pool._threads.shutdown(wait=True)  # let the starts finish (test only)
+    assert sorted(started) == [1, 2] and pool.started == 2
+    pool.close()
+    pool.prime()  # a closed pool starts nothing
+    assert pool.started == 2
+
+
+def test_fork_server_command_line_splits_the_later_modules():
+    from helpers.pipeline.forkserver import _arguments
+
+    assert _arguments(["s.sock", "a", "b", "--later", "c"]) == ("s.sock", ["a", "b"], ["c"])
+    assert _arguments(["s.sock", "a"]) == ("s.sock", ["a"], [])
+
+
 def test_executor_retries_once_when_the_kernel_does_not_start(tmp_path, monkeypatch):
     src = notebook(tmp_path / "nb" / "a.ipynb", "print(x)")
     calls: list[int] = []
@@ -174,6 +216,23 @@ def test_every_notebook_gets_a_fresh_kernel_with_the_modules_preloaded(tmp_path,
     # the kernel's own stderr went to the run's log, not to the terminal
     assert "noise-from-the-kernel" in (tmp_path / "run" / "logs" / "first.log").read_text()
     assert "noise-from-the-kernel" not in capfd.readouterr().err
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not ex.forks_by_default(), reason="kernels are spawned, not forked, here")
+def test_the_fork_server_imports_the_later_modules_after_its_first_kernel(tmp_path):
+    def imported(kernel: ex.WarmKernel, module: str) -> bool:
+        try:
+            kernel.execute_silently(f"import sys\nassert {module!r} in sys.modules", 30)
+        except ex.KernelStartError:
+            return False
+        return True
+
+    with KernelPool(tmp_path, size=2, budget=2, preload=("decimal",), later=("wave",)) as pool:
+        first, second = pool.take(), pool.take()
+        kernels = sorted([first, second], key=lambda k: k.km.provisioner.pid)  # forked first, second
+        assert [imported(k, "decimal") for k in kernels] == [True, True]
+        assert [imported(k, "wave") for k in kernels] == [False, True]
 
 
 @pytest.mark.slow

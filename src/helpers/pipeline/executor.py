@@ -206,6 +206,10 @@ class WarmExecutor:
                                                preload=self.preload)
             return self._pools[root]
 
+    def prime(self, root: Path) -> None:
+        """Start the kernels of project ``root`` now, in the background (:meth:`KernelPool.prime`)."""
+        self.pool(root).prime()
+
     def __call__(self, src: Path, dest: Path, parameters: dict[str, Any], root: Path) -> None:
         """Execute notebook ``src`` with ``parameters`` into ``dest`` on a fresh warm kernel.
 

@@ -19,8 +19,12 @@ exactly as a freshly started kernel; only the imported modules are shared, copy-
 * :class:`ForkedProcess` gives jupyter_client's provisioner the ``Popen``-like handle it expects for a
   process that is not the caller's child (``poll`` by signal 0, ``kill`` by process group).
 
-Run as ``python -m helpers.pipeline.forkserver SOCKET MODULE...``. Imports nothing from helpers at
-module level (the server imports the preload list itself); must not import :mod:`helpers.cli`.
+* The server forks its first kernel before it imports the modules listed after ``--later``: the
+  first notebook of a run does not wait for what only later ones use.
+
+Run as ``python -m helpers.pipeline.forkserver SOCKET MODULE... [--later MODULE...]``. Imports
+nothing from helpers at module level (the server imports the preload list itself); must not import
+:mod:`helpers.cli`.
 """
 
 from __future__ import annotations
@@ -44,6 +48,19 @@ PARENT_POLL_S = 0.2
 PR_SET_PDEATHSIG = 1
 #: The matplotlib backend a kernel uses (what ipykernel sets when MPLBACKEND is empty).
 INLINE_BACKEND = "module://matplotlib_inline.backend_inline"
+#: Separates, on the server's command line, the modules to import before listening from those to
+#: import after the first fork.
+LATER = "--later"
+#: What ``IPKernelApp.initialize`` imports in a new kernel beyond ``ipykernel.kernelapp`` (the
+#: debugger with debugpy's vendored pydevd, IPython's pieces, the inline backend, tornado's queues):
+#: about 0.1 s and 140 modules, imported once by the server instead of in every forked kernel.
+#: None starts a thread.
+KERNEL_INIT: tuple[str, ...] = (
+    "ipykernel.ipkernel", "ipykernel.debugger", "IPython.core.completerlib", "IPython.core.debugger",
+    "IPython.core.oinspect", "IPython.core.pylabtools", "IPython.extensions.storemagic",
+    "matplotlib_inline.backend_inline", "matplotlib.backends.backend_agg", "tornado.platform.asyncio",
+    "tornado.queues", "tornado.locks", "sqlite3", "PIL.features", "faulthandler",
+)
 
 
 # --- the client side (in the runner) ----------------------------------------------------------------
@@ -67,10 +84,13 @@ class ForkServer:
         The kernels' working directory.
     start_timeout_s : float
         Seconds the server may take to import and listen.
+    later : sequence of str
+        Modules the server imports right after forking its first kernel (that kernel does without
+        them; every later one has them).
     """
 
     def __init__(self, folder: Path, preload: Any, env: dict[str, str], cwd: Path,
-                 start_timeout_s: float = 120.0) -> None:
+                 start_timeout_s: float = 120.0, later: Any = ()) -> None:
         self.folder = Path(folder)
         self.socket_path = self.folder / "forkserver.sock"
         self.log = self.folder / "forkserver.log"
@@ -78,7 +98,7 @@ class ForkServer:
         with open(self.log, "ab") as fh:
             self.process = subprocess.Popen(
                 [sys.executable, "-m", "helpers.pipeline.forkserver", str(self.socket_path),
-                 *list(preload)],
+                 *list(preload), *([LATER, *later] if later else [])],
                 cwd=str(cwd), env=env, stdin=subprocess.DEVNULL, stdout=fh, stderr=fh,
                 start_new_session=True,  # a Ctrl-C in the terminal is the runner's to handle
             )
@@ -220,6 +240,9 @@ def forked_manager_class() -> type:
 
 # --- the server side (a process of its own) ---------------------------------------------------------
 def _preload(names: list[str]) -> None:
+    """Import ``names`` (a missing or failing one is skipped), the kernel application and what it
+    imports when a kernel starts (:data:`KERNEL_INIT`); then freeze every object so far out of the
+    garbage collector, so that the forked kernels never walk or touch them (copy-on-write)."""
     import gc
     import importlib
 
@@ -227,6 +250,10 @@ def _preload(names: list[str]) -> None:
         with contextlib.suppress(Exception):
             importlib.import_module(name)
     import ipykernel.kernelapp  # noqa: F401  (the children's kernel application)
+
+    for name in KERNEL_INIT:
+        with contextlib.suppress(Exception):
+            importlib.import_module(name)
 
     gc.collect()
     gc.freeze()
@@ -314,8 +341,9 @@ def _reap(*_: object) -> None:
             return
 
 
-def serve(socket_path: str, preload: list[str]) -> None:
-    """Preload, listen on ``socket_path`` and fork a kernel per request until the runner is gone."""
+def serve(socket_path: str, preload: list[str], later: list[str] | None = None) -> None:
+    """Preload, listen on ``socket_path`` and fork a kernel per request until the runner is gone;
+    import ``later`` right after the first fork."""
     runner, server_pid = os.getppid(), os.getpid()
     folder = Path(socket_path).parent
     # Ended kernels are reaped at once (so they do not linger as zombies that look alive), and
@@ -348,7 +376,17 @@ def serve(socket_path: str, preload: list[str]) -> None:
                 conn.close()
                 _become_kernel(request["argv"], request["log"], server_pid)
             conn.sendall(json.dumps({"pid": pid}).encode() + b"\n")
+        if later:  # while the first kernel runs its notebook
+            _preload(later)
+            later = None
+
+
+def _arguments(argv: list[str]) -> tuple[str, list[str], list[str]]:
+    """``SOCKET MODULE... [--later MODULE...]`` as (socket, preload, later)."""
+    modules = argv[1:]
+    cut = modules.index(LATER) if LATER in modules else len(modules)
+    return argv[0], modules[:cut], modules[cut + 1:]
 
 
 if __name__ == "__main__":
-    serve(sys.argv[1], sys.argv[2:])
+    serve(*_arguments(sys.argv[1:]))

@@ -26,7 +26,7 @@ import threading
 import time
 from collections import deque
 from collections.abc import Mapping, Sequence
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -46,23 +46,31 @@ PRELOAD: tuple[str, ...] = (
     "helpers.pipeline.warmup",
 )
 
-#: Longest single wait, in seconds, for a starting kernel to answer (between two looks at whether
-#: its pool was closed meanwhile).
-READY_STEP_S = 1.0
+#: Longest single wait, in seconds, for a kernel's answer between two looks at whether its pool
+#: was closed or the kernel ended meanwhile.
+READY_STEP_S = 0.25
 
-#: Imported as well by the fork server of a pool with the default :data:`PRELOAD`: what only some
-#: notebooks use (statsmodels' models, the holiday calendar, the importers' parsers, the report's
-#: templates). A fork server imports them once for every kernel of the run, so a notebook that needs
-#: them no longer pays for the import; a spawned kernel would pay for each of them every time.
+#: Imported as well by the fork server of a pool with the default :data:`PRELOAD`, before its first
+#: kernel: what only some notebooks use but the first notebook of a run (``01_collect``) needs (the
+#: holiday calendar, the importers' parsers, the report's templates). A fork server imports them
+#: once for every kernel of the run, so a notebook that needs them no longer pays for the import; a
+#: spawned kernel would pay for each of them every time.
 FORK_PRELOAD: tuple[str, ...] = (
-    "statsmodels.api", "statsmodels.duration.hazard_regression", "statsmodels.duration.survfunc",
-    "statsmodels.miscmodels.ordinal_model", "statsmodels.stats.multitest",
-    "statsmodels.stats.proportion", "statsmodels.stats.contingency_tables", "holidays",
-    "jinja2", "orjson", "lxml.html", "pyreadstat", "tqdm.auto",
-    "helpers.analysis.platforms", "helpers.present.findings", "helpers.present.platform_figures",
-    "helpers.present.platform_findings", "helpers.present.platform_trends",
+    "holidays", "jinja2", "orjson", "lxml.html", "pyreadstat", "tqdm.auto",
+    "helpers.present.findings",
     "helpers.collect.twitter", "helpers.collect.facebook", "helpers.collect.web",
     "helpers.collect.survey", "helpers.collect.mastodon", "helpers.collect.bluesky",
+)
+
+#: Imported by the same fork server right *after* it forked its first kernel (statsmodels' models,
+#: the platform comparison): the first notebook does not use them, so its kernel need not wait for
+#: them (about 0.4 s); the server imports them while that notebook runs, before the next kernel.
+FORK_LATER: tuple[str, ...] = (
+    "statsmodels.api", "statsmodels.duration.hazard_regression", "statsmodels.duration.survfunc",
+    "statsmodels.miscmodels.ordinal_model", "statsmodels.stats.multitest",
+    "statsmodels.stats.proportion", "statsmodels.stats.contingency_tables",
+    "helpers.analysis.platforms", "helpers.present.platform_figures",
+    "helpers.present.platform_findings", "helpers.present.platform_trends",
 )
 
 #: Run silently in a warm kernel: imports inside a function, so no user name is left behind. The
@@ -133,35 +141,42 @@ class WarmKernel:
     number: int
     uses: int = 0
 
-    def execute_silently(self, code: str, timeout: float, *, wait_ready: bool = True,
-                         stop: Any = None) -> None:
+    def execute_silently(self, code: str, timeout: float, *, stop: Any = None) -> None:
         """Run ``code`` without output, history or execution count; raise on an error reply.
 
-        ``wait_ready`` first waits until the kernel answers (after a start), in steps of at most
-        :data:`READY_STEP_S` seconds; ``stop`` (a callable) ends that wait early when it says so
-        (the pool was closed meanwhile).
+        The request is sent at once, also to a kernel that is still starting: ZeroMQ queues it
+        until the kernel listens. The reply is awaited in steps of at most :data:`READY_STEP_S`
+        seconds; between two steps the wait ends early when ``stop`` (a callable) says so (the
+        pool was closed meanwhile) or the kernel process has ended.
+
+        Raises
+        ------
+        KernelStartError
+            On an error reply, a dead kernel, ``stop``, or no reply within ``timeout`` seconds.
         """
+        from queue import Empty
+
         from jupyter_client.blocking import BlockingKernelClient
 
         kc = BlockingKernelClient(**self.km.get_connection_info(session=True), parent=self.km)
-        kc.start_channels(iopub=wait_ready, stdin=False, hb=False, control=False)
+        kc.start_channels(iopub=False, stdin=False, hb=False, control=False)
         try:
-            if wait_ready:
-                deadline = time.monotonic() + timeout
-                while True:
-                    if stop is not None and stop():
-                        raise KernelStartError("kernel pool closed")
-                    try:
-                        kc.wait_for_ready(timeout=min(READY_STEP_S, max(deadline - time.monotonic(),
-                                                                        0.1)))
-                        break
-                    except RuntimeError:
-                        if time.monotonic() >= deadline:
-                            raise
             msg_id = kc.execute(code, silent=True, store_history=False)
-            reply = kc.get_shell_msg(timeout=timeout)
-            while reply["parent_header"].get("msg_id") != msg_id:
-                reply = kc.get_shell_msg(timeout=timeout)
+            deadline = time.monotonic() + timeout
+            while True:
+                left = deadline - time.monotonic()
+                try:
+                    reply = kc.get_shell_msg(timeout=max(min(READY_STEP_S, left), 0.01))
+                except Empty:
+                    if stop is not None and stop():
+                        raise KernelStartError("kernel pool closed") from None
+                    if not self.km.is_alive():
+                        raise KernelStartError("the kernel ended before it answered") from None
+                    if left <= 0:
+                        raise KernelStartError(f"no answer within {timeout:g} s") from None
+                    continue
+                if reply["parent_header"].get("msg_id") == msg_id:
+                    break
             content = reply["content"]
             if content.get("status") != "ok":
                 raise KernelStartError(f"{content.get('ename')}: {content.get('evalue')}")
@@ -208,6 +223,10 @@ class KernelPool:
         that no kernel is warmed for nothing at the end; ``None``: no limit.
     preload : sequence of str
         Modules imported in every kernel before it is handed out.
+    later : sequence of str, optional
+        Modules the fork server imports right after forking its first kernel (every later kernel
+        has them, the first imports them itself if it needs them). Default: :data:`FORK_LATER` with
+        the default ``preload``, none otherwise.
     env : mapping, optional
         Extra environment variables for the kernels.
     start_timeout_s : float
@@ -222,6 +241,7 @@ class KernelPool:
     size: int = 1
     budget: int | None = None
     preload: Sequence[str] = PRELOAD
+    later: Sequence[str] | None = None
     env: Mapping[str, str] = field(default_factory=dict)
     start_timeout_s: float = 120.0
     stagger_s: float = 0.0
@@ -244,7 +264,8 @@ class KernelPool:
 
     # -- public --
     def take(self) -> WarmKernel:
-        """A warm kernel (waits for one; starts one when none is on its way).
+        """A warm kernel: the first of those on their way to get ready (waits for one; starts one
+        when none is on its way).
 
         Raises
         ------
@@ -254,16 +275,37 @@ class KernelPool:
             After :meth:`close`.
 
         A kernel asked for when the budget is spent is still started (a retry), just not warmed
-        ahead.
+        ahead. Kernels need not get ready in the order they were started: the fork server forks its
+        first kernel before its last imports (:data:`FORK_LATER`), so whichever start asked first
+        is ready first.
+        """
+        while True:
+            with self._lock:
+                if self._closed:
+                    raise RuntimeError("kernel pool is closed")
+                if not self._ready:
+                    self._submit_locked(force=True)
+                self._fill_locked()
+                waiting = list(self._ready)
+            done, _ = wait(waiting, return_when=FIRST_COMPLETED)
+            with self._lock:
+                future = next((f for f in self._ready if f in done), None)
+                if future is None:  # another caller took them meanwhile
+                    continue
+                self._ready.remove(future)
+                self._fill_locked()
+            return future.result()
+
+    def prime(self) -> None:
+        """Start warming ``size`` kernels now (and with them the fork server), in the background.
+
+        A caller that knows it will ask for kernels calls this first, then does its own preparation
+        while the fork server imports (about 2 s); :meth:`take` would otherwise start them only when
+        the first notebook is due.
         """
         with self._lock:
-            if self._closed:
-                raise RuntimeError("kernel pool is closed")
-            if not self._ready:
-                self._submit_locked(force=True)
-            future = self._ready.popleft()
-            self._fill_locked()
-        return future.result()
+            if not self._closed:
+                self._fill_locked()
 
     def release(self, kernel: WarmKernel, *, reuse: bool = False) -> None:
         """Give a kernel back: shut down, or (``reuse``) keep it for the caller's next notebook.
@@ -271,7 +313,7 @@ class KernelPool:
         With ``reuse`` the namespace is cleared (:data:`RESET_CODE`); the caller keeps the kernel.
         """
         if reuse and not self._closed:
-            kernel.execute_silently(RESET_CODE, self.start_timeout_s, wait_ready=False)
+            kernel.execute_silently(RESET_CODE, self.start_timeout_s)
             return
         kernel.shutdown()
         with self._lock:
@@ -340,11 +382,12 @@ class KernelPool:
         with self._server_lock:
             if self._server is None:
                 try:
-                    preload = tuple(self.preload)
+                    preload, later = tuple(self.preload), tuple(self.later or ())
                     if preload == PRELOAD:
                         preload += FORK_PRELOAD
+                        later = FORK_LATER if self.later is None else later
                     self._server = ForkServer(self._dir, preload, self._env(), self.root,
-                                              self.start_timeout_s)
+                                              self.start_timeout_s, later=later)
                 except ForkServerError as exc:
                     raise KernelStartError(f"kernel did not start: {exc}") from exc
             return self._server
