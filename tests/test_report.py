@@ -268,6 +268,15 @@ def test_finalize_year_without_report_notebook_writes_no_report(tmp_path):
 
 
 # --- index ----------------------------------------------------------------------------------------
+def test_the_runner_warms_the_report_exporter_up_without_writing(tmp_path, monkeypatch):
+    from helpers.pipeline.finish import Hooks
+
+    assert Hooks.from_report().warm_up is report.warm_up
+    monkeypatch.chdir(tmp_path)
+    report.warm_up()
+    assert list(tmp_path.iterdir()) == []  # nothing written
+
+
 def test_write_index_lists_years_with_manifest(tmp_path):
     out = tmp_path / "outputs"
     report.finalize_year(make_year(out / "2014"), 2014)

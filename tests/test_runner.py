@@ -259,6 +259,19 @@ def test_hooks_finalize_in_tmp_before_swap_and_index_after(project, capsys):
     assert "FAILED 2014 finalize cell -: RuntimeError: report page failed" in capsys.readouterr().err
 
 
+def test_the_report_warm_up_runs_once_before_the_first_notebook(project):
+    events: list[str] = []
+
+    class Recording(FakeExecutor):
+        def __call__(self, src: Path, dest: Path, params: dict, root: Path) -> None:
+            events.append(src.stem)
+            super().__call__(src, dest, params, root)
+
+    hooks = Hooks(warm_up=lambda: events.append("warm-up"))
+    assert runner.run([2014, 2015], project=project, execute=Recording(), hooks=hooks) == 0
+    assert events[0] == "warm-up" and events.count("warm-up") == 1 and len(events) > 1
+
+
 def test_stale_tmp_folders_are_removed_and_interrupted_swap_restored(project, capsys):
     out = project.outputs
     (out / ".2014.tmp-dead1" / "tables").mkdir(parents=True)

@@ -74,16 +74,21 @@ class Hooks:
         an exception fails the year.
     write_index : callable or None
         ``(outputs_dir)``: rewrite the index page after the run.
+    warm_up : callable or None
+        ``()``: called once before the first notebook, while the kernels start: the imports and
+        template compilation that ``finalize_year`` would otherwise do after the last notebook.
     """
 
     finalize_year: Callable[[Path, int], Any] | None = None
     write_index: Callable[[Path], Any] | None = None
+    warm_up: Callable[[], Any] | None = None
 
     @classmethod
     def from_report(cls) -> Hooks:
         """The hooks of :mod:`helpers.present.report` when it exists (each ``None`` if absent)."""
         report = "helpers.present.report"
-        return cls(_optional(report, "finalize_year"), _optional(report, "write_index"))
+        return cls(_optional(report, "finalize_year"), _optional(report, "write_index"),
+                   _optional(report, "warm_up"))
 
 
 def collect_records(folder: Path) -> list[dict[str, Any]]:

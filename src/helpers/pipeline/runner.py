@@ -191,20 +191,22 @@ def run(
     t0 = time.monotonic()
     project = project or Project.at()
     prepared = prepare(project, years, notebooks, params)
-    preflight_inputs(prepared, [
-        y for y in prepared.years
-        if force or not is_up_to_date(project.outputs / str(y), prepared.keys[y])])
+    stale = [y for y in prepared.years
+             if force or not is_up_to_date(project.outputs / str(y), prepared.keys[y])]
     cores = os.cpu_count() or 1
     jobs = max(1, min(jobs or cores, cores))
-    with outputs_lock(project.outputs), _executor(execute, prepared, jobs, quiet) as execute:
-        results = _run_locked(prepared, jobs=jobs, force=force, quiet=quiet, execute=execute,
-                              hooks=hooks)
-        if not [r for r in results if r.status in ("failed", "bad-input")]:
-            given = {k: v for nb in prepared.order for k, v in prepared.overrides[nb].items()}
-            trends_status = run_trends(project, force=force, quiet=quiet, execute=execute, hooks=hooks,
-                                       parameters=given)
-            if trends_status:
-                return trends_status
+    # the kernels start warming now, so the fork server's imports overlap the checks below
+    with _executor(execute, prepared, jobs, quiet, prime=bool(stale)) as execute:
+        preflight_inputs(prepared, stale)
+        with outputs_lock(project.outputs):
+            results = _run_locked(prepared, jobs=jobs, force=force, quiet=quiet, execute=execute,
+                                  hooks=hooks)
+            if not [r for r in results if r.status in ("failed", "bad-input")]:
+                given = {k: v for nb in prepared.order for k, v in prepared.overrides[nb].items()}
+                trends_status = run_trends(project, force=force, quiet=quiet, execute=execute,
+                                           hooks=hooks, parameters=given)
+                if trends_status:
+                    return trends_status
     failed = [r for r in results if r.status == "failed"]
     took = time.monotonic() - t0
     if not failed and any(r.status == "bad-input" for r in results):
@@ -219,9 +221,12 @@ def run(
 
 @contextlib.contextmanager
 def _executor(execute: Executor | None, prepared: Prepared, jobs: int,
-              quiet: bool) -> Iterator[Executor]:
+              quiet: bool, *, prime: bool = False) -> Iterator[Executor]:
     """``execute``, or one warm-kernel executor for the whole run (the years and then trends), so
-    that one fork server serves every kernel of the run; closed (every kernel stopped) at the end."""
+    that one fork server serves every kernel of the run; closed (every kernel stopped) at the end.
+
+    With ``prime`` (a year will run) the first kernels start at once, in the background.
+    """
     if execute is not None:
         yield execute
         return
@@ -231,6 +236,8 @@ def _executor(execute: Executor | None, prepared: Prepared, jobs: int,
 
     budget = len(prepared.years) * len(prepared.order) + 1  # + the trends notebook
     with WarmExecutor(jobs=jobs, budget=budget, progress=progress) as warm:
+        if prime:
+            warm.prime(prepared.project.root)
         yield warm
 
 
@@ -263,6 +270,8 @@ def _run_locked(
         f"on {jobs} worker{'s' if jobs > 1 else ''}",
     )
     hooks = hooks if hooks is not None else Hooks.from_report()
+    if hooks.warm_up is not None:  # while the kernels start: the report's own imports
+        hooks.warm_up()
     results = execute_plan(prepared, todo, jobs=jobs, quiet=quiet, execute=execute, hooks=hooks)
     if hooks.write_index is not None:
         try:

@@ -102,6 +102,7 @@ from helpers.present.report.year import (
     finalize_year,
     notebook_html,
     report_lang,
+    warm_up,
 )
 
 __all__ = [
@@ -117,6 +118,6 @@ __all__ = [
     "readable_frame", "readable_records", "readable_replication", "records_over_years", "records_summary",
     "render_page", "replication_table", "report_lang", "run_date", "run_years", "show_table",
     "sources_line", "sources_table", "table_html", "text", "translate_headers", "translate_note",
-    "trend_title", "trends_provenance", "unit_words", "unknown_clauses", "words", "write_index",
+    "trend_title", "trends_provenance", "unit_words", "unknown_clauses", "warm_up", "words", "write_index",
     "write_page", "write_provenance", "write_replication", "year_records",
 ]

@@ -37,20 +37,8 @@ def notebook_html(notebook: Path, *, title: str, demo: bool, lang: str = "en", s
     ``demo`` the demo banner opens the page. The page's ``<html lang>`` is ``lang``.
     """
     import nbformat
-    from nbconvert import HTMLExporter
-    from nbconvert.preprocessors import TagRemovePreprocessor
 
-    nb = nbformat.read(Path(notebook), as_version=4)
-    exporter = HTMLExporter(
-        exclude_input=True,
-        exclude_input_prompt=True,
-        exclude_output_prompt=True,
-        embed_images=True,
-        language_code=lang,
-    )
-    exporter.register_preprocessor(
-        TagRemovePreprocessor(remove_cell_tags={NOTEBOOK_ONLY}, enabled=True), enabled=True)
-    body, _ = exporter.from_notebook_node(nb, resources={"metadata": {"name": title}})
+    body = _export(nbformat.read(Path(notebook), as_version=4), title, lang)
     body = _EXTERNAL_SCRIPT.sub("", body)
     # The notebook's own banner output (run.banner()) would repeat the one that opens the page.
     body = _BANNER.sub("", body)
@@ -62,6 +50,40 @@ def notebook_html(notebook: Path, *, title: str, demo: bool, lang: str = "en", s
             count=1,
         )
     return body
+
+
+def _export(nb: Any, title: str, lang: str) -> str:
+    """``nb`` through nbconvert's HTML exporter, inputs and notebook-only cells left out."""
+    from nbconvert import HTMLExporter
+    from nbconvert.preprocessors import TagRemovePreprocessor
+
+    exporter = HTMLExporter(
+        exclude_input=True,
+        exclude_input_prompt=True,
+        exclude_output_prompt=True,
+        embed_images=True,
+        language_code=lang,
+    )
+    exporter.register_preprocessor(
+        TagRemovePreprocessor(remove_cell_tags={NOTEBOOK_ONLY}, enabled=True), enabled=True)
+    body, _ = exporter.from_notebook_node(nb, resources={"metadata": {"name": title}})
+    return str(body)
+
+
+def warm_up() -> None:
+    """Import nbconvert and compile its HTML template, on a two-cell notebook (nothing is written).
+
+    The batch runner calls this once while the first kernels start, so the first ``report.html``
+    no longer pays for it (about 1 s) after the year's last notebook.
+    """
+    import nbformat
+
+    nb = nbformat.v4.new_notebook(cells=[
+        nbformat.v4.new_markdown_cell("# Warm-up\n\nSome *text*."),
+        nbformat.v4.new_code_cell("1", outputs=[nbformat.v4.new_output(
+            "execute_result", data={"text/plain": "1", "text/html": "<b>1</b>"}, execution_count=1)]),
+    ])
+    _export(nb, "warm-up", "en")
 
 
 def finalize_year(folder: Path, year: int) -> None:
