@@ -265,6 +265,9 @@ def run_cli_case(case: dict[str, Any], tmp_path: Path, monkeypatch: pytest.Monke
     monkeypatch.chdir(root)
 
     class NoKernel:  # bad input must be refused before any notebook runs
+        def prime(self, project_root) -> None:  # warming kernels ahead is allowed; running is not
+            pass
+
         def __call__(self, src, dest, params, project_root) -> None:
             raise runner.NotebookFailure(0, "BadInputAccepted", f"{src.stem} was started")
 

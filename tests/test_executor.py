@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import threading
+import time
 from pathlib import Path
 from typing import Any
 
@@ -233,6 +234,26 @@ def test_the_fork_server_imports_the_later_modules_after_its_first_kernel(tmp_pa
         kernels = sorted([first, second], key=lambda k: k.km.provisioner.pid)  # forked first, second
         assert [imported(k, "decimal") for k in kernels] == [True, True]
         assert [imported(k, "wave") for k in kernels] == [False, True]
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not ex.forks_by_default(), reason="kernels are spawned, not forked, here")
+def test_closing_a_pool_stops_its_fork_server_while_it_still_imports(tmp_path):
+    # a run refused for bad input closes the pool it primed, a second or so into the server's imports
+    pool = KernelPool(tmp_path, size=1, budget=1)  # the project's preload: about 2 s of imports
+    pool.prime()
+    for _ in range(500):
+        if pool._server is not None:
+            break
+        time.sleep(0.01)
+    server = pool._server
+    assert server is not None and not server.socket_path.exists()  # started, not listening yet
+    future = pool._ready[0]
+    pool.close()
+    assert server.process.poll() is not None  # stopped, not left to finish its imports
+    with pytest.raises(ex.KernelStartError):
+        future.result(timeout=30)
+    assert pool._server is None and not Path(pool._dir).exists()
 
 
 @pytest.mark.slow

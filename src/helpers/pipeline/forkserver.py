@@ -87,10 +87,13 @@ class ForkServer:
     later : sequence of str
         Modules the server imports right after forking its first kernel (that kernel does without
         them; every later one has them).
+    wait : bool
+        Return only once the server listens (default); with False, call :meth:`wait_listening`
+        before :meth:`spawn`.
     """
 
     def __init__(self, folder: Path, preload: Any, env: dict[str, str], cwd: Path,
-                 start_timeout_s: float = 120.0, later: Any = ()) -> None:
+                 start_timeout_s: float = 120.0, later: Any = (), wait: bool = True) -> None:
         self.folder = Path(folder)
         self.socket_path = self.folder / "forkserver.sock"
         self.log = self.folder / "forkserver.log"
@@ -102,9 +105,18 @@ class ForkServer:
                 cwd=str(cwd), env=env, stdin=subprocess.DEVNULL, stdout=fh, stderr=fh,
                 start_new_session=True,  # a Ctrl-C in the terminal is the runner's to handle
             )
-        self._wait_listening(start_timeout_s)
+        if wait:
+            self.wait_listening(start_timeout_s)
 
-    def _wait_listening(self, timeout_s: float) -> None:
+    def wait_listening(self, timeout_s: float) -> None:
+        """Return once the server listens.
+
+        Raises
+        ------
+        ForkServerError
+            When the server exited first (also when it was closed meanwhile), or after
+            ``timeout_s`` seconds (then it is stopped).
+        """
         deadline = time.monotonic() + timeout_s
         while time.monotonic() < deadline:
             if self.process.poll() is not None:

@@ -376,21 +376,44 @@ class KernelPool:
         return {**os.environ, **self.env, "ROEPTOETER_ROOT": str(self.root)}
 
     def _fork_server(self) -> Any:
-        """The pool's fork server, started on first use (see :mod:`helpers.pipeline.forkserver`)."""
+        """The pool's fork server, started on first use (see :mod:`helpers.pipeline.forkserver`).
+
+        The server is known to the pool from the moment its process starts, so that :meth:`close`
+        stops it also while it is still importing; a pool closed meanwhile starts none.
+        """
         from helpers.pipeline.forkserver import ForkServer, ForkServerError
 
         with self._server_lock:
-            if self._server is None:
-                try:
-                    preload, later = tuple(self.preload), tuple(self.later or ())
-                    if preload == PRELOAD:
-                        preload += FORK_PRELOAD
-                        later = FORK_LATER if self.later is None else later
-                    self._server = ForkServer(self._dir, preload, self._env(), self.root,
-                                              self.start_timeout_s, later=later)
-                except ForkServerError as exc:
-                    raise KernelStartError(f"kernel did not start: {exc}") from exc
-            return self._server
+            with self._lock:
+                if self._closed:
+                    raise KernelStartError("kernel pool closed")
+                server = self._server
+            if server is not None:
+                return server
+            preload, later = tuple(self.preload), tuple(self.later or ())
+            if preload == PRELOAD:
+                preload += FORK_PRELOAD
+                later = FORK_LATER if self.later is None else later
+            try:
+                server = ForkServer(self._dir, preload, self._env(), self.root,
+                                    self.start_timeout_s, later=later, wait=False)
+            except (ForkServerError, OSError) as exc:
+                raise KernelStartError(f"kernel did not start: {exc}") from exc
+            with self._lock:
+                closed = self._closed
+                if not closed:
+                    self._server = server
+            try:
+                if closed:
+                    raise ForkServerError("kernel pool closed")
+                server.wait_listening(self.start_timeout_s)
+            except ForkServerError as exc:
+                server.close()
+                with self._lock:
+                    if self._server is server:
+                        self._server = None  # the next start tries a new server
+                raise KernelStartError(f"kernel did not start: {exc}") from exc
+            return server
 
     def _start(self, number: int) -> WarmKernel:
         from helpers.pipeline.forkserver import forked_manager_class
