@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
 
 import matplotlib.pyplot as plt
 import numpy as np
@@ -19,6 +22,48 @@ def test_start_in_run_dir_writes_there(tmp_path, monkeypatch):
     assert run.out == tmp_path / "outputs" / ".2014.tmp-x"
     default = helpers.start("presence", 2014)
     assert default.out == tmp_path / "outputs" / "2014"
+
+
+def test_a_notebook_started_without_figures_loads_no_plotting_library(tmp_path):
+    # 01_collect draws nothing: started with figures=False it must not pay for matplotlib, seaborn
+    # and scipy, and its kernel can be forked before the fork server imports them (FIRST_KERNEL)
+    code = (
+        "import sys, helpers\n"
+        "run = helpers.start('collect', 2014, run_dir='outputs/.2014.tmp-x', figures=False)\n"
+        "heavy = ('matplotlib', 'seaborn', 'scipy', 'statsmodels')\n"
+        "print(run.figures, [m for m in heavy if m in sys.modules])\n"
+    )
+    env = {**os.environ, "ROEPTOETER_ROOT": str(tmp_path)}
+    out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True,
+                         check=True).stdout
+    assert out.strip() == "False []"
+
+
+def test_save_figure_refuses_without_the_figure_theme(tmp_path, monkeypatch):
+    monkeypatch.setenv("ROEPTOETER_ROOT", str(tmp_path))
+    run = helpers.start("collect", 2014, run_dir="outputs/.2014.tmp-x", figures=False)
+    fig, _ = plt.subplots()
+    try:
+        with pytest.raises(ValueError, match="figures=False"):
+            run.save_figure(fig, "anything")
+    finally:
+        plt.close(fig)
+    assert not (run.out / "figures").exists()
+
+
+def test_the_first_kernels_modules_load_no_plotting_library():
+    from helpers.pipeline.kernels import FIRST_KERNEL, FORK_PRELOAD, PRELOAD
+
+    assert FIRST_KERNEL.issubset(PRELOAD + FORK_PRELOAD)
+    code = (
+        "import importlib, sys\n"
+        f"for name in {sorted(FIRST_KERNEL)!r}:\n"
+        "    importlib.import_module(name)\n"
+        "print([m for m in ('matplotlib', 'seaborn', 'scipy', 'statsmodels') if m in sys.modules])\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True).stdout
+    assert out.strip() == "[]"
 
 
 def test_run_dir_outside_the_project_is_refused(tmp_path, monkeypatch):

@@ -46,7 +46,6 @@ from helpers.core.records import (  # noqa: F401  (the notebook API re-exports t
     read_records,
     source_label,
 )
-from helpers.present import viz
 
 _SKIP_MARK = "_roeptoeter_skip"
 
@@ -119,12 +118,16 @@ class Run:
         The year folder this run writes to (``outputs/<year>`` or the runner's temporary sibling).
     lang : str
         Language of figure labels, ``"en"`` or ``"nl"``.
+    figures : bool
+        False when the notebook was started without the figure theme (``start(figures=False)``):
+        it draws nothing, and :meth:`save_figure` refuses.
     """
 
     notebook: str
     year: int
     out: Path
     lang: str = "en"
+    figures: bool = True
     _records: list[dict[str, Any]] = field(default_factory=list, repr=False)
 
     # --- provenance -------------------------------------------------------------------------
@@ -263,6 +266,11 @@ class Run:
         figure is closed: what the reader sees is the file, and the figure is drawn once, not again
         by the inline backend at the end of the cell (:func:`show_saved`).
         """
+        if not self.figures:
+            raise ValueError(f"{self.notebook}: started with figures=False, so no figure theme was "
+                             f"set; start it with figures=True to save figure {name!r}")
+        from helpers.present import viz
+
         paths = viz.save_figure(fig, self.out / "figures" / name, demo=self.demo, lang=self.lang)
         show_saved(fig, paths[0])
         return paths
@@ -370,7 +378,8 @@ def mark_hand_run(folder: Path, notebook: str, *, now: str | None = None) -> boo
     return True
 
 
-def start(notebook: str, year: int, run_dir: str = "", lang: str = "en") -> Run:
+def start(notebook: str, year: int, run_dir: str = "", lang: str = "en", *,
+          figures: bool = True) -> Run:
     """Begin a notebook's work on ``year``: resolve where to write and apply the figure theme.
 
     ``run_dir`` is the batch runner's temporary folder. Empty means a hand run (JupyterLab, plain
@@ -378,14 +387,21 @@ def start(notebook: str, year: int, run_dir: str = "", lang: str = "en") -> Run:
     only reads (:data:`READ_ONLY_NOTEBOOKS`), the year's ``manifest.json`` is marked stale
     (:func:`mark_hand_run`) and the notebook says so, so the next ``roeptoeter run`` redoes the
     year instead of reporting it "up to date" with figures its manifest does not describe.
+
+    ``figures=False`` is for a notebook that draws nothing (``01_collect``): the figure theme is not
+    set, so matplotlib, seaborn and scipy are not imported (about 0.8 s in a new process), and
+    :meth:`Run.save_figure` refuses.
     """
     if lang not in ("en", "nl"):
         raise ValueError(f"lang must be 'en' or 'nl', not {lang!r}")
     out = year_dir(int(year), run_dir)
     out.mkdir(parents=True, exist_ok=True)
     clear_skip()
-    viz.set_theme()
+    if figures:  # the plotting libraries (matplotlib, seaborn and with it scipy) load only here
+        from helpers.present import viz
+
+        viz.set_theme()
     if not run_dir and notebook not in READ_ONLY_NOTEBOOKS and mark_hand_run(out, notebook):
         print(f"Hand run: {out.name}/manifest.json is marked stale; the next `roeptoeter run` "
               f"redoes {out.name}.")
-    return Run(notebook=notebook, year=int(year), out=out, lang=lang)
+    return Run(notebook=notebook, year=int(year), out=out, lang=lang, figures=figures)

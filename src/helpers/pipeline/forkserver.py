@@ -52,14 +52,20 @@ INLINE_BACKEND = "module://matplotlib_inline.backend_inline"
 #: import after the first fork.
 LATER = "--later"
 #: What ``IPKernelApp.initialize`` imports in a new kernel beyond ``ipykernel.kernelapp`` (the
-#: debugger with debugpy's vendored pydevd, IPython's pieces, the inline backend, tornado's queues):
+#: debugger with debugpy's vendored pydevd, IPython's pieces, tornado's queues; the inline backend):
 #: about 0.1 s and 140 modules, imported once by the server instead of in every forked kernel.
 #: None starts a thread.
 KERNEL_INIT: tuple[str, ...] = (
     "ipykernel.ipkernel", "ipykernel.debugger", "IPython.core.completerlib", "IPython.core.debugger",
     "IPython.core.oinspect", "IPython.core.pylabtools", "IPython.extensions.storemagic",
-    "matplotlib_inline.backend_inline", "matplotlib.backends.backend_agg", "tornado.platform.asyncio",
-    "tornado.queues", "tornado.locks", "sqlite3", "PIL.features", "faulthandler",
+    "tornado.platform.asyncio", "tornado.queues", "tornado.locks", "sqlite3", "PIL.features",
+    "faulthandler",
+)
+#: Of those, what only a server that imported ``matplotlib.pyplot`` imports (the inline backend):
+#: a kernel forked before pyplot imports its backend itself when its notebook imports pyplot, and
+#: the backend then hooks into that kernel's shell as it does in any kernel.
+KERNEL_INIT_PYPLOT: tuple[str, ...] = (
+    "matplotlib_inline.backend_inline", "matplotlib.backends.backend_agg",
 )
 
 
@@ -263,7 +269,7 @@ def _preload(names: list[str]) -> None:
             importlib.import_module(name)
     import ipykernel.kernelapp  # noqa: F401  (the children's kernel application)
 
-    for name in KERNEL_INIT:
+    for name in KERNEL_INIT + (KERNEL_INIT_PYPLOT if "matplotlib.pyplot" in sys.modules else ()):
         with contextlib.suppress(Exception):
             importlib.import_module(name)
 

@@ -50,28 +50,35 @@ PRELOAD: tuple[str, ...] = (
 #: was closed or the kernel ended meanwhile.
 READY_STEP_S = 0.25
 
-#: Imported as well by the fork server of a pool with the default :data:`PRELOAD`, before its first
-#: kernel: what only some notebooks use but the first notebook of a run (``01_collect``) needs (the
-#: holiday calendar, the importers' parsers, the report's templates). A fork server imports them
-#: once for every kernel of the run, so a notebook that needs them no longer pays for the import; a
-#: spawned kernel would pay for each of them every time.
+#: Imported as well by the fork server of a pool with the default :data:`PRELOAD`: what only some
+#: notebooks use (statsmodels' models, the holiday calendar, the importers' parsers, the report's
+#: templates). A fork server imports them once for every kernel of the run, so a notebook that needs
+#: them no longer pays for the import; a spawned kernel would pay for each of them every time.
 FORK_PRELOAD: tuple[str, ...] = (
-    "holidays", "jinja2", "orjson", "lxml.html", "pyreadstat", "tqdm.auto",
-    "helpers.present.findings",
+    "statsmodels.api", "statsmodels.duration.hazard_regression", "statsmodels.duration.survfunc",
+    "statsmodels.miscmodels.ordinal_model", "statsmodels.stats.multitest",
+    "statsmodels.stats.proportion", "statsmodels.stats.contingency_tables", "holidays",
+    "jinja2", "orjson", "lxml.html", "pyreadstat", "tqdm.auto",
+    "helpers.analysis.platforms", "helpers.present.findings", "helpers.present.platform_figures",
+    "helpers.present.platform_findings", "helpers.present.platform_trends",
     "helpers.collect.twitter", "helpers.collect.facebook", "helpers.collect.web",
     "helpers.collect.survey", "helpers.collect.mastodon", "helpers.collect.bluesky",
 )
 
-#: Imported by the same fork server right *after* it forked its first kernel (statsmodels' models,
-#: the platform comparison): the first notebook does not use them, so its kernel need not wait for
-#: them (about 0.4 s); the server imports them while that notebook runs, before the next kernel.
-FORK_LATER: tuple[str, ...] = (
-    "statsmodels.api", "statsmodels.duration.hazard_regression", "statsmodels.duration.survfunc",
-    "statsmodels.miscmodels.ordinal_model", "statsmodels.stats.multitest",
-    "statsmodels.stats.proportion", "statsmodels.stats.contingency_tables",
-    "helpers.analysis.platforms", "helpers.present.platform_figures",
-    "helpers.present.platform_findings", "helpers.present.platform_trends",
-)
+#: Of :data:`PRELOAD` and :data:`FORK_PRELOAD`, what the fork server imports before it forks its
+#: first kernel: what the first notebook of a run (``01_collect``, which draws nothing) uses. The rest
+#: (matplotlib, seaborn, scipy, statsmodels, the analyses and figures: about 0.8 s) is imported
+#: right after that fork, while the first notebook runs; every later kernel has it. A first kernel
+#: that gets another notebook imports what it needs itself, as a spawned kernel does.
+FIRST_KERNEL: frozenset[str] = frozenset({
+    "numpy", "pandas", "pyarrow", "pandera", "IPython.display", "helpers", "helpers.core.paths",
+    "helpers.core.io", "helpers.core.schemas", "helpers.pipeline.context", "helpers.collect",
+    "helpers.demo", "helpers.pipeline.sources", "helpers.present.report", "helpers.pipeline.warmup",
+    "holidays", "jinja2", "orjson", "lxml.html", "pyreadstat", "tqdm.auto",
+    "helpers.present.findings", "helpers.collect.twitter", "helpers.collect.facebook",
+    "helpers.collect.web", "helpers.collect.survey", "helpers.collect.mastodon",
+    "helpers.collect.bluesky",
+})
 
 #: Run silently in a warm kernel: imports inside a function, so no user name is left behind. The
 #: imported objects are then frozen out of the cyclic garbage collector (``gc.freeze``): a full
@@ -90,6 +97,11 @@ def __roeptoeter_preload(names):
 __roeptoeter_preload({names!r})
 del __roeptoeter_preload
 """
+
+#: Run silently in a forked kernel before it is handed out: the modules came with the fork (and were
+#: frozen out of the garbage collector by the server and the kernel), so this only shows that the
+#: kernel answers.
+FORKED_READY_CODE = "pass"
 
 #: Kernel option keeping IPython's history in memory (as nbclient does): no SQLite file in the home
 #: folder to write the notebooks' code to, or to lock between parallel kernels.
@@ -225,8 +237,8 @@ class KernelPool:
         Modules imported in every kernel before it is handed out.
     later : sequence of str, optional
         Modules the fork server imports right after forking its first kernel (every later kernel
-        has them, the first imports them itself if it needs them). Default: :data:`FORK_LATER` with
-        the default ``preload``, none otherwise.
+        has them, the first imports them itself if it needs them). Default: with the default
+        ``preload``, all of it and :data:`FORK_PRELOAD` but :data:`FIRST_KERNEL`; none otherwise.
     env : mapping, optional
         Extra environment variables for the kernels.
     start_timeout_s : float
@@ -276,8 +288,8 @@ class KernelPool:
 
         A kernel asked for when the budget is spent is still started (a retry), just not warmed
         ahead. Kernels need not get ready in the order they were started: the fork server forks its
-        first kernel before its last imports (:data:`FORK_LATER`), so whichever start asked first
-        is ready first.
+        first kernel before most of its imports (:data:`FIRST_KERNEL`), so whichever start asked
+        first is ready first.
         """
         while True:
             with self._lock:
@@ -391,9 +403,12 @@ class KernelPool:
             if server is not None:
                 return server
             preload, later = tuple(self.preload), tuple(self.later or ())
-            if preload == PRELOAD:
+            if preload == PRELOAD and self.later is None:
+                everything = PRELOAD + FORK_PRELOAD
+                preload = tuple(m for m in everything if m in FIRST_KERNEL)
+                later = tuple(m for m in everything if m not in FIRST_KERNEL)
+            elif preload == PRELOAD:
                 preload += FORK_PRELOAD
-                later = FORK_LATER if self.later is None else later
             try:
                 server = ForkServer(self._dir, preload, self._env(), self.root,
                                     self.start_timeout_s, later=later, wait=False)
@@ -441,8 +456,10 @@ class KernelPool:
         with self._lock:
             self._kernels[number] = kernel
         try:
-            kernel.execute_silently(PRELOAD_CODE.format(names=tuple(self.preload)), self.start_timeout_s,
-                                    stop=lambda: self._closed)
+            # a forked kernel has what its server had imported when it forked (all of the preload,
+            # or for the first one :data:`FIRST_KERNEL`); it only has to answer
+            code = FORKED_READY_CODE if self.fork else PRELOAD_CODE.format(names=tuple(self.preload))
+            kernel.execute_silently(code, self.start_timeout_s, stop=lambda: self._closed)
         except Exception as exc:
             kernel.shutdown()
             raise KernelStartError(
