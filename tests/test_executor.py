@@ -221,7 +221,7 @@ def test_every_notebook_gets_a_fresh_kernel_with_the_modules_preloaded(tmp_path,
 
 @pytest.mark.slow
 @pytest.mark.skipif(not ex.forks_by_default(), reason="kernels are spawned, not forked, here")
-def test_the_fork_server_imports_the_later_modules_after_its_first_kernel(tmp_path):
+def test_with_first_the_fork_server_imports_the_rest_after_its_first_kernel(tmp_path):
     def imported(kernel: ex.WarmKernel, module: str) -> bool:
         try:
             kernel.execute_silently(f"import sys\nassert {module!r} in sys.modules", 30)
@@ -229,7 +229,8 @@ def test_the_fork_server_imports_the_later_modules_after_its_first_kernel(tmp_pa
             return False
         return True
 
-    with KernelPool(tmp_path, size=2, budget=2, preload=("decimal",), later=("wave",)) as pool:
+    with KernelPool(tmp_path, size=2, budget=2, preload=("decimal", "wave"),
+                    first={"decimal"}) as pool:
         first, second = pool.take(), pool.take()
         kernels = sorted([first, second], key=lambda k: k.km.provisioner.pid)  # forked first, second
         assert [imported(k, "decimal") for k in kernels] == [True, True]

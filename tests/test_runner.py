@@ -272,6 +272,36 @@ def test_the_report_warm_up_runs_once_before_the_first_notebook(project):
     assert events[0] == "warm-up" and events.count("warm-up") == 1 and len(events) > 1
 
 
+def test_the_runner_primes_one_executor_whose_first_kernel_is_forked_early(project, monkeypatch):
+    from helpers.pipeline.kernels import FIRST_KERNEL
+
+    seen: dict = {"primed": []}
+    fake = FakeExecutor()
+
+    class Capturing:  # stands in for WarmExecutor: records how the runner sets it up
+        def __init__(self, **options) -> None:
+            seen.update(options)
+
+        def __enter__(self):
+            return self
+
+        def __exit__(self, *exc) -> None:
+            pass
+
+        def prime(self, root) -> None:
+            seen["primed"].append(root)
+
+        def __call__(self, src, dest, params, root) -> None:
+            fake(src, dest, params, root)
+
+    monkeypatch.setattr(runner, "WarmExecutor", Capturing)
+    assert runner.run(project=project, hooks=Hooks()) == 0
+    assert seen["first"] == FIRST_KERNEL and seen["primed"] == [project.root] and fake.calls
+    seen["primed"].clear()
+    assert runner.run(project=project, hooks=Hooks()) == 0  # up to date: no kernel is warmed
+    assert seen["primed"] == []
+
+
 def test_stale_tmp_folders_are_removed_and_interrupted_swap_restored(project, capsys):
     out = project.outputs
     (out / ".2014.tmp-dead1" / "tables").mkdir(parents=True)

@@ -20,7 +20,7 @@ from __future__ import annotations
 import contextlib
 import copy
 import threading
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -175,6 +175,9 @@ class WarmExecutor:
     progress : callable, optional
         ``(parameters, dest, text)``: called with each progress line a notebook prints
         (:mod:`helpers.core.progress`) while it runs.
+    first : collection of str, optional
+        What the fork server imports before it forks the first kernel (:class:`KernelPool`);
+        ``None``: everything.
 
     A kernel that did not start, or died during the notebook (any error that is not a cell's), is
     replaced and the notebook tried once more. Call :meth:`close` (or use ``with``) at the end.
@@ -185,6 +188,7 @@ class WarmExecutor:
     log_path: Any = default_log_path
     preload: Sequence[str] = PRELOAD
     progress: Any = None
+    first: Collection[str] | None = None
     _pools: dict[Path, KernelPool] = field(default_factory=dict, init=False, repr=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, init=False, repr=False)
     _closed: bool = field(default=False, init=False, repr=False)
@@ -203,7 +207,7 @@ class WarmExecutor:
                 raise RuntimeError("executor is closed")
             if root not in self._pools:
                 self._pools[root] = KernelPool(root, size=self.jobs, budget=self.budget,
-                                               preload=self.preload)
+                                               preload=self.preload, first=self.first)
             return self._pools[root]
 
     def prime(self, root: Path) -> None:

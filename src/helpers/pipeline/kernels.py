@@ -25,7 +25,7 @@ import tempfile
 import threading
 import time
 from collections import deque
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -65,11 +65,12 @@ FORK_PRELOAD: tuple[str, ...] = (
     "helpers.collect.survey", "helpers.collect.mastodon", "helpers.collect.bluesky",
 )
 
-#: Of :data:`PRELOAD` and :data:`FORK_PRELOAD`, what the fork server imports before it forks its
-#: first kernel: what the first notebook of a run (``01_collect``, which draws nothing) uses. The rest
-#: (matplotlib, seaborn, scipy, statsmodels, the analyses and figures: about 0.8 s) is imported
-#: right after that fork, while the first notebook runs; every later kernel has it. A first kernel
-#: that gets another notebook imports what it needs itself, as a spawned kernel does.
+#: Of :data:`PRELOAD` and :data:`FORK_PRELOAD`, what the runner's fork server imports before it
+#: forks its first kernel (``KernelPool(first=...)``): what the first notebook of a run
+#: (``01_collect``, which draws nothing) uses. The rest (matplotlib, seaborn, scipy, statsmodels, the
+#: analyses and figures: about 0.8 s) is imported right after that fork, while the first notebook
+#: runs; every later kernel has it. A first kernel that gets another notebook imports what it needs
+#: itself, as a spawned kernel does.
 FIRST_KERNEL: frozenset[str] = frozenset({
     "numpy", "pandas", "pyarrow", "pandera", "IPython.display", "helpers", "helpers.core.paths",
     "helpers.core.io", "helpers.core.schemas", "helpers.pipeline.context", "helpers.collect",
@@ -235,10 +236,12 @@ class KernelPool:
         that no kernel is warmed for nothing at the end; ``None``: no limit.
     preload : sequence of str
         Modules imported in every kernel before it is handed out.
-    later : sequence of str, optional
-        Modules the fork server imports right after forking its first kernel (every later kernel
-        has them, the first imports them itself if it needs them). Default: with the default
-        ``preload``, all of it and :data:`FORK_PRELOAD` but :data:`FIRST_KERNEL`; none otherwise.
+    first : collection of str, optional
+        For a pool whose first kernel runs one known notebook (the runner's: ``01_collect``,
+        :data:`FIRST_KERNEL`): of the server's modules, those it imports before forking that
+        kernel; the others it imports right after, and every later kernel has them. The first
+        kernel imports what else it needs itself, unfrozen, so a pool that reuses its kernels for
+        many notebooks (the profiles) leaves this ``None``: everything before the first fork.
     env : mapping, optional
         Extra environment variables for the kernels.
     start_timeout_s : float
@@ -253,7 +256,7 @@ class KernelPool:
     size: int = 1
     budget: int | None = None
     preload: Sequence[str] = PRELOAD
-    later: Sequence[str] | None = None
+    first: Collection[str] | None = None
     env: Mapping[str, str] = field(default_factory=dict)
     start_timeout_s: float = 120.0
     stagger_s: float = 0.0
@@ -287,9 +290,9 @@ class KernelPool:
             After :meth:`close`.
 
         A kernel asked for when the budget is spent is still started (a retry), just not warmed
-        ahead. Kernels need not get ready in the order they were started: the fork server forks its
-        first kernel before most of its imports (:data:`FIRST_KERNEL`), so whichever start asked
-        first is ready first.
+        ahead. Kernels need not get ready in the order they were started: with ``first`` the fork
+        server forks its first kernel before most of its imports, so whichever start asked first is
+        ready first.
         """
         while True:
             with self._lock:
@@ -402,13 +405,11 @@ class KernelPool:
                 server = self._server
             if server is not None:
                 return server
-            preload, later = tuple(self.preload), tuple(self.later or ())
-            if preload == PRELOAD and self.later is None:
-                everything = PRELOAD + FORK_PRELOAD
-                preload = tuple(m for m in everything if m in FIRST_KERNEL)
-                later = tuple(m for m in everything if m not in FIRST_KERNEL)
-            elif preload == PRELOAD:
-                preload += FORK_PRELOAD
+            preload = tuple(self.preload) + (FORK_PRELOAD if tuple(self.preload) == PRELOAD else ())
+            later: tuple[str, ...] = ()
+            if self.first is not None:
+                preload, later = (tuple(m for m in preload if m in self.first),
+                                  tuple(m for m in preload if m not in self.first))
             try:
                 server = ForkServer(self._dir, preload, self._env(), self.root,
                                     self.start_timeout_s, later=later, wait=False)

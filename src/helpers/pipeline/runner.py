@@ -68,6 +68,7 @@ from helpers.pipeline.folders import (  # noqa: F401
     prune_failed,
     swap_into_place,
 )
+from helpers.pipeline.kernels import FIRST_KERNEL
 from helpers.pipeline.plan import (  # noqa: F401
     DEFAULT_YEAR,
     Prepared,
@@ -235,7 +236,8 @@ def _executor(execute: Executor | None, prepared: Prepared, jobs: int,
         say(quiet, f"{parameters.get('year', '')} {Path(dest).stem}: {text}")
 
     budget = len(prepared.years) * len(prepared.order) + 1  # + the trends notebook
-    with WarmExecutor(jobs=jobs, budget=budget, progress=progress) as warm:
+    # the first kernel runs the first notebook (01_collect) alone: forked before the figure libraries
+    with WarmExecutor(jobs=jobs, budget=budget, progress=progress, first=FIRST_KERNEL) as warm:
         if prime:
             warm.prime(prepared.project.root)
         yield warm
