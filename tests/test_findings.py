@@ -81,7 +81,7 @@ def _audit(eservices_of: dict[str, int]) -> pd.DataFrame:
     return webaudit.audit_frame(rows)
 
 
-def _website_finding(reverse: bool) -> str:
+def _website_finding(reverse: bool, lang: str = "en") -> str:
     codes = [f"GM{i:04d}" for i in range(1, 31)]
     pop = np.linspace(5_000, 600_000, 30)
     services = np.round(np.linspace(0, 5, 30)).astype(int)
@@ -96,7 +96,7 @@ def _website_finding(reverse: bool) -> str:
         2014, n_sites=len(audit), in_order_share=share["share"], in_order_low=share["ci_low"],
         in_order_high=share["ci_high"], eservice_mean=few["mean"],
         share_at_least=few["share_at_least"], min_services=few["min_services"], few=few["few"],
-        size_rho=rel["rho"], size_p=rel["p"])
+        size_rho=rel["rho"], size_p=rel["p"], lang=lang)
 
 
 def test_websites_larger_more_eservices_as_published():
@@ -127,14 +127,14 @@ def _survey(high: tuple[str, ...], low: tuple[str, ...], n: int = 40, seed: int 
     return df
 
 
-def _survey_finding(df: pd.DataFrame) -> str:
+def _survey_finding(df: pd.DataFrame, lang: str = "en") -> str:
     dist = sv.enthusiasm_distribution(df)
     most, least = sv.extremes(dist.index, top=4, bottom=2)
     omnibus, _ = sv.within_respondent_tests(df)
     return findings.survey(
         n_respondents=len(df), n_municipalities=100, most=most.split(";"), least=least.split(";"),
         friedman_p=omnibus["p"], kendalls_w=omnibus["w"], ownership_share=float("nan"),
-        ownership_low=None, ownership_high=None, ownership_n=0)
+        ownership_low=None, ownership_high=None, ownership_n=0, lang=lang)
 
 
 def test_survey_management_least_enthusiastic_as_published():

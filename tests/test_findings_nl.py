@@ -11,7 +11,14 @@ import numpy as np
 import pandas as pd
 import pytest
 from _english import english_words
-from test_findings import _mon_row, _questions, _response_finding, _survey, _website_finding
+from test_findings import (
+    _mon_row,
+    _questions,
+    _response_finding,
+    _survey,
+    _survey_finding,
+    _website_finding,
+)
 from test_platforms import REGISTER, WINDOW, _messages, _posts
 
 from helpers.analysis import platforms as pf
@@ -104,22 +111,10 @@ def test_response_time_bases_cox_and_fastest_in_dutch():
 
 
 # --- websites, survey --------------------------------------------------------------------------
-def _website_nl(reverse: bool) -> str:
-    import test_findings
-
-    original = findings.websites
-    try:  # the English test's inputs, written in Dutch
-        test_findings.findings = type("F", (), {"websites": staticmethod(
-            lambda *a, **k: original(*a, **k, lang="nl"))})
-        return _website_finding(reverse)
-    finally:
-        test_findings.findings = findings
-
-
 def test_websites_direction_in_dutch():
-    text = dutch(_website_nl(reverse=False))
+    text = dutch(_website_finding(reverse=False, lang="nl"))
     assert "Grotere gemeenten bieden meer e-diensten" in text and "Kleinere" not in text
-    text = dutch(_website_nl(reverse=True))
+    text = dutch(_website_finding(reverse=True, lang="nl"))
     assert "Kleinere gemeenten bieden meer e-diensten" in text and "Grotere" not in text
     assert "op orde op 100% van 30 beoordeelde websites" in text
     text = findings.websites(2014, n_sites=403, in_order_share=0.8, in_order_low=0.6,
@@ -135,28 +130,18 @@ def test_websites_direction_in_dutch():
         "het inwonertal, p = 0,8.")
 
 
-def _survey_nl(df: pd.DataFrame) -> str:
-    dist = sv.enthusiasm_distribution(df)
-    most, least = sv.extremes(dist.index, top=4, bottom=2)
-    omnibus, _ = sv.within_respondent_tests(df)
-    return findings.survey(
-        n_respondents=len(df), n_municipalities=100, most=most.split(";"), least=least.split(";"),
-        friedman_p=omnibus["p"], kendalls_w=omnibus["w"], ownership_share=float("nan"),
-        ownership_low=None, ownership_high=None, ownership_n=0, lang="nl")
-
-
 def test_survey_management_direction_in_dutch():
-    text = dutch(_survey_nl(_survey(high=("college", "raad", "communicatie", "kcc"),
-                                    low=("directie", "middenmanagement"))))
+    text = dutch(_survey_finding(_survey(high=("college", "raad", "communicatie", "kcc"),
+                                         low=("directie", "middenmanagement")), lang="nl"))
     assert text.startswith("40 van de 100 gemeenten beantwoordden de enquête (40% van het register).")
     assert "Het management (directie en middenmanagement) hoort bij de minst enthousiaste" in text
     assert "Het aandeel eigenaarschap kon niet worden berekend" in text
-    text = dutch(_survey_nl(_survey(high=("directie", "middenmanagement", "griffie", "vakafdelingen"),
-                                    low=("college", "raad"))))
+    text = dutch(_survey_finding(_survey(high=("directie", "middenmanagement", "griffie", "vakafdelingen"),
+                                         low=("college", "raad")), lang="nl"))
     assert "hoort bij de meest enthousiaste groepen" in text and "minst enthousiaste" not in text
     rng = np.random.default_rng(5)
     df = pd.DataFrame({f"enth_{g}": rng.integers(1, 6, 25) for g in sv.GROUPS})
-    text = dutch(_survey_nl(df))
+    text = dutch(_survey_finding(df, lang="nl"))
     assert "verschilt niet duidelijk" in text and "Het management" not in text
     full = findings.survey(
         n_respondents=210, n_municipalities=403, most=["college"], least=["directie"],
