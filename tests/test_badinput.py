@@ -378,3 +378,36 @@ def test_skip_case_through_check(case: dict[str, Any], good: dict[str, Path], tm
     n = case["expect"].get("skips", 1)
     assert f"{n} items skipped" in out, out
     assert not (root / "outputs").exists()
+
+
+@pytest.mark.slow
+def test_bad_input_found_while_kernels_warm_exits_2_and_leaves_no_kernel(tmp_path):
+    # The runner starts warming kernels before it checks the raw inputs: a refused run must still
+    # exit 2 with one line, write nothing, and leave no fork server or kernel behind (real
+    # executor, through the command a user types).
+    import os
+    import subprocess
+    import sys
+
+    root = copy_project(tmp_path / "proj")
+    survey = root / "data" / "raw" / "2014" / "survey"
+    survey.mkdir(parents=True)
+    (survey / "export.csv").write_text("respondent;colour\n1;2\n", encoding="utf-8")
+    earlier = root / "outputs" / "2014"
+    earlier.mkdir(parents=True)
+    (earlier / "manifest.json").write_text('{"status": "ok"}\n', encoding="utf-8")
+    before = tree_hashes(root / "outputs")
+    env = {**os.environ, "ROEPTOETER_ROOT": str(root)}
+    proc = subprocess.run([sys.executable, "-m", "helpers", "run", "--year", "2014"], cwd=root,
+                          env=env, capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 2, proc.stderr
+    lines = proc.stderr.strip().splitlines()
+    assert len(lines) == 1 and "survey/export.csv" in lines[0] and "unknown column" in lines[0]
+    assert tree_hashes(root / "outputs") == before  # nothing written, the earlier year intact
+    mark = f"ROEPTOETER_ROOT={root}".encode()
+    left = []
+    for environ in Path("/proc").glob("[0-9]*/environ"):
+        with contextlib.suppress(OSError):
+            if mark in environ.read_bytes().split(b"\0"):
+                left.append(environ.parent.name)
+    assert left == [], f"processes of the refused run still running: {left}"
